@@ -1,0 +1,24 @@
+# Warnings and sanitizers for every dsr target, applied through dsr_target_defaults().
+add_library(dsr_compile_options INTERFACE)
+target_compile_options(dsr_compile_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+                                                     -Wnon-virtual-dtor -Wold-style-cast)
+if(DSR_WERROR)
+  target_compile_options(dsr_compile_options INTERFACE -Werror)
+endif()
+
+if(DSR_SANITIZE STREQUAL "address")
+  target_compile_options(dsr_compile_options INTERFACE -fsanitize=address,undefined
+                                                       -fno-omit-frame-pointer)
+  target_link_options(dsr_compile_options INTERFACE -fsanitize=address,undefined)
+elseif(DSR_SANITIZE STREQUAL "thread")
+  target_compile_options(dsr_compile_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(dsr_compile_options INTERFACE -fsanitize=thread)
+elseif(NOT DSR_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "DSR_SANITIZE must be 'address', 'thread' or empty, not '${DSR_SANITIZE}'")
+endif()
+
+# Every target of the project includes from the repository root: #include "common/status.h".
+function(dsr_target_defaults target)
+  target_link_libraries(${target} PRIVATE dsr_compile_options)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+endfunction()

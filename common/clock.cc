@@ -1,0 +1,74 @@
+#include "common/clock.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+namespace dsr {
+namespace {
+
+class SystemClock final : public Clock {
+ public:
+  WallTime Now() const override { return std::chrono::system_clock::now(); }
+  MonotonicTime Monotonic() const override { return std::chrono::steady_clock::now(); }
+};
+
+}  // namespace
+
+std::unique_ptr<Clock> NewSystemClock() { return std::make_unique<SystemClock>(); }
+
+ManualClock::ManualClock(WallTime start) : wall_(start), monotonic_() {}
+
+Clock::WallTime ManualClock::Now() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return wall_;
+}
+
+Clock::MonotonicTime ManualClock::Monotonic() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return monotonic_;
+}
+
+void ManualClock::Advance(std::chrono::milliseconds step) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  wall_ += step;
+  monotonic_ += step;
+}
+
+Status UseTimeZone(const std::string& zone) {
+  const bool safe_name = !zone.empty() && zone.find("..") == std::string::npos && zone[0] != '/';
+  struct stat info {};
+  if (!safe_name || stat(("/usr/share/zoneinfo/" + zone).c_str(), &info) != 0 ||
+      !S_ISREG(info.st_mode)) {
+    return ValidationError("unknown time zone '" + zone +
+                           "' (expected an IANA name such as Europe/Berlin)");
+  }
+  setenv("TZ", zone.c_str(), 1);
+  tzset();
+  return Status::Ok();
+}
+
+CivilDate LocalDate(Clock::WallTime instant) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(instant);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  return CivilDate(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+}
+
+std::string FormatUtc(Clock::WallTime instant) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(instant);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(instant.time_since_epoch()).count() %
+      1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[96];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis < 0 ? millis + 1000 : millis));
+  return text;
+}
+
+}  // namespace dsr

@@ -1,0 +1,100 @@
+#include "common/config_file.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "common/schema.h"
+
+namespace dsr {
+namespace {
+
+constexpr int kMaxDepth = 32;
+
+nlohmann::json ScalarToJson(const YAML::Node& node) {
+  const std::string& text = node.Scalar();
+  if (node.Tag() == "!") return text;  // quoted: always a string
+  static const std::regex kInteger("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
+    return nullptr;
+  }
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  if (std::regex_match(text, kInteger)) {
+    try {
+      return std::stoll(text);
+    } catch (const std::out_of_range&) {
+      return text;
+    }
+  }
+  if (std::regex_match(text, kFloat)) return std::stod(text);
+  return text;
+}
+
+Result<nlohmann::json> NodeToJson(const YAML::Node& node, int depth) {
+  if (depth > kMaxDepth) return InvalidArgument("nesting deeper than 32 levels");
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return nlohmann::json(nullptr);
+    case YAML::NodeType::Scalar:
+      return ScalarToJson(node);
+    case YAML::NodeType::Sequence: {
+      nlohmann::json array = nlohmann::json::array();
+      for (const auto& item : node) {
+        auto converted = NodeToJson(item, depth + 1);
+        if (!converted.ok()) return converted.status();
+        array.push_back(std::move(converted.value()));
+      }
+      return array;
+    }
+    case YAML::NodeType::Map: {
+      nlohmann::json object = nlohmann::json::object();
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar()) return InvalidArgument("a mapping key is not a plain value");
+        const std::string key = entry.first.Scalar();
+        if (object.contains(key)) return InvalidArgument("key '" + key + "' appears twice");
+        auto converted = NodeToJson(entry.second, depth + 1);
+        if (!converted.ok()) return converted.status();
+        object[key] = std::move(converted.value());
+      }
+      return object;
+    }
+  }
+  return InvalidArgument("unsupported YAML node");
+}
+
+}  // namespace
+
+Result<nlohmann::json> YamlToJson(const std::string& yaml_text) {
+  try {
+    return NodeToJson(YAML::Load(yaml_text), 0);
+  } catch (const YAML::Exception& error) {
+    return InvalidArgument("not valid YAML: " + error.msg + " (line " +
+                           std::to_string(error.mark.line + 1) + ", column " +
+                           std::to_string(error.mark.column + 1) + ")");
+  }
+}
+
+Result<nlohmann::json> LoadConfigFile(const std::string& path, std::string_view schema_name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument(path + ": cannot open the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > kMaxConfigBytes) {
+    return InvalidArgument(path + ": config file is larger than 1 MiB");
+  }
+  auto document = YamlToJson(text.str());
+  if (!document.ok()) return document.status().WithContext(path);
+  Status valid = SchemaRegistry::Embedded().Validate(schema_name, document.value());
+  if (!valid.ok()) {
+    return Status(valid.code(), path + ": invalid configuration", valid.details());
+  }
+  return document;
+}
+
+}  // namespace dsr

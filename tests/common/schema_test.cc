@@ -1,0 +1,45 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/schema.h"
+
+namespace dsr {
+TEST_SUITE("SchemaRegistry") {
+  const SchemaRegistry& registry = SchemaRegistry::Embedded();
+
+  TEST_CASE("loads every embedded schema") {
+    const auto names = registry.Names();
+    CHECK(std::find(names.begin(), names.end(), "wire/ready") != names.end());
+    CHECK(std::find(names.begin(), names.end(), "common") != names.end());
+  }
+
+  TEST_CASE("accepts a valid document and resolves references to common.json") {
+    nlohmann::json ready = {{"source", "crm"},   {"connector", "sql"},
+                            {"worker", "crm-1"}, {"version", "0.1.0"},
+                            {"capacity", 1},     {"actions", {"export"}}};
+    CHECK(registry.Validate("wire/ready", ready).ok());
+    ready["source"] = "../etc";
+    const Status status = registry.Validate("wire/ready", ready);
+    CHECK(status.code() == StatusCode::kValidation);
+  }
+
+  TEST_CASE("reports only the innermost path of a violation") {
+    nlohmann::json task = {{"task_id", "00000000-0000-4000-8000-000000000000"},
+                           {"attempt", 1},
+                           {"request_id", "00000000-0000-4000-8000-000000000001"},
+                           {"action", "export"},
+                           {"subject", {{"email", 42}}}};
+    const Status status = registry.Validate("wire/task", task);
+    REQUIRE(status.code() == StatusCode::kValidation);
+    REQUIRE_FALSE(status.details().empty());
+    for (const auto& detail : status.details()) {
+      CHECK(detail.rfind("subject.email:", 0) == 0);
+    }
+  }
+
+  TEST_CASE("an unknown schema name is an internal error") {
+    CHECK(registry.Validate("wire/nope", nlohmann::json::object()).code() == StatusCode::kInternal);
+  }
+}
+}  // namespace dsr

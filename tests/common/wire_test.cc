@@ -1,0 +1,85 @@
+#include <doctest/doctest.h>
+
+#include "common/wire.h"
+
+namespace dsr::wire {
+namespace {
+
+Message ValidResult() {
+  Message message;
+  message.command = Command::kResult;
+  message.header = {{"task_id", "0f8fad5b-d9cb-469f-a165-70867728950e"},
+                    {"attempt", 1},
+                    {"status", "succeeded"},
+                    {"chunks", 0},
+                    {"collections", nlohmann::json::array()}};
+  return message;
+}
+
+}  // namespace
+
+TEST_SUITE("Wire") {
+  TEST_CASE("round-trips a message through Encode and Decode") {
+    auto frames = Encode(ValidResult());
+    REQUIRE(frames.ok());
+    CHECK(frames->at(0) == "DSRW/1");
+    CHECK(frames->at(1) == "RESULT");
+    auto decoded = Decode(*frames, Sender::kWorker);
+    REQUIRE(decoded.ok());
+    CHECK(decoded->command == Command::kResult);
+    CHECK(decoded->header == ValidResult().header);
+  }
+
+  TEST_CASE("refuses to encode a message that breaks its schema") {
+    Message message = ValidResult();
+    message.header.erase("attempt");
+    CHECK(Encode(message).status().code() == StatusCode::kInternal);
+  }
+
+  TEST_CASE("rejects malformed frames with a reason") {
+    auto frames = *Encode(ValidResult());
+    SUBCASE("wrong signature") {
+      frames[0] = "MDPW01";
+      CHECK(Decode(frames, Sender::kWorker).status().message() == "wrong protocol signature");
+    }
+    SUBCASE("unknown command") {
+      frames[1] = "EXPLODE";
+      CHECK(Decode(frames, Sender::kWorker).status().message() == "unknown command");
+    }
+    SUBCASE("bad JSON") {
+      frames[2] = "{\"task_id\": ";
+      CHECK(Decode(frames, Sender::kWorker).status().message() == "header is not JSON");
+    }
+    SUBCASE("missing field") {
+      frames[2] = R"({"task_id":"0f8fad5b-d9cb-469f-a165-70867728950e","attempt":1})";
+      CHECK(Decode(frames, Sender::kWorker).status().code() == StatusCode::kValidation);
+    }
+    SUBCASE("too few frames") {
+      frames.resize(2);
+      CHECK_FALSE(Decode(frames, Sender::kWorker).ok());
+    }
+    SUBCASE("unexpected payload frame") {
+      frames.push_back("payload");
+      CHECK_FALSE(Decode(frames, Sender::kWorker).ok());
+    }
+    SUBCASE("command from the wrong side") {
+      CHECK_FALSE(Decode(frames, Sender::kCoordinator).ok());
+    }
+  }
+
+  TEST_CASE("a CHUNK needs exactly one payload frame") {
+    Message chunk;
+    chunk.command = Command::kChunk;
+    chunk.header = {{"task_id", "0f8fad5b-d9cb-469f-a165-70867728950e"},
+                    {"attempt", 2},
+                    {"seq", 0},
+                    {"collection", "orders"},
+                    {"records", 1}};
+    CHECK_FALSE(Encode(chunk).ok());
+    chunk.payload.push_back("{\"id\":1}\n");
+    auto frames = Encode(chunk);
+    REQUIRE(frames.ok());
+    CHECK(Decode(*frames, Sender::kWorker).ok());
+  }
+}
+}  // namespace dsr::wire
