@@ -1,0 +1,61 @@
+#include "coordinator/deadlines/deadline.h"
+
+#include <string>
+
+namespace dsr::deadlines {
+namespace {
+
+constexpr std::string_view kFirstPeriodEndName = "first_period_end";
+constexpr std::string_view kReceiptName = "receipt";
+
+}  // namespace
+
+Result<ExtensionFrom> ParseExtensionFrom(std::string_view text) {
+  if (text == kFirstPeriodEndName) return ExtensionFrom::kFirstPeriodEnd;
+  if (text == kReceiptName) return ExtensionFrom::kReceipt;
+  return ValidationError("extension_from must be '" + std::string(kFirstPeriodEndName) + "' or '" +
+                         std::string(kReceiptName) + "', not '" + std::string(text) + "'");
+}
+
+std::string_view ExtensionFromName(ExtensionFrom from) {
+  switch (from) {
+    case ExtensionFrom::kFirstPeriodEnd:
+      return kFirstPeriodEndName;
+    case ExtensionFrom::kReceipt:
+      return kReceiptName;
+  }
+  return kFirstPeriodEndName;
+}
+
+bool IsWorkingDay(CivilDate date, const HolidayCalendar& calendar) {
+  const Weekday weekday = date.weekday();
+  if (weekday == Weekday::kSaturday || weekday == Weekday::kSunday) return false;
+  return !calendar.IsPublicHoliday(date);
+}
+
+// Rule 1 (receipt day not counted) and rule 2 together are exactly "same day
+// number one month later, clamped": the period runs from the day after receipt
+// through that day.
+CivilDate FirstPeriodEnd(CivilDate received) {
+  return received.AddMonthsClamped(1);
+}
+
+CivilDate RollToWorkingDay(CivilDate date, const HolidayCalendar& calendar) {
+  while (!IsWorkingDay(date, calendar)) date = date.AddDays(1);
+  return date;
+}
+
+CivilDate DueDate(CivilDate received, const HolidayCalendar& calendar) {
+  return RollToWorkingDay(FirstPeriodEnd(received), calendar);
+}
+
+CivilDate ExtendedDueDate(CivilDate received, const HolidayCalendar& calendar, ExtensionFrom from) {
+  // Counting from the unmoved first end keeps a clamped day number (28 Feb)
+  // clamped, so this is never later than counting three months from receipt.
+  const CivilDate unmoved = from == ExtensionFrom::kFirstPeriodEnd
+                                ? FirstPeriodEnd(received).AddMonthsClamped(2)
+                                : received.AddMonthsClamped(3);
+  return RollToWorkingDay(unmoved, calendar);
+}
+
+}  // namespace dsr::deadlines

@@ -1,0 +1,57 @@
+// Deadlines for answering a data-subject request (GDPR Art. 12(3)).
+//
+// Pure functions of a receipt date and a holiday calendar; no clock, no state,
+// safe to call from any thread. Dates are local civil dates of the controller:
+// a deadline ends at 24:00 of the returned day.
+//
+// Counting follows Regulation (EEC, Euratom) No 1182/71, Art. 2-3:
+//  1. the day of receipt is not counted;
+//  2. a period of months ends on the day with the receipt's day number in the
+//     last month, or on that month's last day if it has no such day;
+//  3. weekends and holidays inside the period count;
+//  4. a period whose last day is a Saturday, Sunday or public holiday ends on
+//     the following working day.
+// The extension by two further months starts from the end of the first month
+// before rule 4 moves it, which gives the earlier, safer date.
+#pragma once
+
+#include <string_view>
+
+#include "common/civil_date.h"
+#include "common/status.h"
+#include "coordinator/deadlines/holiday_calendar.h"
+
+namespace dsr::deadlines {
+
+// Where the two further months of Art. 12(3) are counted from (config key
+// `extension_from`).
+enum class ExtensionFrom {
+  kFirstPeriodEnd,  // "first_period_end": end of the first month, unmoved (default)
+  kReceipt,         // "receipt": three months from receipt
+};
+
+// Parses "first_period_end" or "receipt"; anything else is kValidation.
+Result<ExtensionFrom> ParseExtensionFrom(std::string_view text);
+// The config spelling of `from`, the inverse of ParseExtensionFrom.
+std::string_view ExtensionFromName(ExtensionFrom from);
+
+// False on Saturdays, Sundays and the calendar's public holidays.
+bool IsWorkingDay(CivilDate date, const HolidayCalendar& calendar);
+
+// End of the one-month period by rules 1-2 only, not moved off weekends or
+// holidays: receipt 2025-01-31 gives 2025-02-28.
+CivilDate FirstPeriodEnd(CivilDate received);
+
+// `date` itself if it is a working day, else the next working day (rule 4).
+// The calendar must leave some working day ahead; every real one does.
+CivilDate RollToWorkingDay(CivilDate date, const HolidayCalendar& calendar);
+
+// The Art. 12(3) deadline: one month from receipt, rolled to a working day.
+CivilDate DueDate(CivilDate received, const HolidayCalendar& calendar);
+
+// The extended Art. 12(3) deadline, rolled to a working day. Receipt
+// 2025-01-31 gives 2025-04-28 from kFirstPeriodEnd, 2025-04-30 from kReceipt.
+CivilDate ExtendedDueDate(CivilDate received, const HolidayCalendar& calendar,
+                          ExtensionFrom from = ExtensionFrom::kFirstPeriodEnd);
+
+}  // namespace dsr::deadlines

@@ -1,0 +1,53 @@
+// HolidayCalendar: which days are public holidays in one region.
+//
+// Deadlines of GDPR Art. 12 end on the next working day when their last day is
+// a Saturday, Sunday or public holiday of the controller's member state and
+// region (Regulation 1182/71, Art. 3(4)). This seam answers only the holiday
+// half of that question; weekends are the caller's concern (see deadline.h).
+//
+// Calendars are immutable once built: every method is const, and one calendar
+// may be shared between threads without locking.
+//
+// Callers depend only on this interface and on NewHolidayCalendar, so that
+// state calendars ("DE-BY" ...) or calendars read from data files can be added
+// behind the factory without touching any caller.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/civil_date.h"
+#include "common/status.h"
+
+namespace dsr::deadlines {
+
+class HolidayCalendar {
+ public:
+  virtual ~HolidayCalendar() = default;
+
+  // True if `date` is a public holiday of this calendar's region. Weekends are
+  // not holidays by virtue of being weekends.
+  virtual bool IsPublicHoliday(CivilDate date) const = 0;
+  // The holiday's name, German then English ("Karfreitag / Good Friday"), or
+  // nullopt on an ordinary day. Two holidays on one day are joined by "; ".
+  virtual std::optional<std::string> HolidayName(CivilDate date) const = 0;
+  // The region code the calendar was built for, e.g. "DE".
+  virtual std::string_view region() const = 0;
+};
+
+// Easter Sunday of `year` by the Gregorian computus. Meaningful from 1583, the
+// first Gregorian Easter; for earlier years (down to 1) it gives the proleptic
+// Gregorian result. Requires 1 <= year <= 9999.
+CivilDate EasterSunday(int year);
+
+// Builds the calendar of `region`. Known today:
+//   "DE"  German federal (nationwide) public holidays, as set since 1995,
+//         plus the one-off nationwide Reformationstag of 31 Oct 2017.
+//         Years before 1995 are not modelled historically.
+// An unknown region gives a kValidation error that names the known regions.
+// The caller owns the returned calendar.
+Result<std::unique_ptr<HolidayCalendar>> NewHolidayCalendar(std::string_view region);
+
+}  // namespace dsr::deadlines

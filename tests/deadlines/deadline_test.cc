@@ -1,0 +1,182 @@
+#include "coordinator/deadlines/deadline.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+namespace dsr::deadlines {
+namespace {
+
+std::unique_ptr<HolidayCalendar> GermanCalendar() {
+  auto calendar = NewHolidayCalendar("DE");
+  REQUIRE(calendar.ok());
+  return std::move(calendar).value();
+}
+
+// A calendar with hand-picked holidays, to test rolling without German law.
+class ListedHolidays final : public HolidayCalendar {
+ public:
+  explicit ListedHolidays(std::set<int64_t> days) : days_(std::move(days)) {}
+  bool IsPublicHoliday(CivilDate date) const override {
+    return days_.count(date.DaysSinceEpoch()) > 0;
+  }
+  std::optional<std::string> HolidayName(CivilDate date) const override {
+    if (!IsPublicHoliday(date)) return std::nullopt;
+    return "listed";
+  }
+  std::string_view region() const override { return "TEST"; }
+
+ private:
+  std::set<int64_t> days_;
+};
+
+}  // namespace
+
+TEST_SUITE("Deadline") {
+  TEST_CASE("reproduces every worked example of LEGAL.md") {
+    const auto de = GermanCalendar();
+    struct Example {
+      CivilDate received, due;
+      Weekday due_weekday;
+    };
+    const Example kExamples[] = {
+        {CivilDate(2025, 3, 5), CivilDate(2025, 4, 7), Weekday::kMonday},
+        {CivilDate(2025, 1, 31), CivilDate(2025, 2, 28), Weekday::kFriday},
+        {CivilDate(2024, 2, 29), CivilDate(2024, 4, 2), Weekday::kTuesday},
+        {CivilDate(2025, 11, 25), CivilDate(2025, 12, 29), Weekday::kMonday},
+        {CivilDate(2025, 12, 31), CivilDate(2026, 2, 2), Weekday::kMonday},
+    };
+    for (const Example& example : kExamples) {
+      CAPTURE(example.received.ToString());
+      CHECK(DueDate(example.received, *de) == example.due);
+      CHECK(example.due.weekday() == example.due_weekday);
+    }
+  }
+
+  TEST_CASE("ends the first month on the same day number or the month's last day") {
+    CHECK(FirstPeriodEnd(CivilDate(2025, 3, 5)) == CivilDate(2025, 4, 5));  // a Saturday, unmoved
+    CHECK(FirstPeriodEnd(CivilDate(2025, 1, 31)) == CivilDate(2025, 2, 28));
+    CHECK(FirstPeriodEnd(CivilDate(2025, 1, 29)) == CivilDate(2025, 2, 28));
+    CHECK(FirstPeriodEnd(CivilDate(2024, 1, 31)) == CivilDate(2024, 2, 29));
+    CHECK(FirstPeriodEnd(CivilDate(2024, 1, 30)) == CivilDate(2024, 2, 29));
+    CHECK(FirstPeriodEnd(CivilDate(2024, 2, 29)) == CivilDate(2024, 3, 29));
+    CHECK(FirstPeriodEnd(CivilDate(2025, 2, 28)) == CivilDate(2025, 3, 28));
+    CHECK(FirstPeriodEnd(CivilDate(2025, 3, 31)) == CivilDate(2025, 4, 30));
+    CHECK(FirstPeriodEnd(CivilDate(2025, 8, 31)) == CivilDate(2025, 9, 30));
+    CHECK(FirstPeriodEnd(CivilDate(2025, 12, 31)) == CivilDate(2026, 1, 31));
+  }
+
+  TEST_CASE("moves a deadline that ends on a holiday to the next working day") {
+    const auto de = GermanCalendar();
+    CHECK(DueDate(CivilDate(2025, 9, 3), *de) == CivilDate(2025, 10, 6));     // Unity Day, Friday
+    CHECK(DueDate(CivilDate(2025, 4, 1), *de) == CivilDate(2025, 5, 2));      // Labour Day
+    CHECK(DueDate(CivilDate(2025, 3, 18), *de) == CivilDate(2025, 4, 22));    // Good Friday..Monday
+    CHECK(DueDate(CivilDate(2025, 4, 29), *de) == CivilDate(2025, 5, 30));    // Ascension Day
+    CHECK(DueDate(CivilDate(2025, 5, 9), *de) == CivilDate(2025, 6, 10));     // Whit Monday
+    CHECK(DueDate(CivilDate(2016, 12, 1), *de) == CivilDate(2017, 1, 2));     // New Year, Sunday
+    CHECK(DueDate(CivilDate(2026, 11, 25), *de) == CivilDate(2026, 12, 28));  // Christmas Fri
+  }
+
+  TEST_CASE("leaves the end on a working day and never moves the day of receipt") {
+    const auto de = GermanCalendar();
+    CHECK(DueDate(CivilDate(2025, 2, 28), *de) == CivilDate(2025, 3, 28));
+    CHECK(DueDate(CivilDate(2025, 3, 2), *de) == CivilDate(2025, 4, 2));      // received Sunday
+    CHECK(DueDate(CivilDate(2025, 12, 25), *de) == CivilDate(2026, 1, 26));   // received Christmas
+    CHECK(DueDate(CivilDate(2025, 11, 24), *de) == CivilDate(2025, 12, 24));  // Christmas Eve
+  }
+
+  TEST_CASE("rolls weekends and holidays forward and keeps working days") {
+    const auto de = GermanCalendar();
+    CHECK(RollToWorkingDay(CivilDate(2025, 4, 7), *de) == CivilDate(2025, 4, 7));
+    CHECK(RollToWorkingDay(CivilDate(2025, 4, 5), *de) == CivilDate(2025, 4, 7));
+    CHECK(RollToWorkingDay(CivilDate(2025, 4, 6), *de) == CivilDate(2025, 4, 7));
+    CHECK(RollToWorkingDay(CivilDate(2025, 12, 25), *de) == CivilDate(2025, 12, 29));
+    CHECK(RollToWorkingDay(CivilDate(2017, 10, 31), *de) == CivilDate(2017, 11, 1));
+    CHECK(RollToWorkingDay(CivilDate(2018, 10, 31), *de) == CivilDate(2018, 10, 31));
+    CHECK(IsWorkingDay(CivilDate(2025, 4, 7), *de));
+    CHECK_FALSE(IsWorkingDay(CivilDate(2025, 4, 18), *de));
+  }
+
+  TEST_CASE("rolls through any run of holidays of a calendar behind the interface") {
+    // Thu 2025-07-03 .. Tue 2025-07-08 with the weekend in the middle.
+    std::set<int64_t> days;
+    for (int day : {3, 4, 7, 8}) days.insert(CivilDate(2025, 7, day).DaysSinceEpoch());
+    const ListedHolidays calendar(days);
+    CHECK(RollToWorkingDay(CivilDate(2025, 7, 3), calendar) == CivilDate(2025, 7, 9));
+    CHECK(DueDate(CivilDate(2025, 6, 4), calendar) == CivilDate(2025, 7, 9));
+  }
+
+  TEST_CASE("extends from the unmoved end of the first month or from receipt") {
+    const auto de = GermanCalendar();
+    const CivilDate received(2025, 1, 31);
+    CHECK(ExtendedDueDate(received, *de) == CivilDate(2025, 4, 28));
+    CHECK(ExtendedDueDate(received, *de, ExtensionFrom::kFirstPeriodEnd) == CivilDate(2025, 4, 28));
+    CHECK(ExtendedDueDate(received, *de, ExtensionFrom::kReceipt) == CivilDate(2025, 4, 30));
+    // Leap February clamps the first end to the 29th.
+    CHECK(ExtendedDueDate(CivilDate(2024, 1, 30), *de) == CivilDate(2024, 4, 29));
+    CHECK(ExtendedDueDate(CivilDate(2024, 1, 30), *de, ExtensionFrom::kReceipt) ==
+          CivilDate(2024, 4, 30));
+    // Reformation Day 2017 can only end an extended period: no September 31st.
+    CHECK(ExtendedDueDate(CivilDate(2017, 7, 31), *de) == CivilDate(2017, 11, 1));
+    CHECK(ExtendedDueDate(CivilDate(2017, 7, 31), *de, ExtensionFrom::kReceipt) ==
+          CivilDate(2017, 11, 1));
+    // Without clamping both settings agree: 2025-03-05 -> Thu 2025-06-05.
+    CHECK(ExtendedDueDate(CivilDate(2025, 3, 5), *de) == CivilDate(2025, 6, 5));
+    CHECK(ExtendedDueDate(CivilDate(2025, 3, 5), *de, ExtensionFrom::kReceipt) ==
+          CivilDate(2025, 6, 5));
+  }
+
+  TEST_CASE("parses the extension_from setting and rejects other spellings") {
+    CHECK(ParseExtensionFrom("first_period_end").value() == ExtensionFrom::kFirstPeriodEnd);
+    CHECK(ParseExtensionFrom("receipt").value() == ExtensionFrom::kReceipt);
+    for (ExtensionFrom from : {ExtensionFrom::kFirstPeriodEnd, ExtensionFrom::kReceipt}) {
+      CHECK(ParseExtensionFrom(ExtensionFromName(from)).value() == from);
+    }
+    for (const char* text : {"", "Receipt", "first-period-end", "first_period_end "}) {
+      CAPTURE(text);
+      auto parsed = ParseExtensionFrom(text);
+      REQUIRE_FALSE(parsed.ok());
+      CHECK(parsed.status().code() == StatusCode::kValidation);
+      CHECK(parsed.status().message().find("first_period_end") != std::string::npos);
+    }
+  }
+
+  TEST_CASE(
+      "for every receipt day 2020-2030 the due date is the first working day from the "
+      "first period end") {
+    const auto de = GermanCalendar();
+    for (CivilDate received(2020, 1, 1); received.year() <= 2030; received = received.AddDays(1)) {
+      CAPTURE(received.ToString());
+      const CivilDate first_end = FirstPeriodEnd(received);
+      const CivilDate due = DueDate(received, *de);
+      REQUIRE(first_end > received);
+      REQUIRE(due >= first_end);
+      REQUIRE(IsWorkingDay(due, *de));
+      for (CivilDate day = first_end; day < due; day = day.AddDays(1)) {
+        REQUIRE_FALSE(IsWorkingDay(day, *de));
+      }
+      // At most four non-working days in a row: Good Friday to Easter Monday.
+      REQUIRE(due.DaysSinceEpoch() - first_end.DaysSinceEpoch() <= 4);
+    }
+  }
+
+  TEST_CASE("for every receipt day 2020-2030 the default extension is never later") {
+    const auto de = GermanCalendar();
+    for (CivilDate received(2020, 1, 1); received.year() <= 2030; received = received.AddDays(1)) {
+      CAPTURE(received.ToString());
+      const CivilDate from_first = ExtendedDueDate(received, *de, ExtensionFrom::kFirstPeriodEnd);
+      const CivilDate from_receipt = ExtendedDueDate(received, *de, ExtensionFrom::kReceipt);
+      REQUIRE(IsWorkingDay(from_first, *de));
+      REQUIRE(IsWorkingDay(from_receipt, *de));
+      REQUIRE(from_first <= from_receipt);
+      REQUIRE(from_first >= FirstPeriodEnd(received).AddMonthsClamped(2));
+      REQUIRE(from_first > DueDate(received, *de));
+    }
+  }
+}
+
+}  // namespace dsr::deadlines
