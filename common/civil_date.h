@@ -38,9 +38,13 @@ class CivilDate {
   CivilDate AddMonthsClamped(int months) const;
   std::string ToString() const;  // "YYYY-MM-DD"
 
-  friend bool operator==(CivilDate a, CivilDate b) { return a.DaysSinceEpoch() == b.DaysSinceEpoch(); }
+  friend bool operator==(CivilDate a, CivilDate b) {
+    return a.DaysSinceEpoch() == b.DaysSinceEpoch();
+  }
   friend bool operator!=(CivilDate a, CivilDate b) { return !(a == b); }
-  friend bool operator<(CivilDate a, CivilDate b) { return a.DaysSinceEpoch() < b.DaysSinceEpoch(); }
+  friend bool operator<(CivilDate a, CivilDate b) {
+    return a.DaysSinceEpoch() < b.DaysSinceEpoch();
+  }
   friend bool operator<=(CivilDate a, CivilDate b) { return !(b < a); }
   friend bool operator>(CivilDate a, CivilDate b) { return b < a; }
   friend bool operator>=(CivilDate a, CivilDate b) { return !(a < b); }

@@ -17,7 +17,9 @@ class SystemClock final : public Clock {
 
 }  // namespace
 
-std::unique_ptr<Clock> NewSystemClock() { return std::make_unique<SystemClock>(); }
+std::unique_ptr<Clock> NewSystemClock() {
+  return std::make_unique<SystemClock>();
+}
 
 ManualClock::ManualClock(WallTime start) : wall_(start), monotonic_() {}
 

@@ -16,7 +16,9 @@ struct Sha256::Impl {
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
 Sha256::~Sha256() = default;
 
-void Sha256::Update(std::string_view data) { impl_->engine.update(data.data(), data.size()); }
+void Sha256::Update(std::string_view data) {
+  impl_->engine.update(data.data(), data.size());
+}
 
 std::string Sha256::HexDigest() {
   return Poco::DigestEngine::digestToHex(impl_->engine.digest());
@@ -41,6 +43,8 @@ Result<std::string> Sha256OfFile(const std::string& path) {
   return hash.HexDigest();
 }
 
-std::string NewUuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
+std::string NewUuid() {
+  return Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+}
 
 }  // namespace dsr

@@ -17,9 +17,17 @@ void SetLogLevel(LogLevel level);
 bool ParseLogLevel(std::string_view text, LogLevel* level);
 
 void Log(LogLevel level, std::string_view component, std::string_view message);
-inline void LogDebug(std::string_view c, std::string_view m) { Log(LogLevel::kDebug, c, m); }
-inline void LogInfo(std::string_view c, std::string_view m) { Log(LogLevel::kInfo, c, m); }
-inline void LogWarn(std::string_view c, std::string_view m) { Log(LogLevel::kWarn, c, m); }
-inline void LogError(std::string_view c, std::string_view m) { Log(LogLevel::kError, c, m); }
+inline void LogDebug(std::string_view c, std::string_view m) {
+  Log(LogLevel::kDebug, c, m);
+}
+inline void LogInfo(std::string_view c, std::string_view m) {
+  Log(LogLevel::kInfo, c, m);
+}
+inline void LogWarn(std::string_view c, std::string_view m) {
+  Log(LogLevel::kWarn, c, m);
+}
+inline void LogError(std::string_view c, std::string_view m) {
+  Log(LogLevel::kError, c, m);
+}
 
 }  // namespace dsr

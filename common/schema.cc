@@ -47,8 +47,10 @@ std::string FormatPath(const std::vector<std::string>& context) {
   return path.empty() ? "(root)" : path;
 }
 
-bool IsStrictPrefix(const std::vector<std::string>& shorter, const std::vector<std::string>& longer) {
-  return shorter.size() < longer.size() && std::equal(shorter.begin(), shorter.end(), longer.begin());
+bool IsStrictPrefix(const std::vector<std::string>& shorter,
+                    const std::vector<std::string>& longer) {
+  return shorter.size() < longer.size() &&
+         std::equal(shorter.begin(), shorter.end(), longer.begin());
 }
 
 }  // namespace
@@ -94,7 +96,9 @@ SchemaRegistry::SchemaRegistry() : impl_(new Impl) {
   }
 }
 
-SchemaRegistry::~SchemaRegistry() { delete impl_; }
+SchemaRegistry::~SchemaRegistry() {
+  delete impl_;
+}
 
 const SchemaRegistry& SchemaRegistry::Embedded() {
   static const SchemaRegistry registry;
@@ -107,7 +111,8 @@ std::vector<std::string> SchemaRegistry::Names() const {
   return names;
 }
 
-Status SchemaRegistry::Validate(std::string_view schema_name, const nlohmann::json& document) const {
+Status SchemaRegistry::Validate(std::string_view schema_name,
+                                const nlohmann::json& document) const {
   const auto found = impl_->schemas.find(schema_name);
   if (found == impl_->schemas.end()) {
     return Internal("no schema named '" + std::string(schema_name) + "'");

@@ -31,7 +31,9 @@ const CodeRow& RowFor(StatusCode code) {
 
 }  // namespace
 
-const char* StatusCodeName(StatusCode code) { return RowFor(code).name; }
+const char* StatusCodeName(StatusCode code) {
+  return RowFor(code).name;
+}
 
 StatusCode StatusCodeFromName(const std::string& name) {
   for (const auto& row : kCodes) {
@@ -40,7 +42,9 @@ StatusCode StatusCodeFromName(const std::string& name) {
   return StatusCode::kInternal;
 }
 
-int HttpStatusFor(StatusCode code) { return RowFor(code).http; }
+int HttpStatusFor(StatusCode code) {
+  return RowFor(code).http;
+}
 
 Status Status::WithContext(const std::string& context) const {
   if (ok()) return *this;

@@ -17,14 +17,14 @@ namespace dsr {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,   // malformed input: bad JSON, bad syntax          → 400
-  kValidation,        // well-formed input that breaks a rule or schema → 422
-  kNotFound,          //                                                → 404
-  kConflict,          // not allowed in the current state               → 409
-  kTooLarge,          // input over a size limit                        → 413
-  kNotImplemented,    // a capability this build does not offer         → 501
-  kUnavailable,       // a dependency is down; retrying may help        → 503
-  kInternal,          // a bug or an unexpected failure                 → 500
+  kInvalidArgument,  // malformed input: bad JSON, bad syntax          → 400
+  kValidation,       // well-formed input that breaks a rule or schema → 422
+  kNotFound,         //                                                → 404
+  kConflict,         // not allowed in the current state               → 409
+  kTooLarge,         // input over a size limit                        → 413
+  kNotImplemented,   // a capability this build does not offer         → 501
+  kUnavailable,      // a dependency is down; retrying may help        → 503
+  kInternal,         // a bug or an unexpected failure                 → 500
 };
 
 class [[nodiscard]] Status {
@@ -64,22 +64,33 @@ inline Status InvalidArgument(std::string m, std::vector<std::string> d = {}) {
 inline Status ValidationError(std::string m, std::vector<std::string> d = {}) {
   return Status(StatusCode::kValidation, std::move(m), std::move(d));
 }
-inline Status NotFound(std::string m) { return Status(StatusCode::kNotFound, std::move(m)); }
-inline Status Conflict(std::string m) { return Status(StatusCode::kConflict, std::move(m)); }
-inline Status TooLarge(std::string m) { return Status(StatusCode::kTooLarge, std::move(m)); }
+inline Status NotFound(std::string m) {
+  return Status(StatusCode::kNotFound, std::move(m));
+}
+inline Status Conflict(std::string m) {
+  return Status(StatusCode::kConflict, std::move(m));
+}
+inline Status TooLarge(std::string m) {
+  return Status(StatusCode::kTooLarge, std::move(m));
+}
 inline Status NotImplemented(std::string m) {
   return Status(StatusCode::kNotImplemented, std::move(m));
 }
-inline Status Unavailable(std::string m) { return Status(StatusCode::kUnavailable, std::move(m)); }
-inline Status Internal(std::string m) { return Status(StatusCode::kInternal, std::move(m)); }
+inline Status Unavailable(std::string m) {
+  return Status(StatusCode::kUnavailable, std::move(m));
+}
+inline Status Internal(std::string m) {
+  return Status(StatusCode::kInternal, std::move(m));
+}
 
 // Either a value or a non-ok Status.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : state_(std::move(status)) {  // NOLINT: implicit by design
-    if (std::get<Status>(state_).ok()) state_ = Status(StatusCode::kInternal, "ok Status as Result");
+    if (std::get<Status>(state_).ok())
+      state_ = Status(StatusCode::kInternal, "ok Status as Result");
   }
 
   bool ok() const { return std::holds_alternative<T>(state_); }
@@ -102,8 +113,8 @@ class [[nodiscard]] Result {
 }  // namespace dsr
 
 // Returns early from the enclosing function when `expr` yields a non-ok Status.
-#define DSR_RETURN_IF_ERROR(expr)            \
-  do {                                       \
-    ::dsr::Status dsr_status_ = (expr);      \
+#define DSR_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::dsr::Status dsr_status_ = (expr);        \
     if (!dsr_status_.ok()) return dsr_status_; \
   } while (false)

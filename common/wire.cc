@@ -40,12 +40,16 @@ const CommandRow* RowNamed(std::string_view name) {
 
 }  // namespace
 
-std::string_view CommandName(Command command) { return RowFor(command).name; }
+std::string_view CommandName(Command command) {
+  return RowFor(command).name;
+}
 
 Result<std::vector<std::string>> Encode(const Message& message) {
   const CommandRow& row = RowFor(message.command);
   Status valid = SchemaRegistry::Embedded().Validate(row.schema, message.header);
-  if (!valid.ok()) return Internal("refusing to send an invalid " + std::string(row.name)).WithContext(valid.ToString());
+  if (!valid.ok())
+    return Internal("refusing to send an invalid " + std::string(row.name))
+        .WithContext(valid.ToString());
   if (message.payload.size() != row.payload_frames) {
     return Internal("refusing to send " + std::string(row.name) + " with " +
                     std::to_string(message.payload.size()) + " payload frames");
@@ -87,7 +91,9 @@ Result<Message> Decode(const std::vector<std::string>& frames, Sender from) {
   return message;
 }
 
-Message Heartbeat() { return Message{Command::kHeartbeat, nlohmann::json::object(), {}}; }
+Message Heartbeat() {
+  return Message{Command::kHeartbeat, nlohmann::json::object(), {}};
+}
 
 Message Disconnect(std::string reason) {
   return Message{Command::kDisconnect, nlohmann::json{{"reason", std::move(reason)}}, {}};

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "common/civil_date.h"
+
+#include <doctest/doctest.h>
 
 namespace dsr {
 TEST_SUITE("CivilDate") {

@@ -1,8 +1,8 @@
+#include "common/config_file.h"
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "common/config_file.h"
 
 namespace dsr {
 TEST_SUITE("ConfigFile") {

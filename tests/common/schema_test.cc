@@ -1,8 +1,8 @@
+#include "common/schema.h"
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "common/schema.h"
 
 namespace dsr {
 TEST_SUITE("SchemaRegistry") {
@@ -15,9 +15,8 @@ TEST_SUITE("SchemaRegistry") {
   }
 
   TEST_CASE("accepts a valid document and resolves references to common.json") {
-    nlohmann::json ready = {{"source", "crm"},   {"connector", "sql"},
-                            {"worker", "crm-1"}, {"version", "0.1.0"},
-                            {"capacity", 1},     {"actions", {"export"}}};
+    nlohmann::json ready = {{"source", "crm"},    {"connector", "sql"}, {"worker", "crm-1"},
+                            {"version", "0.1.0"}, {"capacity", 1},      {"actions", {"export"}}};
     CHECK(registry.Validate("wire/ready", ready).ok());
     ready["source"] = "../etc";
     const Status status = registry.Validate("wire/ready", ready);

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "common/status.h"
+
+#include <doctest/doctest.h>
 
 namespace dsr {
 TEST_SUITE("Status") {
@@ -12,9 +12,10 @@ TEST_SUITE("Status") {
     CHECK(HttpStatusFor(StatusCode::kTooLarge) == 413);
     CHECK(HttpStatusFor(StatusCode::kNotImplemented) == 501);
     CHECK(HttpStatusFor(StatusCode::kInternal) == 500);
-    for (auto code : {StatusCode::kOk, StatusCode::kInvalidArgument, StatusCode::kValidation,
-                      StatusCode::kNotFound, StatusCode::kConflict, StatusCode::kTooLarge,
-                      StatusCode::kNotImplemented, StatusCode::kUnavailable, StatusCode::kInternal}) {
+    for (auto code :
+         {StatusCode::kOk, StatusCode::kInvalidArgument, StatusCode::kValidation,
+          StatusCode::kNotFound, StatusCode::kConflict, StatusCode::kTooLarge,
+          StatusCode::kNotImplemented, StatusCode::kUnavailable, StatusCode::kInternal}) {
       CHECK(StatusCodeFromName(StatusCodeName(code)) == code);
     }
   }

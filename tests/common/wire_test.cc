@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "common/wire.h"
+
+#include <doctest/doctest.h>
 
 namespace dsr::wire {
 namespace {

@@ -1,0 +1,36 @@
+// SQLite: the embedded default store.
+#include "coordinator/store/dialect.h"
+
+namespace dsr::store {
+namespace {
+
+class SqliteDialect final : public Dialect {
+ public:
+  std::string_view backend() const override { return "sqlite3"; }
+  std::string_view migrations_folder() const override { return "sqlite"; }
+  std::vector<std::string> SessionSetup() const override {
+    // WAL lets readers run beside the single writer; FULL makes each commit
+    // durable (a request accepted with 201 survives a power cut).
+    return {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"};
+  }
+  std::string_view BeginWrite() const override { return "BEGIN IMMEDIATE"; }
+  std::string_view BeginRead() const override { return "BEGIN"; }
+  std::string CreateMigrationsTable() const override {
+    return "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+           "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Dialect> NewSqliteDialect() {
+  return std::make_unique<SqliteDialect>();
+}
+
+Result<std::unique_ptr<Dialect>> DialectForUrl(const std::string& url) {
+  if (url.rfind("sqlite3://", 0) == 0) return NewSqliteDialect();
+  return ValidationError("unsupported store URL (expected sqlite3://db=PATH): '" +
+                         url.substr(0, url.find("://")) + "://…'");
+}
+
+}  // namespace dsr::store

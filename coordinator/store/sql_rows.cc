@@ -1,0 +1,150 @@
+#include "coordinator/store/sql_rows.h"
+
+#include <nlohmann/json.hpp>
+
+namespace dsr::store {
+
+std::optional<std::string> OptionalTextColumn(const soci::row& row, const std::string& name) {
+  const auto& props = row.get_properties(name);
+  if (row.get_indicator(name) == soci::i_null) return std::nullopt;
+  switch (props.get_data_type()) {
+    case soci::dt_string:
+      return row.get<std::string>(name);
+    case soci::dt_integer:
+      return std::to_string(row.get<int>(name));
+    case soci::dt_long_long:
+      return std::to_string(row.get<long long>(name));
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string TextColumn(const soci::row& row, const std::string& name) {
+  return OptionalTextColumn(row, name).value_or("");
+}
+
+std::optional<int64_t> OptionalIntColumn(const soci::row& row, const std::string& name) {
+  if (row.get_indicator(name) == soci::i_null) return std::nullopt;
+  switch (row.get_properties(name).get_data_type()) {
+    case soci::dt_integer:
+      return row.get<int>(name);
+    case soci::dt_long_long:
+      return row.get<long long>(name);
+    case soci::dt_unsigned_long_long:
+      return static_cast<int64_t>(row.get<unsigned long long>(name));
+    case soci::dt_double:
+      return static_cast<int64_t>(row.get<double>(name));
+    case soci::dt_string:
+      return std::stoll(row.get<std::string>(name));
+    default:
+      return std::nullopt;
+  }
+}
+
+int64_t IntColumn(const soci::row& row, const std::string& name) {
+  return OptionalIntColumn(row, name).value_or(0);
+}
+
+Result<RequestRecord> RequestFromRow(const soci::row& row) {
+  RequestRecord request;
+  request.id = TextColumn(row, "id");
+  auto type = ParseRequestType(TextColumn(row, "type"));
+  auto status = ParseRequestStatus(TextColumn(row, "status"));
+  auto subject = SubjectFromJson(TextColumn(row, "subject"));
+  auto received = CivilDate::Parse(TextColumn(row, "received_on"));
+  auto due = CivilDate::Parse(TextColumn(row, "due_on"));
+  for (const Status* bad :
+       {&type.status(), &status.status(), &subject.status(), &received.status(), &due.status()}) {
+    if (!bad->ok())
+      return Internal("request " + request.id + " is corrupt in the store: " + bad->message());
+  }
+  request.type = *type;
+  request.status = *status;
+  request.subject = std::move(subject.value());
+  request.language = TextColumn(row, "language");
+  request.channel = OptionalTextColumn(row, "channel");
+  request.note = OptionalTextColumn(row, "note");
+  request.received_on = *received;
+  request.due_on = *due;
+  request.created_at = TextColumn(row, "created_at");
+  request.updated_at = TextColumn(row, "updated_at");
+  request.completed_at = OptionalTextColumn(row, "completed_at");
+  if (auto path = OptionalTextColumn(row, "bundle_path")) {
+    request.bundle =
+        BundleInfo{*path, TextColumn(row, "bundle_sha256"), IntColumn(row, "bundle_bytes")};
+  }
+  return request;
+}
+
+Result<TaskRecord> TaskFromRow(const soci::row& row) {
+  TaskRecord task;
+  task.id = TextColumn(row, "id");
+  auto action = ParseTaskAction(TextColumn(row, "action"));
+  auto status = ParseTaskStatus(TextColumn(row, "status"));
+  if (!action.ok() || !status.ok()) return Internal("task " + task.id + " is corrupt in the store");
+  task.request_id = TextColumn(row, "request_id");
+  task.source = TextColumn(row, "source");
+  task.action = *action;
+  task.status = *status;
+  task.attempts = static_cast<int>(IntColumn(row, "attempts"));
+  task.worker = OptionalTextColumn(row, "worker");
+  task.error_code = OptionalTextColumn(row, "error_code");
+  task.error_message = OptionalTextColumn(row, "error_message");
+  task.records = OptionalIntColumn(row, "records");
+  task.created_at = TextColumn(row, "created_at");
+  task.updated_at = TextColumn(row, "updated_at");
+  return task;
+}
+
+ResultRecord ResultFromRow(const soci::row& row) {
+  ResultRecord result;
+  result.task_id = TextColumn(row, "task_id");
+  result.collection = TextColumn(row, "collection");
+  result.records = IntColumn(row, "records");
+  result.path = TextColumn(row, "path");
+  result.sha256 = TextColumn(row, "sha256");
+  result.bytes = IntColumn(row, "bytes");
+  return result;
+}
+
+EventRecord EventFromRow(const soci::row& row) {
+  EventRecord event;
+  event.seq = IntColumn(row, "seq");
+  event.request_id = OptionalTextColumn(row, "request_id");
+  event.at = TextColumn(row, "at");
+  event.kind = TextColumn(row, "kind");
+  event.actor = TextColumn(row, "actor");
+  event.details = TextColumn(row, "details");
+  event.prev_hash = TextColumn(row, "prev_hash");
+  event.hash = TextColumn(row, "hash");
+  return event;
+}
+
+std::string SubjectToJson(const SubjectIdentities& subject) {
+  return nlohmann::json(subject).dump();
+}
+
+Result<SubjectIdentities> SubjectFromJson(const std::string& text) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_object()) return Internal("subject is not a JSON object");
+  SubjectIdentities subject;
+  for (const auto& [key, value] : parsed.items()) {
+    if (!value.is_string()) return Internal("subject identity is not text");
+    subject[key] = value.get<std::string>();
+  }
+  return subject;
+}
+
+Status StatusFromSociError(const soci::soci_error& error, const std::string& what) {
+  const std::string message = error.get_error_message();
+  const bool transient = error.get_error_category() == soci::soci_error::connection_error ||
+                         message.find("locked") != std::string::npos ||
+                         message.find("busy") != std::string::npos ||
+                         message.find("unable to open") != std::string::npos;
+  // get_error_message() is the backend's message without SOCI's added
+  // context, which would repeat the statement's bound values.
+  const std::string text = "store: " + what + " failed: " + message;
+  return transient ? Unavailable(text) : Internal(text);
+}
+
+}  // namespace dsr::store

@@ -1,0 +1,48 @@
+// Helpers between SOCI rows/parameters and the store's records. Internal to
+// the store; the only place that knows how columns map to fields.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "coordinator/store/model.h"
+
+namespace dsr::store {
+
+// A nullable text parameter for soci::use(value, indicator).
+struct NullableText {
+  explicit NullableText(const std::optional<std::string>& source)
+      : value(source.value_or("")), indicator(source ? soci::i_ok : soci::i_null) {}
+  std::string value;
+  soci::indicator indicator;
+};
+
+// A nullable integer parameter.
+struct NullableInt {
+  explicit NullableInt(const std::optional<int64_t>& source)
+      : value(source.value_or(0)), indicator(source ? soci::i_ok : soci::i_null) {}
+  long long value;
+  soci::indicator indicator;
+};
+
+std::string TextColumn(const soci::row& row, const std::string& name);
+std::optional<std::string> OptionalTextColumn(const soci::row& row, const std::string& name);
+int64_t IntColumn(const soci::row& row, const std::string& name);
+std::optional<int64_t> OptionalIntColumn(const soci::row& row, const std::string& name);
+
+Result<RequestRecord> RequestFromRow(const soci::row& row);
+Result<TaskRecord> TaskFromRow(const soci::row& row);
+ResultRecord ResultFromRow(const soci::row& row);
+EventRecord EventFromRow(const soci::row& row);
+
+std::string SubjectToJson(const SubjectIdentities& subject);
+Result<SubjectIdentities> SubjectFromJson(const std::string& text);
+
+// Turns a SOCI error into a Status without echoing SQL or bound values
+// (they may hold personal data).
+Status StatusFromSociError(const soci::soci_error& error, const std::string& what);
+
+}  // namespace dsr::store

@@ -1,0 +1,86 @@
+// Store: the source of truth of the coordinator (requests, tasks, results
+// metadata, audit events) on SOCI, SQLite by default.
+//
+// Open() applies pending schema migrations. Reads are thread-safe and run on a
+// pool of connections. Writes go through Write(), one transaction per call:
+// the body's changes commit together or not at all. The coordinator has a
+// single writer (its engine thread); Write() serializes callers anyway.
+// Errors of the database come back as kUnavailable (cannot reach or lock it)
+// or kInternal; no exception leaves this class.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "coordinator/store/model.h"
+
+namespace dsr::store {
+
+struct RequestFilter {
+  std::optional<RequestStatus> status;
+  int limit = 100;
+  int offset = 0;
+};
+
+// Changes inside one Write() transaction. Only valid during that call.
+class StoreWriter {
+ public:
+  virtual ~StoreWriter() = default;
+  virtual Status InsertRequest(const RequestRecord& request) = 0;
+  // Replaces the mutable fields (status, timestamps, bundle) of an existing request.
+  virtual Status UpdateRequest(const RequestRecord& request) = 0;
+  virtual Status InsertTask(const TaskRecord& task) = 0;
+  // Replaces the mutable fields (status, attempts, worker, error, records) of a task.
+  virtual Status UpdateTask(const TaskRecord& task) = 0;
+  // Replaces all result rows of a task.
+  virtual Status ReplaceResults(const std::string& task_id,
+                                const std::vector<ResultRecord>& results) = 0;
+  // Appends to the audit chain; fills seq, prev_hash and hash.
+  virtual Status AppendEvent(EventRecord event) = 0;
+
+  // Reads that see this transaction's own changes.
+  virtual Result<RequestRecord> GetRequest(const std::string& id) = 0;
+  virtual Result<TaskRecord> GetTask(const std::string& id) = 0;
+  virtual Result<std::vector<TaskRecord>> TasksOfRequest(const std::string& request_id) = 0;
+};
+
+class Store {
+ public:
+  // `url` is a SOCI connection string ("sqlite3://db=/var/lib/dsr/dsr.db timeout=5");
+  // `read_connections` sizes the pool for concurrent reads (≥ 1).
+  static Result<std::unique_ptr<Store>> Open(const std::string& url, int read_connections);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  int schema_version() const;
+
+  Result<RequestRecord> GetRequest(const std::string& id) const;
+  Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) const;
+  Result<std::vector<TaskRecord>> TasksOfRequest(const std::string& request_id) const;
+  Result<std::vector<TaskRecord>> TasksWithStatus(TaskStatus status) const;
+  Result<std::vector<ResultRecord>> ResultsOfRequest(const std::string& request_id) const;
+  Result<std::vector<EventRecord>> EventsOfRequest(const std::string& request_id) const;
+  // Events in chain order with seq > after_seq, at most `limit`.
+  Result<std::vector<EventRecord>> EventsAfter(int64_t after_seq, int limit) const;
+  // Requests in progress whose tasks have all succeeded but that have no bundle yet.
+  Result<std::vector<std::string>> RequestsAwaitingBundle() const;
+
+  // Runs `body` in one write transaction; commits when it returns ok.
+  Status Write(const std::function<Status(StoreWriter&)>& body);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Walks the whole audit chain and checks every hash. Ok, or kInternal naming
+// the first event whose hash or link does not match.
+Status VerifyAuditChain(const Store& store);
+
+}  // namespace dsr::store

@@ -1,0 +1,241 @@
+#include "coordinator/store/store.h"
+
+#include <doctest/doctest.h>
+#include <soci/soci.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/support/temp_dir.h"
+
+namespace dsr::store {
+namespace {
+
+std::string UrlFor(const testing::TempDir& dir) {
+  return "sqlite3://db=" + dir.File("dsr.db") + " timeout=5";
+}
+
+RequestRecord SampleRequest(const std::string& id) {
+  RequestRecord request;
+  request.id = id;
+  request.type = RequestType::kAccess;
+  request.status = RequestStatus::kReceived;
+  request.subject = {{"email", "jürgen.müller@example.org"}};
+  request.language = "de";
+  request.channel = "email";
+  request.received_on = CivilDate(2025, 3, 5);
+  request.due_on = CivilDate(2025, 4, 7);
+  request.created_at = "2025-03-05T10:00:00.000Z";
+  request.updated_at = request.created_at;
+  return request;
+}
+
+TaskRecord SampleTask(const std::string& id, const std::string& request_id,
+                      const std::string& source) {
+  TaskRecord task;
+  task.id = id;
+  task.request_id = request_id;
+  task.source = source;
+  task.created_at = "2025-03-05T10:00:00.000Z";
+  task.updated_at = task.created_at;
+  return task;
+}
+
+EventRecord SampleEvent(const std::string& request_id, const std::string& kind) {
+  EventRecord event;
+  event.request_id = request_id;
+  event.at = "2025-03-05T10:00:00.000Z";
+  event.kind = kind;
+  event.actor = "system";
+  return event;
+}
+
+}  // namespace
+
+TEST_SUITE("Store") {
+  TEST_CASE("applies migrations once and reopens an existing store") {
+    testing::TempDir dir;
+    {
+      auto store = Store::Open(UrlFor(dir), 2);
+      REQUIRE(store.ok());
+      CHECK((*store)->schema_version() == 1);
+    }
+    auto reopened = Store::Open(UrlFor(dir), 1);
+    REQUIRE(reopened.ok());
+    CHECK((*reopened)->schema_version() == 1);
+  }
+
+  TEST_CASE("refuses an unsupported URL and an unreachable database") {
+    CHECK(Store::Open("postgresql://db=x", 1).status().code() == StatusCode::kValidation);
+    CHECK_FALSE(Store::Open("sqlite3://db=/nonexistent/dir/dsr.db", 1).ok());
+  }
+
+  TEST_CASE("keeps requests, tasks and results with every field") {
+    testing::TempDir dir;
+    auto store = std::move(Store::Open(UrlFor(dir), 2).value());
+    RequestRecord request = SampleRequest("r1");
+    REQUIRE(store
+                ->Write([&](StoreWriter& w) {
+                  DSR_RETURN_IF_ERROR(w.InsertRequest(request));
+                  DSR_RETURN_IF_ERROR(w.InsertTask(SampleTask("t1", "r1", "crm")));
+                  return w.InsertTask(SampleTask("t2", "r1", "mail"));
+                })
+                .ok());
+
+    auto loaded = store->GetRequest("r1");
+    REQUIRE(loaded.ok());
+    CHECK(loaded->subject.at("email") == "jürgen.müller@example.org");
+    CHECK(loaded->channel == std::optional<std::string>("email"));
+    CHECK_FALSE(loaded->note.has_value());
+    CHECK(loaded->due_on == CivilDate(2025, 4, 7));
+    CHECK_FALSE(loaded->bundle.has_value());
+
+    request.status = RequestStatus::kCompleted;
+    request.completed_at = "2025-03-06T09:00:00.000Z";
+    request.bundle = BundleInfo{"/b.zip", "abc", 1234};
+    TaskRecord task = SampleTask("t1", "r1", "crm");
+    task.status = TaskStatus::kSucceeded;
+    task.attempts = 2;
+    task.worker = "crm-1";
+    task.records = 17;
+    REQUIRE(store
+                ->Write([&](StoreWriter& w) {
+                  DSR_RETURN_IF_ERROR(w.UpdateRequest(request));
+                  DSR_RETURN_IF_ERROR(w.UpdateTask(task));
+                  return w.ReplaceResults("t1",
+                                          {{"t1", "orders", 17, "/spool/orders.jsonl", "ff", 900}});
+                })
+                .ok());
+
+    loaded = store->GetRequest("r1");
+    CHECK(loaded->status == RequestStatus::kCompleted);
+    REQUIRE(loaded->bundle.has_value());
+    CHECK(loaded->bundle->bytes == 1234);
+    auto tasks = store->TasksOfRequest("r1");
+    REQUIRE(tasks.ok());
+    REQUIRE(tasks->size() == 2);
+    CHECK(tasks->at(0).source == "crm");
+    CHECK(tasks->at(0).records == std::optional<int64_t>(17));
+    CHECK(tasks->at(0).attempts == 2);
+    CHECK(tasks->at(1).status == TaskStatus::kPending);
+    auto results = store->ResultsOfRequest("r1");
+    REQUIRE(results.ok());
+    REQUIRE(results->size() == 1);
+    CHECK(results->at(0).collection == "orders");
+    CHECK(store->TasksWithStatus(TaskStatus::kPending)->size() == 1);
+  }
+
+  TEST_CASE("rolls back every change of a failed write") {
+    testing::TempDir dir;
+    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    Status status = store->Write([&](StoreWriter& w) {
+      DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest("r1")));
+      DSR_RETURN_IF_ERROR(w.AppendEvent(SampleEvent("r1", "request.received")));
+      return w.InsertRequest(SampleRequest("r1"));  // duplicate key
+    });
+    CHECK_FALSE(status.ok());
+    CHECK(store->GetRequest("r1").status().code() == StatusCode::kNotFound);
+    CHECK(store->EventsAfter(0, 10)->empty());
+    CHECK(
+        store->Write([&](StoreWriter& w) { return w.UpdateTask(SampleTask("nope", "r1", "crm")); })
+            .code() == StatusCode::kNotFound);
+  }
+
+  TEST_CASE("filters and pages the request list") {
+    testing::TempDir dir;
+    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    REQUIRE(store
+                ->Write([&](StoreWriter& w) {
+                  for (int i = 0; i < 5; ++i) {
+                    RequestRecord request = SampleRequest("r" + std::to_string(i));
+                    if (i % 2 == 0) request.status = RequestStatus::kInProgress;
+                    DSR_RETURN_IF_ERROR(w.InsertRequest(request));
+                  }
+                  return Status::Ok();
+                })
+                .ok());
+    CHECK(store->ListRequests({})->size() == 5);
+    CHECK(store->ListRequests({RequestStatus::kInProgress, 100, 0})->size() == 3);
+    CHECK(store->ListRequests({std::nullopt, 2, 4})->size() == 1);
+  }
+
+  TEST_CASE("finds access requests whose tasks have all succeeded and that lack a bundle") {
+    testing::TempDir dir;
+    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    REQUIRE(store
+                ->Write([&](StoreWriter& w) {
+                  for (const char* id : {"done", "waiting"}) {
+                    RequestRecord request = SampleRequest(id);
+                    request.status = RequestStatus::kInProgress;
+                    DSR_RETURN_IF_ERROR(w.InsertRequest(request));
+                    TaskRecord task = SampleTask(std::string("t-") + id, id, "crm");
+                    task.status =
+                        std::string(id) == "done" ? TaskStatus::kSucceeded : TaskStatus::kRunning;
+                    DSR_RETURN_IF_ERROR(w.InsertTask(task));
+                  }
+                  return Status::Ok();
+                })
+                .ok());
+    auto awaiting = store->RequestsAwaitingBundle();
+    REQUIRE(awaiting.ok());
+    CHECK(*awaiting == std::vector<std::string>{"done"});
+  }
+
+  TEST_CASE("chains audit events and detects a changed or removed event") {
+    testing::TempDir dir;
+    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    REQUIRE(
+        store
+            ->Write([&](StoreWriter& w) {
+              DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest("r1")));
+              for (const char* kind : {"request.received", "request.planned", "task.dispatched"}) {
+                DSR_RETURN_IF_ERROR(w.AppendEvent(SampleEvent("r1", kind)));
+              }
+              return Status::Ok();
+            })
+            .ok());
+    auto events = store->EventsOfRequest("r1");
+    REQUIRE(events->size() == 3);
+    CHECK(events->at(0).prev_hash == kGenesisHash);
+    CHECK(events->at(1).prev_hash == events->at(0).hash);
+    CHECK(VerifyAuditChain(*store).ok());
+
+    soci::session raw("sqlite3", "db=" + dir.File("dsr.db"));
+    SUBCASE("changed") {
+      raw << "UPDATE events SET details = '{\"x\":1}' WHERE seq = 2";
+      CHECK(VerifyAuditChain(*store).message().find("event 2") != std::string::npos);
+    }
+    SUBCASE("removed") {
+      raw << "DELETE FROM events WHERE seq = 2";
+      CHECK(VerifyAuditChain(*store).message().find("event 3") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("serves reads from other threads while the writer commits") {
+    testing::TempDir dir;
+    auto store = std::move(Store::Open(UrlFor(dir), 3).value());
+    std::atomic<bool> done{false};
+    std::atomic<int> read_failures{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 3; ++r) {
+      readers.emplace_back([&] {
+        while (!done) {
+          if (!store->ListRequests({}).ok()) ++read_failures;
+        }
+      });
+    }
+    for (int i = 0; i < 200; ++i) {
+      REQUIRE(store
+                  ->Write([&](StoreWriter& w) {
+                    DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest("r" + std::to_string(i))));
+                    return w.AppendEvent(SampleEvent("r" + std::to_string(i), "request.received"));
+                  })
+                  .ok());
+    }
+    done = true;
+    for (auto& reader : readers) reader.join();
+    CHECK(read_failures == 0);
+    CHECK(VerifyAuditChain(*store).ok());
+  }
+}
+}  // namespace dsr::store
