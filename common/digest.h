@@ -15,6 +15,8 @@ class Sha256 {
  public:
   Sha256();
   ~Sha256();
+  Sha256(Sha256&&) noexcept;
+  Sha256& operator=(Sha256&&) noexcept;
   void Update(std::string_view data);
   // The digest of everything updated so far, as 64 hex digits; resets.
   std::string HexDigest();

@@ -113,8 +113,13 @@ class [[nodiscard]] Result {
 }  // namespace dsr
 
 // Returns early from the enclosing function when `expr` yields a non-ok Status.
-#define DSR_RETURN_IF_ERROR(expr)              \
-  do {                                         \
-    ::dsr::Status dsr_status_ = (expr);        \
-    if (!dsr_status_.ok()) return dsr_status_; \
+// (The variable name is unique per use, so uses may nest inside lambdas.)
+#define DSR_RETURN_IF_ERROR(expr) \
+  DSR_RETURN_IF_ERROR_NAMED(expr, DSR_STATUS_CONCAT(dsr_status_, __COUNTER__))
+#define DSR_STATUS_CONCAT(a, b) DSR_STATUS_CONCAT_INNER(a, b)
+#define DSR_STATUS_CONCAT_INNER(a, b) a##b
+#define DSR_RETURN_IF_ERROR_NAMED(expr, name) \
+  do {                                        \
+    ::dsr::Status name = (expr);              \
+    if (!name.ok()) return name;              \
   } while (false)

@@ -58,7 +58,8 @@ Result<std::vector<std::string>> Encode(const Message& message) {
   frames.reserve(3 + message.payload.size());
   frames.emplace_back(kSignature);
   frames.emplace_back(row.name);
-  frames.push_back(message.header.dump());
+  // Invalid UTF-8 (from a source system) is replaced, never a reason to throw.
+  frames.push_back(message.header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   for (const auto& part : message.payload) frames.push_back(part);
   return frames;
 }

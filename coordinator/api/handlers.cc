@@ -1,0 +1,166 @@
+#include "coordinator/api/handlers.h"
+
+#include "coordinator/api/views.h"
+
+namespace dsr::api {
+namespace {
+
+constexpr int kMaxJsonDepth = 64;
+
+// Rejects deep nesting before parsing, so no parser recursion or allocation
+// storm is driven by a hostile body.
+Status CheckNestingDepth(const std::string& text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth) return InvalidArgument("JSON nesting deeper than 64 levels");
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<int> IntParameter(const ApiRequest& request, const std::string& name, int fallback, int min,
+                         int max) {
+  const auto found = request.query.find(name);
+  if (found == request.query.end()) return fallback;
+  const std::string& text = found->second;
+  const bool digits = !text.empty() && text.size() <= 9 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  const int value = digits ? std::stoi(text) : -1;
+  if (!digits || value < min || value > max) {
+    return InvalidArgument("query parameter " + name + " must be a whole number from " +
+                           std::to_string(min) + " to " + std::to_string(max));
+  }
+  return value;
+}
+
+ApiResponse CreateRequest(const ApiContext& context, const ApiRequest& request) {
+  auto body = ParseJsonBody(request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto reply = context.engine.Call({{"op", "submit"}, {"body", *body}, {"actor", "api"}});
+  if (!reply.ok()) return ErrorResponse(reply.status());
+  const std::string id = reply->at("id").get<std::string>();
+  auto created = context.store.GetRequest(id);
+  if (!created.ok()) return ErrorResponse(created.status());
+  auto tasks = context.store.TasksOfRequest(id);
+  auto events = context.store.EventsOfRequest(id);
+  if (!tasks.ok()) return ErrorResponse(tasks.status());
+  if (!events.ok()) return ErrorResponse(events.status());
+  ApiResponse response = JsonResponse(201, RequestView(*created, *tasks, *events));
+  response.headers.emplace_back("Location", "/api/v1/requests/" + id);
+  return response;
+}
+
+ApiResponse GetRequest(const ApiContext& context, const ApiRequest& request) {
+  const std::string& id = request.params.at("id");
+  auto found = context.store.GetRequest(id);
+  if (!found.ok()) return ErrorResponse(found.status());
+  auto tasks = context.store.TasksOfRequest(id);
+  auto events = context.store.EventsOfRequest(id);
+  if (!tasks.ok()) return ErrorResponse(tasks.status());
+  if (!events.ok()) return ErrorResponse(events.status());
+  return JsonResponse(200, RequestView(*found, *tasks, *events));
+}
+
+ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
+  store::RequestFilter filter;
+  if (auto status = request.query.find("status"); status != request.query.end()) {
+    auto parsed = store::ParseRequestStatus(status->second);
+    if (!parsed.ok()) {
+      return ErrorResponse(
+          InvalidArgument(parsed.status().message() + "; use received, in_progress or completed"));
+    }
+    filter.status = *parsed;
+  }
+  auto limit = IntParameter(request, "limit", 100, 1, 1000);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  auto offset = IntParameter(request, "offset", 0, 0, 100000000);
+  if (!offset.ok()) return ErrorResponse(offset.status());
+  filter.limit = *limit;
+  filter.offset = *offset;
+  auto requests = context.store.ListRequests(filter);
+  if (!requests.ok()) return ErrorResponse(requests.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& item : *requests) list.push_back(RequestSummaryView(item));
+  return JsonResponse(200,
+                      {{"requests", list}, {"limit", filter.limit}, {"offset", filter.offset}});
+}
+
+ApiResponse GetBundle(const ApiContext& context, const ApiRequest& request) {
+  const std::string& id = request.params.at("id");
+  auto found = context.store.GetRequest(id);
+  if (!found.ok()) return ErrorResponse(found.status());
+  if (!found->bundle) {
+    return ErrorResponse(Conflict("the bundle is not ready yet: the request is " +
+                                  std::string(store::ToString(found->status))));
+  }
+  ApiResponse response;
+  response.file_path = found->bundle->path;
+  response.content_type = "application/zip";
+  response.download_name = "dsr-" + id + ".zip";
+  response.headers.emplace_back("X-Content-SHA256", found->bundle->sha256);
+  return response;
+}
+
+ApiResponse ListSources(const ApiContext& context) {
+  auto reply = context.engine.Call({{"op", "workers"}});
+  if (!reply.ok()) return ErrorResponse(reply.status());
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& source : context.sources) {
+    nlohmann::json workers = nlohmann::json::array();
+    for (const auto& worker : reply->at("workers")) {
+      if (worker.at("source") == source.name) workers.push_back(worker);
+    }
+    sources.push_back({{"name", source.name},
+                       {"title", source.title},
+                       {"connector", source.connector},
+                       {"workers", workers}});
+  }
+  return JsonResponse(200, {{"sources", sources}});
+}
+
+ApiResponse Health(const ApiContext& context) {
+  auto stats = context.engine.Call({{"op", "stats"}});
+  if (!stats.ok()) {
+    return JsonResponse(503, {{"status", "unavailable"}, {"reason", stats.status().message()}});
+  }
+  nlohmann::json engine = *stats;
+  engine.erase("ok");
+  return JsonResponse(200, {{"status", "ok"}, {"engine", engine}});
+}
+
+}  // namespace
+
+Result<nlohmann::json> ParseJsonBody(const std::string& body) {
+  if (body.empty()) return InvalidArgument("the request body is empty; a JSON object is expected");
+  DSR_RETURN_IF_ERROR(CheckNestingDepth(body));
+  auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return InvalidArgument("the request body is not valid JSON");
+  return parsed;
+}
+
+std::vector<Route> BuildRoutes(const ApiContext& context) {
+  const ApiContext* c = &context;
+  return {
+      {"GET", "/healthz", [c](const ApiRequest&) { return Health(*c); }},
+      {"POST", "/api/v1/requests", [c](const ApiRequest& r) { return CreateRequest(*c, r); }},
+      {"GET", "/api/v1/requests", [c](const ApiRequest& r) { return ListRequests(*c, r); }},
+      {"GET", "/api/v1/requests/{id}", [c](const ApiRequest& r) { return GetRequest(*c, r); }},
+      {"GET", "/api/v1/requests/{id}/bundle",
+       [c](const ApiRequest& r) { return GetBundle(*c, r); }},
+      {"GET", "/api/v1/sources", [c](const ApiRequest&) { return ListSources(*c); }},
+  };
+}
+
+}  // namespace dsr::api

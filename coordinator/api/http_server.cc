@@ -1,0 +1,168 @@
+#include "coordinator/api/http_server.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
+
+#include <fstream>
+
+#include "common/log.h"
+
+namespace dsr::api {
+namespace {
+
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+// Reads at most `limit` bytes; kTooLarge if the body is longer.
+Result<std::string> ReadBody(HTTPServerRequest& request, size_t limit) {
+  if (request.hasContentLength() &&
+      request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+    return TooLarge("the request body is larger than " + std::to_string(limit) + " bytes");
+  }
+  std::string body;
+  std::istream& in = request.stream();
+  char buffer[16384];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    body.append(buffer, static_cast<size_t>(in.gcount()));
+    if (body.size() > limit) {
+      return TooLarge("the request body is larger than " + std::to_string(limit) + " bytes");
+    }
+  }
+  return body;
+}
+
+void SendResponse(const ApiResponse& api, HTTPServerResponse& response) {
+  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(api.status));
+  response.set("Cache-Control", "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : api.headers) response.set(name, value);
+  if (!api.file_path.empty()) {
+    std::ifstream file(api.file_path, std::ios::binary);
+    if (!file) {
+      SendResponse(ErrorResponse(Internal("the stored file cannot be read")), response);
+      return;
+    }
+    file.seekg(0, std::ios::end);
+    response.setContentLength64(static_cast<Poco::UInt64>(file.tellg()));
+    file.seekg(0);
+    response.setContentType(api.content_type);
+    response.set("Content-Disposition", "attachment; filename=\"" + api.download_name + "\"");
+    Poco::StreamCopier::copyStream64(file, response.send());
+    return;
+  }
+  const std::string body = api.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.setContentType("application/json; charset=utf-8");
+  response.setContentLength64(body.size());
+  response.send() << body;
+}
+
+class RequestHandler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  RequestHandler(const Router& router, size_t max_body) : router_(router), max_body_(max_body) {}
+
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    try {
+      ApiRequest api;
+      api.method = request.getMethod();
+      const Poco::URI uri(request.getURI());
+      api.path = uri.getPath();
+      for (const auto& [name, value] : uri.getQueryParameters()) api.query[name] = value;
+      auto body = ReadBody(request, max_body_);
+      if (!body.ok()) {
+        response.setKeepAlive(false);  // the rest of the body is not read
+        SendResponse(ErrorResponse(body.status()), response);
+        return;
+      }
+      api.body = std::move(body.value());
+      SendResponse(router_.Handle(std::move(api)), response);
+    } catch (const Poco::Exception& error) {
+      HandleFailure(error.displayText(), response);
+    } catch (const std::exception& error) {
+      HandleFailure(error.what(), response);
+    }
+  }
+
+ private:
+  static void HandleFailure(const std::string& what, HTTPServerResponse& response) {
+    LogError("http", "request failed: " + what);
+    if (!response.sent()) {
+      SendResponse(ErrorResponse(InvalidArgument("the request could not be processed")), response);
+    }
+  }
+
+  const Router& router_;
+  size_t max_body_;
+};
+
+class HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  HandlerFactory(const Router& router, size_t max_body) : router_(router), max_body_(max_body) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+    return new RequestHandler(router_, max_body_);
+  }
+
+ private:
+  const Router& router_;
+  size_t max_body_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpServerSettings settings;
+  const Router& router;
+  std::unique_ptr<Poco::ThreadPool> pool;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+};
+
+HttpServer::HttpServer(HttpServerSettings settings, const Router& router)
+    : impl_(new Impl{std::move(settings), router, nullptr, nullptr}) {}
+
+HttpServer::~HttpServer() {
+  Stop();
+}
+
+Result<int> HttpServer::Start() {
+  try {
+    Poco::Net::ServerSocket socket(
+        Poco::Net::SocketAddress(impl_->settings.host,
+                                 static_cast<Poco::UInt16>(impl_->settings.port)),
+        impl_->settings.max_queued);
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(impl_->settings.threads);
+    params->setMaxQueued(impl_->settings.max_queued);
+    params->setKeepAlive(true);
+    impl_->pool = std::make_unique<Poco::ThreadPool>(2, impl_->settings.threads);
+    impl_->server = std::make_unique<Poco::Net::HTTPServer>(
+        new HandlerFactory(impl_->router, impl_->settings.max_body_bytes), *impl_->pool, socket,
+        params);
+    impl_->server->start();
+    return static_cast<int>(socket.address().port());
+  } catch (const Poco::Exception& error) {
+    return Unavailable("cannot listen on " + impl_->settings.host + ":" +
+                       std::to_string(impl_->settings.port) + ": " + error.displayText());
+  }
+}
+
+void HttpServer::Stop() {
+  if (impl_->server) {
+    impl_->server->stopAll(true);
+    impl_->server.reset();
+  }
+  if (impl_->pool) {
+    impl_->pool->joinAll();
+    impl_->pool.reset();
+  }
+}
+
+}  // namespace dsr::api

@@ -1,0 +1,65 @@
+// WorkerRegistry: the coordinator's view of connected workers, which source
+// each serves, what it is running, and when it was last heard from.
+//
+// Pure state, no sockets: the engine feeds it READY, traffic and clock ticks,
+// and asks it which worker gets the next task of a source (round-robin among
+// live workers with free capacity). Not thread-safe: owned by the engine thread.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+
+namespace dsr::broker {
+
+struct WorkerInfo {
+  std::string routing_id;  // the ROUTER's opaque peer id
+  std::string name;        // as the worker announced itself
+  std::string source;
+  std::string connector;
+  std::string version;
+  int capacity = 1;
+  std::set<std::string> tasks;  // ids of tasks in flight on this worker
+  Clock::MonotonicTime last_seen{};
+  Clock::WallTime connected_at{};
+};
+
+class WorkerRegistry {
+ public:
+  // A worker not heard from for `expiry` is considered dead.
+  explicit WorkerRegistry(std::chrono::milliseconds expiry) : expiry_(expiry) {}
+
+  // Registers the worker behind info.routing_id. If that peer was registered
+  // already, the old registration is replaced and returned (its tasks must be
+  // requeued).
+  std::optional<WorkerInfo> Register(WorkerInfo info);
+  // Records traffic from a peer. False for an unknown peer.
+  bool Touch(const std::string& routing_id, Clock::MonotonicTime now);
+  const WorkerInfo* Find(const std::string& routing_id) const;
+  std::optional<WorkerInfo> Remove(const std::string& routing_id);
+  // Removes and returns every worker silent for longer than the expiry.
+  std::vector<WorkerInfo> Expire(Clock::MonotonicTime now);
+
+  // The next worker of `source` with free capacity, round-robin; none if all
+  // are busy or none is connected.
+  std::optional<std::string> PickWorker(const std::string& source);
+  void Assign(const std::string& routing_id, const std::string& task_id);
+  void Release(const std::string& routing_id, const std::string& task_id);
+
+  std::vector<const WorkerInfo*> WorkersOf(const std::string& source) const;
+  std::vector<const WorkerInfo*> All() const;
+
+ private:
+  std::chrono::milliseconds expiry_;
+  std::map<std::string, WorkerInfo> workers_;  // by routing id
+  // Per source, routing ids in round-robin order: the front is asked first.
+  std::map<std::string, std::deque<std::string>> rotation_;
+};
+
+}  // namespace dsr::broker

@@ -1,0 +1,144 @@
+#include "coordinator/coordinator_app.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <zmq.hpp>
+
+#include "common/durable_file.h"
+#include "common/log.h"
+#include "common/version.h"
+#include "coordinator/api/handlers.h"
+#include "coordinator/api/http_server.h"
+#include "coordinator/coordinator_config.h"
+#include "coordinator/deadlines/holiday_calendar.h"
+#include "coordinator/store/store.h"
+#include "coordinator/workflow/engine.h"
+#include "coordinator/workflow/engine_client.h"
+
+namespace dsr {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: dsr-coordinator --config FILE [--ready-file FILE]\n"
+    "\n"
+    "Runs the dsr coordinator: HTTP API, store, broker for workers.\n"
+    "\n"
+    "  --config FILE      coordinator configuration (YAML; see deploy/examples/coordinator.yaml)\n"
+    "  --ready-file FILE  once listening, write {\"http\": URL, \"broker\": ENDPOINT} to FILE\n"
+    "  --version          print the version and exit\n"
+    "  --help             print this help and exit\n"
+    "\n"
+    "Stops cleanly on SIGTERM or SIGINT.\n";
+
+struct Options {
+  std::string config_path;
+  std::string ready_file;
+};
+
+// 0: run; otherwise the exit code (after --help, --version or a usage error).
+int ParseOptions(int argc, char** argv, Options* options) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return -1;
+    }
+    if (arg == "--version") {
+      std::printf("dsr-coordinator %s\n", kDsrVersion);
+      return -1;
+    }
+    if ((arg == "--config" || arg == "--ready-file") && i + 1 < argc) {
+      (arg == "--config" ? options->config_path : options->ready_file) = argv[++i];
+      continue;
+    }
+    std::fprintf(stderr, "dsr-coordinator: unknown or incomplete option '%s'\n\n%s", arg.c_str(),
+                 kUsage);
+    return 2;
+  }
+  if (options->config_path.empty()) {
+    std::fprintf(stderr, "dsr-coordinator: --config FILE is required\n\n%s", kUsage);
+    return 2;
+  }
+  return 0;
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "dsr-coordinator: %s\n", status.ToString().c_str());
+  return 1;
+}
+
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts, so that
+// WaitForStopSignal alone receives them.
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int WaitForStopSignal(const sigset_t& signals) {
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
+}
+
+}  // namespace
+
+int RunCoordinator(int argc, char** argv) {
+  Options options;
+  if (int code = ParseOptions(argc, argv, &options); code != 0) return code < 0 ? 0 : code;
+  const sigset_t stop_signals = BlockStopSignals();
+
+  auto config = LoadCoordinatorConfig(options.config_path);
+  if (!config.ok()) return Fail(config.status());
+  SetLogLevel(config->log_level);
+  Status zone = UseTimeZone(config->time_zone);
+  if (!zone.ok()) return Fail(zone.WithContext(options.config_path + ": controller.time_zone"));
+  auto calendar = deadlines::NewHolidayCalendar(config->region);
+  if (!calendar.ok()) {
+    return Fail(calendar.status().WithContext(options.config_path + ": controller.region"));
+  }
+  Status data_dir = MakePrivateDirectories(config->engine.data_dir);
+  if (!data_dir.ok()) return Fail(data_dir);
+  auto store = store::Store::Open(config->store_url, config->read_connections);
+  if (!store.ok()) return Fail(store.status());
+
+  const auto clock = NewSystemClock();
+  zmq::context_t context;
+  workflow::Engine engine(config->engine, **store, *clock, **calendar, context);
+  auto broker_endpoint = engine.Start();
+  if (!broker_endpoint.ok()) return Fail(broker_endpoint.status());
+
+  const workflow::EngineClient engine_client(context, std::chrono::seconds(30));
+  const api::ApiContext api_context{**store, engine_client, config->engine.sources};
+  const api::Router router(api::BuildRoutes(api_context));
+  api::HttpServer http({config->http.host, config->http.port, config->http.threads,
+                        config->http.max_queued, config->http.max_body_bytes},
+                       router);
+  auto port = http.Start();
+  if (!port.ok()) {
+    engine.Stop();
+    return Fail(port.status());
+  }
+  const std::string http_url = "http://" + config->http.host + ":" + std::to_string(*port);
+  LogInfo("coordinator", "dsr-coordinator " + std::string(kDsrVersion) + " serving " + http_url);
+  if (!options.ready_file.empty()) {
+    const nlohmann::json ready = {{"http", http_url}, {"broker", *broker_endpoint}};
+    Status written = WriteFileAtomically(options.ready_file, ready.dump() + "\n");
+    if (!written.ok()) LogWarn("coordinator", written.ToString());
+  }
+
+  const int signal_number = WaitForStopSignal(stop_signals);
+  LogInfo("coordinator", std::string("stopping on ") + strsignal(signal_number));
+  http.Stop();
+  engine.Stop();
+  return 0;
+}
+
+}  // namespace dsr

@@ -1,0 +1,77 @@
+#include "coordinator/coordinator_config.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/config_file.h"
+
+namespace dsr {
+namespace {
+
+Status ParseListen(const std::string& listen, HttpSettings* http) {
+  const size_t colon = listen.rfind(':');
+  const int port = std::stoi(listen.substr(colon + 1));
+  if (port > 65535)
+    return ValidationError("http.listen: port " + std::to_string(port) + " is out of range");
+  http->host = listen.substr(0, colon);
+  http->port = port;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
+  auto loaded = LoadConfigFile(path, "config/coordinator");
+  if (!loaded.ok()) return loaded.status();
+  const nlohmann::json& json = *loaded;
+  CoordinatorConfig config;
+
+  const auto& controller = json.at("controller");
+  config.engine.controller.name = controller.at("name").get<std::string>();
+  config.engine.controller.contact = controller.at("contact").get<std::string>();
+  config.engine.controller.default_language = controller.value("default_language", "en");
+  config.time_zone = controller.at("time_zone").get<std::string>();
+  config.region = controller.at("region").get<std::string>();
+  auto extension =
+      deadlines::ParseExtensionFrom(controller.value("extension_from", "first_period_end"));
+  if (!extension.ok()) return extension.status().WithContext(path);
+  config.extension_from = *extension;
+
+  config.store_url = json.at("store").at("url").get<std::string>();
+  config.read_connections = json.at("store").value("read_connections", 4);
+  config.engine.data_dir = json.at("data_dir").get<std::string>();
+
+  const nlohmann::json http = json.value("http", nlohmann::json::object());
+  if (http.contains("listen")) {
+    Status listen = ParseListen(http.at("listen").get<std::string>(), &config.http);
+    if (!listen.ok()) return listen.WithContext(path);
+  }
+  config.http.threads = http.value("threads", config.http.threads);
+  config.http.max_queued = http.value("max_queued", config.http.max_queued);
+  config.http.max_body_bytes = http.value("max_body_bytes", config.http.max_body_bytes);
+
+  const nlohmann::json broker = json.value("broker", nlohmann::json::object());
+  config.engine.broker_bind = broker.value("bind", config.engine.broker_bind);
+  config.engine.heartbeat_interval =
+      std::chrono::milliseconds(broker.value("heartbeat_interval_ms", 1000));
+  config.engine.heartbeat_liveness = broker.value("heartbeat_liveness", 3);
+  config.engine.max_attempts = broker.value("max_attempts", 3);
+
+  std::set<std::string> names;
+  for (const auto& source : json.at("sources")) {
+    workflow::SourceSettings settings{source.at("name").get<std::string>(),
+                                      source.at("title").get<std::string>(),
+                                      source.at("connector").get<std::string>()};
+    if (!names.insert(settings.name).second) {
+      return ValidationError(path + ": invalid configuration",
+                             {"sources: the name '" + settings.name + "' appears twice"});
+    }
+    config.engine.sources.push_back(std::move(settings));
+  }
+  if (json.contains("log_level")) {
+    ParseLogLevel(json.at("log_level").get<std::string>(), &config.log_level);
+  }
+  return config;
+}
+
+}  // namespace dsr

@@ -1,0 +1,362 @@
+#include "coordinator/workflow/engine.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/durable_file.h"
+#include "common/log.h"
+#include "common/zmq_frames.h"
+#include "coordinator/broker/broker_socket.h"
+#include "coordinator/broker/worker_registry.h"
+#include "coordinator/workflow/bundle_service.h"
+#include "coordinator/workflow/completion.h"
+#include "coordinator/workflow/engine_client.h"
+#include "coordinator/workflow/intake.h"
+#include "coordinator/workflow/result_spool.h"
+#include "coordinator/workflow/task_flow.h"
+
+namespace dsr::workflow {
+namespace {
+
+constexpr const char* kBundleEndpoint = "inproc://dsr-bundles";
+
+}  // namespace
+
+// Everything the engine thread owns. Constructed, run and destroyed on that thread.
+class Engine::Loop {
+ public:
+  Loop(const EngineSettings& settings, store::Store& store, const Clock& clock,
+       const deadlines::HolidayCalendar& calendar, zmq::context_t& context)
+      : settings_(settings),
+        store_(store),
+        clock_(clock),
+        calendar_(calendar),
+        broker_(context),
+        commands_(context, zmq::socket_type::router),
+        bundle_reports_(context, zmq::socket_type::pull),
+        registry_(settings.heartbeat_interval * settings.heartbeat_liveness),
+        spool_(settings.data_dir + "/results"),
+        tasks_(store, clock, spool_, settings.max_attempts),
+        bundles_(context, kBundleEndpoint) {
+    ApplyCommonOptions(commands_);
+    ApplyCommonOptions(bundle_reports_);
+  }
+
+  Result<std::string> Open() {
+    DSR_RETURN_IF_ERROR(MakePrivateDirectories(settings_.data_dir + "/results"));
+    DSR_RETURN_IF_ERROR(MakePrivateDirectories(settings_.data_dir + "/bundles"));
+    DSR_RETURN_IF_ERROR(tasks_.Recover());
+    auto endpoint = broker_.Bind(settings_.broker_bind);
+    if (!endpoint.ok()) return endpoint;
+    commands_.bind(kEngineEndpoint);
+    bundle_reports_.bind(kBundleEndpoint);
+    bundles_.Start();
+    auto awaiting = store_.RequestsAwaitingBundle();
+    if (!awaiting.ok()) return awaiting.status();
+    for (const auto& request_id : *awaiting) StartBundle(request_id);
+    LogInfo("engine", "broker listening on " + *endpoint + "; " +
+                          std::to_string(tasks_.pending_count()) + " tasks pending");
+    return endpoint;
+  }
+
+  void Run(const std::atomic<bool>& stopping) {
+    next_heartbeat_ = clock_.Monotonic();
+    while (!stopping.load()) {
+      zmq::pollitem_t items[] = {{broker_.socket().handle(), 0, ZMQ_POLLIN, 0},
+                                 {commands_.handle(), 0, ZMQ_POLLIN, 0},
+                                 {bundle_reports_.handle(), 0, ZMQ_POLLIN, 0}};
+      try {
+        zmq::poll(items, 3, PollTimeout());
+      } catch (const zmq::error_t& error) {
+        if (error.num() != EINTR) throw;
+      }
+      if (items[0].revents & ZMQ_POLLIN) DrainBroker();
+      if (items[1].revents & ZMQ_POLLIN) DrainCommands();
+      if (items[2].revents & ZMQ_POLLIN) DrainBundleReports();
+      if (clock_.Monotonic() >= next_heartbeat_) Tick();
+      DispatchPending();
+    }
+    for (const auto* worker : registry_.All()) {
+      (void)broker_.Send(worker->routing_id, wire::Disconnect("coordinator is shutting down"));
+    }
+    bundles_.Stop();
+  }
+
+ private:
+  std::chrono::milliseconds PollTimeout() const {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat_ - clock_.Monotonic());
+    return std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(100));
+  }
+
+  void Tick() {
+    for (const auto* worker : registry_.All()) {
+      (void)broker_.Send(worker->routing_id, wire::Heartbeat());
+    }
+    for (const auto& gone : registry_.Expire(clock_.Monotonic())) {
+      LogWarn("engine", "worker " + gone.name + " of source " + gone.source +
+                            " missed its heartbeats; requeueing its tasks");
+      RequeueAll(gone, "worker " + gone.name + " stopped answering");
+    }
+    next_heartbeat_ = clock_.Monotonic() + settings_.heartbeat_interval;
+  }
+
+  void RequeueAll(const broker::WorkerInfo& worker, const std::string& reason) {
+    for (const auto& task_id : worker.tasks) Report(tasks_.Requeue(task_id, reason));
+  }
+
+  void DrainBroker() {
+    while (auto incoming = broker_.Receive())
+      OnWorkerMessage(incoming->routing_id, incoming->message);
+  }
+
+  void OnWorkerMessage(const std::string& routing_id, const wire::Message& message) {
+    if (message.command == wire::Command::kReady) return OnReady(routing_id, message.header);
+    const broker::WorkerInfo* worker = registry_.Find(routing_id);
+    if (worker == nullptr) {
+      // Typically a worker from before a coordinator restart: it must announce itself again.
+      (void)broker_.Send(routing_id, wire::Disconnect("unknown worker: send READY first"));
+      return;
+    }
+    registry_.Touch(routing_id, clock_.Monotonic());
+    const WorkerRef ref{routing_id, worker->name};
+    switch (message.command) {
+      case wire::Command::kProgress:
+        return Report(tasks_.Started(ref, message.header));
+      case wire::Command::kChunk:
+        return Report(tasks_.Chunk(ref, message.header, message.payload.at(0)));
+      case wire::Command::kResult:
+        return OnResult(ref, message.header);
+      case wire::Command::kDisconnect: {
+        LogInfo("engine", "worker " + worker->name + " disconnected");
+        auto removed = registry_.Remove(routing_id);
+        if (removed) RequeueAll(*removed, "worker " + removed->name + " disconnected");
+        return;
+      }
+      default:
+        return;  // HEARTBEAT: the Touch above is all it means
+    }
+  }
+
+  void OnReady(const std::string& routing_id, const nlohmann::json& ready) {
+    const std::string source = ready.at("source").get<std::string>();
+    const std::string connector = ready.at("connector").get<std::string>();
+    const SourceSettings* configured = nullptr;
+    for (const auto& candidate : settings_.sources) {
+      if (candidate.name == source) configured = &candidate;
+    }
+    std::string refusal;
+    if (configured == nullptr)
+      refusal = "source '" + source + "' is not configured";
+    else if (configured->connector != connector) {
+      refusal = "source '" + source + "' expects connector '" + configured->connector + "'";
+    }
+    if (!refusal.empty()) {
+      LogWarn("engine", "refused worker: " + refusal);
+      (void)broker_.Send(routing_id, wire::Disconnect(refusal));
+      return;
+    }
+    broker::WorkerInfo info;
+    info.routing_id = routing_id;
+    info.name = ready.at("worker").get<std::string>();
+    info.source = source;
+    info.connector = connector;
+    info.version = ready.at("version").get<std::string>();
+    info.capacity = ready.at("capacity").get<int>();
+    info.last_seen = clock_.Monotonic();
+    info.connected_at = clock_.Now();
+    const std::string name = info.name;
+    if (auto replaced = registry_.Register(std::move(info))) {
+      RequeueAll(*replaced, "worker " + replaced->name + " announced itself again");
+    }
+    LogInfo("engine", "worker " + name + " serves source " + source);
+    (void)broker_.Send(routing_id, wire::Heartbeat());
+  }
+
+  void OnResult(const WorkerRef& worker, const nlohmann::json& result) {
+    registry_.Release(worker.routing_id, result.at("task_id").get<std::string>());
+    auto finished = tasks_.Finished(worker, result);
+    if (!finished.ok()) return Report(finished.status());
+    if (finished->has_value()) StartBundle(**finished);
+  }
+
+  void DispatchPending() {
+    for (const auto& source : tasks_.SourcesWithPendingTasks()) {
+      while (auto routing_id = registry_.PickWorker(source)) {
+        const WorkerRef worker{*routing_id, registry_.Find(*routing_id)->name};
+        auto dispatch = tasks_.DispatchNext(source, worker);
+        if (!dispatch.ok()) {
+          if (dispatch.status().code() != StatusCode::kNotFound) Report(dispatch.status());
+          break;
+        }
+        registry_.Assign(*routing_id, dispatch->task_id);
+        Status sent = broker_.Send(*routing_id, dispatch->message);
+        if (!sent.ok()) {
+          registry_.Release(*routing_id, dispatch->task_id);
+          Report(tasks_.Requeue(dispatch->task_id, "could not send the task: " + sent.message()));
+          break;
+        }
+      }
+    }
+  }
+
+  void StartBundle(const std::string& request_id) {
+    if (!bundling_.insert(request_id).second) return;
+    auto input = BundleInputFor(store_, settings_.controller, settings_.sources, request_id,
+                                LocalDate(clock_.Now()));
+    if (!input.ok()) {
+      bundling_.erase(request_id);
+      return Report(input.status());
+    }
+    bundles_.Enqueue({request_id, std::move(input.value()),
+                      settings_.data_dir + "/bundles/" + request_id + ".zip"});
+  }
+
+  void DrainBundleReports() {
+    while (auto frames = ReceiveFrames(bundle_reports_)) {
+      const auto report = nlohmann::json::parse(frames->at(0));
+      const std::string request_id = report.at("request_id").get<std::string>();
+      bundling_.erase(request_id);
+      if (!report.at("ok").get<bool>()) continue;  // logged by the service; retried at restart
+      const auto& summary = report.at("summary");
+      bundle::BundleSummary built;
+      built.path = summary.at("path").get<std::string>();
+      built.sha256 = summary.at("sha256").get<std::string>();
+      built.bytes = summary.at("bytes").get<int64_t>();
+      built.files = summary.at("files").get<int64_t>();
+      built.records = summary.at("records").get<int64_t>();
+      Report(CompleteRequest(store_, clock_, request_id, built));
+    }
+  }
+
+  void DrainCommands() {
+    while (auto frames = ReceiveFrames(commands_)) {
+      if (frames->size() != 2) continue;
+      const nlohmann::json reply = HandleCommand(frames->at(1));
+      (void)SendFrames(commands_, {frames->at(0), reply.dump()});
+    }
+  }
+
+  nlohmann::json HandleCommand(const std::string& text) {
+    const auto command = nlohmann::json::parse(text, nullptr, false);
+    const std::string op = command.is_object() ? command.value("op", "") : "";
+    if (op == "submit") return Submit(command);
+    if (op == "workers") return Workers();
+    if (op == "stats") return Stats();
+    return ErrorReply(Internal("unknown engine command"));
+  }
+
+  nlohmann::json Submit(const nlohmann::json& command) {
+    auto input = ParseNewRequest(command.at("body"), LocalDate(clock_.Now()),
+                                 settings_.controller.default_language);
+    if (!input.ok()) return ErrorReply(input.status());
+    auto planned = SubmitRequest(store_, clock_, calendar_, settings_.sources, *input,
+                                 command.value("actor", "api"));
+    if (!planned.ok()) return ErrorReply(planned.status());
+    tasks_.Enqueue(planned->tasks);
+    if (planned->tasks.empty()) StartBundle(planned->request.id);
+    return {{"ok", true}, {"id", planned->request.id}};
+  }
+
+  nlohmann::json Workers() const {
+    nlohmann::json workers = nlohmann::json::array();
+    const auto now = clock_.Monotonic();
+    for (const auto* worker : registry_.All()) {
+      workers.push_back({{"name", worker->name},
+                         {"source", worker->source},
+                         {"connector", worker->connector},
+                         {"version", worker->version},
+                         {"capacity", worker->capacity},
+                         {"tasks_in_flight", worker->tasks.size()},
+                         {"connected_at", FormatUtc(worker->connected_at)},
+                         {"last_seen_ms_ago", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  now - worker->last_seen)
+                                                  .count()}});
+    }
+    return {{"ok", true}, {"workers", workers}};
+  }
+
+  nlohmann::json Stats() const {
+    return {{"ok", true},
+            {"wire_messages_dropped", broker_.dropped_messages()},
+            {"stale_messages_ignored", stale_messages_},
+            {"workers", registry_.All().size()},
+            {"tasks_pending", tasks_.pending_count()}};
+  }
+
+  // Logs a non-ok status from handling a message or a timer; the engine keeps running.
+  void Report(const Status& status) {
+    if (status.ok()) return;
+    if (status.code() == StatusCode::kConflict) {
+      ++stale_messages_;
+      LogDebug("engine", status.message());
+      return;
+    }
+    LogWarn("engine", status.ToString());
+  }
+
+  const EngineSettings& settings_;
+  store::Store& store_;
+  const Clock& clock_;
+  const deadlines::HolidayCalendar& calendar_;
+  broker::BrokerSocket broker_;
+  zmq::socket_t commands_;
+  zmq::socket_t bundle_reports_;
+  broker::WorkerRegistry registry_;
+  ResultSpool spool_;
+  TaskFlow tasks_;
+  BundleService bundles_;
+  std::set<std::string> bundling_;
+  Clock::MonotonicTime next_heartbeat_{};
+  uint64_t stale_messages_ = 0;
+};
+
+Engine::Engine(EngineSettings settings, store::Store& store, const Clock& clock,
+               const deadlines::HolidayCalendar& calendar, zmq::context_t& context)
+    : settings_(std::move(settings)),
+      store_(store),
+      clock_(clock),
+      calendar_(calendar),
+      context_(context) {}
+
+Engine::~Engine() {
+  Stop();
+}
+
+Result<std::string> Engine::Start() {
+  std::promise<Result<std::string>> opened;
+  auto opened_future = opened.get_future();
+  stopping_ = false;
+  thread_ = std::thread([this, &opened] {
+    bool announced = false;
+    try {
+      Loop loop(settings_, store_, clock_, calendar_, context_);
+      auto endpoint = loop.Open();
+      const bool ok = endpoint.ok();
+      opened.set_value(std::move(endpoint));
+      announced = true;
+      if (ok) loop.Run(stopping_);
+    } catch (const std::exception& error) {
+      if (!announced) {
+        opened.set_value(Internal(std::string("engine failed to start: ") + error.what()));
+        return;
+      }
+      // A bug: end the process so that a supervisor restarts it from the store.
+      LogError("engine", std::string("engine thread failed: ") + error.what());
+      std::abort();
+    }
+  });
+  auto endpoint = opened_future.get();
+  if (!endpoint.ok()) thread_.join();
+  return endpoint;
+}
+
+void Engine::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace dsr::workflow

@@ -1,0 +1,63 @@
+// Engine: the coordinator's single thread of control. It owns the broker's
+// ROUTER socket, the timers and every write to the store (one writer), and
+// runs the workflow: requests in, tasks out to workers, results and bundles
+// back. Other threads talk to it only through EngineClient (inproc socket).
+//
+// Start() recovers from the store (interrupted tasks are requeued, finished
+// requests without a bundle get one), binds the broker and starts the thread.
+// Stop() ends the thread; work not finished is redone after the next start.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+#include <zmq.hpp>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "coordinator/deadlines/holiday_calendar.h"
+#include "coordinator/store/store.h"
+#include "coordinator/workflow/settings.h"
+
+namespace dsr::workflow {
+
+// Where EngineClient reaches the engine (same ZeroMQ context).
+inline constexpr const char* kEngineEndpoint = "inproc://dsr-engine";
+
+struct EngineSettings {
+  std::string broker_bind = "tcp://127.0.0.1:5555";
+  std::chrono::milliseconds heartbeat_interval{1000};
+  int heartbeat_liveness = 3;  // missed heartbeats before a worker counts as gone
+  int max_attempts = 3;        // dispatches per task before it fails
+  std::string data_dir;        // results/ and bundles/ live below it
+  ControllerSettings controller;
+  std::vector<SourceSettings> sources;
+};
+
+class Engine {
+ public:
+  Engine(EngineSettings settings, store::Store& store, const Clock& clock,
+         const deadlines::HolidayCalendar& calendar, zmq::context_t& context);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Returns the broker endpoint actually bound (the port may have been "*").
+  Result<std::string> Start();
+  void Stop();
+
+ private:
+  class Loop;
+  std::atomic<bool> stopping_{false};
+  EngineSettings settings_;
+  store::Store& store_;
+  const Clock& clock_;
+  const deadlines::HolidayCalendar& calendar_;
+  zmq::context_t& context_;
+  std::thread thread_;
+};
+
+}  // namespace dsr::workflow

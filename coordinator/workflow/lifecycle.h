@@ -1,0 +1,37 @@
+// The lifecycles of a request and of a task as explicit state machines:
+// one table of (state, event) → state per lifecycle. Every state change in
+// the coordinator goes through Next(), so an illegal change is a kConflict
+// with a message that names the state and the event, never a silent write.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "common/status.h"
+#include "coordinator/store/model.h"
+
+namespace dsr::workflow {
+
+enum class RequestEvent {
+  kPlan,      // tasks were planned for every source
+  kComplete,  // the answer (bundle) is ready
+};
+
+enum class TaskEvent {
+  kDispatch,  // handed to a worker
+  kStart,     // the worker confirmed it is running the task
+  kSucceed,   // the worker reported success and the result is stored
+  kFail,      // the worker reported a failure that retrying will not mend
+  kRequeue,   // the attempt was lost (worker gone, retryable failure): try again
+};
+
+std::string_view ToString(RequestEvent event);
+std::string_view ToString(TaskEvent event);
+// The audit event kind that records a transition: "task.dispatched", "request.completed" …
+std::string_view AuditKind(RequestEvent event);
+std::string_view AuditKind(TaskEvent event);
+
+Result<store::RequestStatus> Next(store::RequestStatus from, RequestEvent event);
+Result<store::TaskStatus> Next(store::TaskStatus from, TaskEvent event);
+
+}  // namespace dsr::workflow

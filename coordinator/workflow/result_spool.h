@@ -1,0 +1,48 @@
+// ResultSpool: writes the records a worker streams for a task to disk as the
+// chunks arrive, so no export ever passes through memory whole.
+//
+// Layout: <root>/<request_id>/<task_id>/<collection>.jsonl (JSON Lines).
+// One attempt per task is open at a time; Begin() of a new attempt discards
+// what an earlier one left. Chunks must arrive in order (seq 0, 1, 2 …) and
+// each must hold exactly the records its header announces, each a JSON
+// object; Finish() checks the totals the worker reports and makes the files
+// durable. Any mismatch is an error and the caller retries the task.
+// Not thread-safe: owned by the engine thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "coordinator/store/model.h"
+
+namespace dsr::workflow {
+
+class ResultSpool {
+ public:
+  explicit ResultSpool(std::string root);
+  ~ResultSpool();
+
+  Status Begin(const std::string& request_id, const std::string& task_id, int attempt);
+  Status Append(const std::string& task_id, int attempt, int64_t seq, const std::string& collection,
+                int64_t records, std::string_view payload);
+  // `reported` is the worker's count of records per collection.
+  Result<std::vector<store::ResultRecord>> Finish(const std::string& task_id, int attempt,
+                                                  int64_t chunks,
+                                                  const std::map<std::string, int64_t>& reported);
+  // Drops the open attempt of a task and its files.
+  void Abandon(const std::string& task_id);
+  // Removes every spooled file of a request.
+  void RemoveRequest(const std::string& request_id);
+
+ private:
+  struct OpenAttempt;
+  std::string root_;
+  std::map<std::string, std::unique_ptr<OpenAttempt>> open_;  // by task id
+};
+
+}  // namespace dsr::workflow

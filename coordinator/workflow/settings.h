@@ -1,0 +1,23 @@
+// Settings of the workflow that come from the coordinator's config.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dsr::workflow {
+
+// A data source as the coordinator knows it: one task per request goes to it.
+struct SourceSettings {
+  std::string name;       // "crm"
+  std::string title;      // for letters: "Kundendatenbank (CRM)"
+  std::string connector;  // the connector kind its workers must announce: "sql"
+};
+
+// Who answers the requests (the controller in GDPR terms), for letters.
+struct ControllerSettings {
+  std::string name;
+  std::string contact;
+  std::string default_language = "en";
+};
+
+}  // namespace dsr::workflow

@@ -1,0 +1,242 @@
+#include "coordinator/workflow/task_flow.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/log.h"
+
+namespace dsr::workflow {
+namespace {
+
+using store::StoreWriter;
+using store::TaskRecord;
+using store::TaskStatus;
+
+std::string WorkerActor(const std::string& name) {
+  return "worker:" + name;
+}
+
+// Failures that another attempt may mend.
+bool IsRetryable(const std::string& code) {
+  return code == "unavailable" || code == "attempt_lost" || code == "invalid_result";
+}
+
+}  // namespace
+
+TaskFlow::TaskFlow(store::Store& store, const Clock& clock, ResultSpool& spool, int max_attempts)
+    : store_(store), clock_(clock), spool_(spool), max_attempts_(max_attempts) {}
+
+Status TaskFlow::Transition(StoreWriter& writer, TaskRecord& task, TaskEvent event,
+                            const std::string& actor, nlohmann::json details) {
+  auto next = Next(task.status, event);
+  if (!next.ok()) return next.status();
+  task.status = *next;
+  task.updated_at = FormatUtc(clock_.Now());
+  DSR_RETURN_IF_ERROR(writer.UpdateTask(task));
+  details["task_id"] = task.id;
+  details["source"] = task.source;
+  details["attempt"] = task.attempts;
+  store::EventRecord event_record;
+  event_record.request_id = task.request_id;
+  event_record.at = task.updated_at;
+  event_record.kind = std::string(AuditKind(event));
+  event_record.actor = actor;
+  event_record.details = details.dump();
+  return writer.AppendEvent(std::move(event_record));
+}
+
+Status TaskFlow::Recover() {
+  pending_.clear();
+  in_flight_.clear();
+  for (TaskStatus interrupted : {TaskStatus::kDispatched, TaskStatus::kRunning}) {
+    auto tasks = store_.TasksWithStatus(interrupted);
+    if (!tasks.ok()) return tasks.status();
+    for (TaskRecord& task : *tasks) {
+      DSR_RETURN_IF_ERROR(store_.Write([&](StoreWriter& writer) {
+        return Transition(writer, task, TaskEvent::kRequeue, "system",
+                          {{"reason", "the coordinator restarted during the attempt"}});
+      }));
+    }
+  }
+  auto pending = store_.TasksWithStatus(TaskStatus::kPending);
+  if (!pending.ok()) return pending.status();
+  Enqueue(*pending);
+  return Status::Ok();
+}
+
+void TaskFlow::Enqueue(const std::vector<TaskRecord>& tasks) {
+  for (const auto& task : tasks) pending_[task.source].push_back(task.id);
+}
+
+std::vector<std::string> TaskFlow::SourcesWithPendingTasks() const {
+  std::vector<std::string> sources;
+  for (const auto& [source, queue] : pending_) {
+    if (!queue.empty()) sources.push_back(source);
+  }
+  return sources;
+}
+
+size_t TaskFlow::pending_count() const {
+  size_t count = 0;
+  for (const auto& entry : pending_) count += entry.second.size();
+  return count;
+}
+
+Result<TaskFlow::Dispatch> TaskFlow::DispatchNext(const std::string& source,
+                                                  const WorkerRef& worker) {
+  auto queue = pending_.find(source);
+  if (queue == pending_.end() || queue->second.empty()) {
+    return NotFound("no pending task for source " + source);
+  }
+  const std::string task_id = queue->second.front();
+  queue->second.pop_front();
+  TaskRecord task;
+  store::RequestRecord request;
+  Status written = store_.Write([&](StoreWriter& writer) -> Status {
+    auto loaded = writer.GetTask(task_id);
+    if (!loaded.ok()) return loaded.status();
+    auto owner = writer.GetRequest(loaded->request_id);
+    if (!owner.ok()) return owner.status();
+    task = std::move(loaded.value());
+    request = std::move(owner.value());
+    task.attempts += 1;
+    task.worker = worker.name;
+    task.error_code.reset();
+    task.error_message.reset();
+    return Transition(writer, task, TaskEvent::kDispatch, "system", {{"worker", worker.name}});
+  });
+  if (written.ok()) written = spool_.Begin(task.request_id, task.id, task.attempts);
+  if (!written.ok()) {
+    queue->second.push_front(task_id);
+    return written;
+  }
+  in_flight_[task_id] = InFlight{task.request_id, task.source, task.attempts, worker};
+  wire::Message message;
+  message.command = wire::Command::kTask;
+  message.header = {{"task_id", task.id},
+                    {"attempt", task.attempts},
+                    {"request_id", task.request_id},
+                    {"action", std::string(store::ToString(task.action))},
+                    {"subject", request.subject}};
+  return Dispatch{task_id, std::move(message)};
+}
+
+Result<TaskFlow::InFlight*> TaskFlow::CurrentAttempt(const WorkerRef& worker,
+                                                     const nlohmann::json& header) {
+  const std::string task_id = header.at("task_id").get<std::string>();
+  const int attempt = header.at("attempt").get<int>();
+  auto found = in_flight_.find(task_id);
+  if (found == in_flight_.end() || found->second.attempt != attempt ||
+      found->second.worker.routing_id != worker.routing_id) {
+    return Conflict("message for task " + task_id + " attempt " + std::to_string(attempt) +
+                    " is not for the current attempt; ignored");
+  }
+  return &found->second;
+}
+
+Status TaskFlow::Started(const WorkerRef& worker, const nlohmann::json& progress) {
+  auto flight = CurrentAttempt(worker, progress);
+  if (!flight.ok()) return flight.status();
+  const std::string task_id = progress.at("task_id").get<std::string>();
+  return store_.Write([&](StoreWriter& writer) -> Status {
+    auto task = writer.GetTask(task_id);
+    if (!task.ok()) return task.status();
+    if (task->status != TaskStatus::kDispatched) return Status::Ok();  // a repeated PROGRESS
+    return Transition(writer, *task, TaskEvent::kStart, WorkerActor(worker.name), {});
+  });
+}
+
+Status TaskFlow::Chunk(const WorkerRef& worker, const nlohmann::json& header,
+                       const std::string& payload) {
+  auto flight = CurrentAttempt(worker, header);
+  if (!flight.ok()) return flight.status();
+  const std::string task_id = header.at("task_id").get<std::string>();
+  Status appended = spool_.Append(task_id, (*flight)->attempt, header.at("seq").get<int64_t>(),
+                                  header.at("collection").get<std::string>(),
+                                  header.at("records").get<int64_t>(), payload);
+  if (appended.ok()) return appended;
+  DSR_RETURN_IF_ERROR(FailOrRetry(task_id, **flight, "invalid_result", appended.message()));
+  return appended;
+}
+
+Result<std::optional<std::string>> TaskFlow::Finished(const WorkerRef& worker,
+                                                      const nlohmann::json& result) {
+  auto flight = CurrentAttempt(worker, result);
+  if (!flight.ok()) return flight.status();
+  const std::string task_id = result.at("task_id").get<std::string>();
+  const InFlight current = **flight;
+  if (result.at("status") == "failed") {
+    const auto& error = result.at("error");
+    DSR_RETURN_IF_ERROR(FailOrRetry(task_id, current, error.at("code").get<std::string>(),
+                                    error.at("message").get<std::string>()));
+    return std::optional<std::string>();
+  }
+  std::map<std::string, int64_t> reported;
+  int64_t total = 0;
+  for (const auto& collection : result.at("collections")) {
+    const auto records = collection.at("records").get<int64_t>();
+    reported[collection.at("name").get<std::string>()] = records;
+    total += records;
+  }
+  auto stored =
+      spool_.Finish(task_id, current.attempt, result.at("chunks").get<int64_t>(), reported);
+  if (!stored.ok()) {
+    DSR_RETURN_IF_ERROR(FailOrRetry(task_id, current, "invalid_result", stored.status().message()));
+    return stored.status();
+  }
+  bool request_ready = false;
+  DSR_RETURN_IF_ERROR(store_.Write([&](StoreWriter& writer) -> Status {
+    auto task = writer.GetTask(task_id);
+    if (!task.ok()) return task.status();
+    task->records = total;
+    DSR_RETURN_IF_ERROR(writer.ReplaceResults(task_id, *stored));
+    DSR_RETURN_IF_ERROR(Transition(writer, *task, TaskEvent::kSucceed, WorkerActor(worker.name),
+                                   {{"records", total}}));
+    auto siblings = writer.TasksOfRequest(current.request_id);
+    if (!siblings.ok()) return siblings.status();
+    request_ready = std::all_of(siblings->begin(), siblings->end(), [](const TaskRecord& t) {
+      return t.status == TaskStatus::kSucceeded;
+    });
+    return Status::Ok();
+  }));
+  in_flight_.erase(task_id);
+  if (request_ready) return std::optional<std::string>(current.request_id);
+  return std::optional<std::string>();
+}
+
+Status TaskFlow::Requeue(const std::string& task_id, const std::string& reason) {
+  auto found = in_flight_.find(task_id);
+  if (found == in_flight_.end()) return Status::Ok();
+  const InFlight flight = found->second;
+  return FailOrRetry(task_id, flight, "attempt_lost", reason);
+}
+
+Status TaskFlow::FailOrRetry(const std::string& task_id, InFlight flight, const std::string& code,
+                             const std::string& message) {
+  in_flight_.erase(task_id);
+  spool_.Abandon(task_id);
+  bool retry = false;
+  Status written = store_.Write([&](StoreWriter& writer) -> Status {
+    auto task = writer.GetTask(task_id);
+    if (!task.ok()) return task.status();
+    retry = IsRetryable(code) && task->attempts < max_attempts_;
+    task->error_code = code;
+    task->error_message = message;
+    // A worker's own message stays in the task (for the operator), not in the
+    // audit log, which must hold no personal data; our own reasons are safe.
+    const bool our_reason = code == "attempt_lost" || code == "invalid_result";
+    const std::string actor = code == "attempt_lost" ? "system" : WorkerActor(flight.worker.name);
+    nlohmann::json details = {{"code", code}};
+    if (our_reason) details["reason"] = message;
+    return Transition(writer, *task, retry ? TaskEvent::kRequeue : TaskEvent::kFail, actor,
+                      std::move(details));
+  });
+  if (!written.ok()) return written;
+  if (retry) {
+    pending_[flight.source].push_back(task_id);
+  } else {
+    LogWarn("tasks", "task " + task_id + " of source " + flight.source + " failed: " + code);
+  }
+  return Status::Ok();
+}
+
+}  // namespace dsr::workflow

@@ -1,0 +1,27 @@
+// ApiClient: dsrctl's HTTP client for the coordinator's /api/v1.
+// Every call returns the parsed JSON body, or a Status built from the API's
+// error body ({"error": {code, message, details}}) or from the network error.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/status.h"
+
+namespace dsr::ctl {
+
+class ApiClient {
+ public:
+  // `base_url` like "http://127.0.0.1:8080".
+  explicit ApiClient(std::string base_url) : base_url_(std::move(base_url)) {}
+
+  Result<nlohmann::json> Get(const std::string& path) const;
+  Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body) const;
+  // Streams the response body of a GET into `file_path` (written atomically).
+  Status Download(const std::string& path, const std::string& file_path) const;
+
+ private:
+  std::string base_url_;
+};
+
+}  // namespace dsr::ctl

@@ -1,0 +1,13 @@
+// How dsrctl prints API answers for people (tables) and for scripts (--json).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+namespace dsr::ctl {
+
+void PrintJson(const nlohmann::json& value);
+void PrintSubmitted(const nlohmann::json& request);
+void PrintRequest(const nlohmann::json& request);
+void PrintRequestList(const nlohmann::json& requests);
+
+}  // namespace dsr::ctl

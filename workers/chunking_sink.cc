@@ -1,0 +1,49 @@
+#include "workers/chunking_sink.h"
+
+#include <nlohmann/json.hpp>
+
+namespace dsr::workers {
+
+ChunkingSink::ChunkingSink(std::string task_id, int attempt, size_t chunk_bytes, EmitMessage emit)
+    : task_id_(std::move(task_id)),
+      attempt_(attempt),
+      chunk_bytes_(chunk_bytes),
+      emit_(std::move(emit)) {}
+
+Status ChunkingSink::Add(std::string_view collection, const nlohmann::json& record) {
+  if (!record.is_object()) return Internal("connector produced a record that is not an object");
+  if (collection != collection_) {
+    DSR_RETURN_IF_ERROR(Flush());
+    collection_ = std::string(collection);
+  }
+  // Invalid UTF-8 from a source is replaced rather than failing the export.
+  std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  line.push_back('\n');
+  if (line.size() > wire::kMaxPayloadBytes) {
+    return Internal("a record of collection " + collection_ + " is larger than " +
+                    std::to_string(wire::kMaxPayloadBytes) + " bytes");
+  }
+  if (!buffer_.empty() && buffer_.size() + line.size() > chunk_bytes_) DSR_RETURN_IF_ERROR(Flush());
+  buffer_ += line;
+  ++buffered_records_;
+  ++counts_[collection_];
+  return Status::Ok();
+}
+
+Status ChunkingSink::Flush() {
+  if (buffered_records_ == 0) return Status::Ok();
+  wire::Message chunk;
+  chunk.command = wire::Command::kChunk;
+  chunk.header = {{"task_id", task_id_},
+                  {"attempt", attempt_},
+                  {"seq", next_seq_},
+                  {"collection", collection_},
+                  {"records", buffered_records_}};
+  chunk.payload.push_back(std::move(buffer_));
+  buffer_.clear();
+  buffered_records_ = 0;
+  ++next_seq_;
+  return emit_(chunk);
+}
+
+}  // namespace dsr::workers

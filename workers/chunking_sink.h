@@ -1,0 +1,42 @@
+// ChunkingSink: a RecordSink that turns exported records into CHUNK messages
+// of JSON Lines, each at most about `chunk_bytes`, one collection at a time,
+// numbered 0, 1, 2 … for one task attempt. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "common/wire.h"
+#include "connectors/connector.h"
+
+namespace dsr::workers {
+
+using EmitMessage = std::function<Status(const wire::Message&)>;
+
+class ChunkingSink final : public connectors::RecordSink {
+ public:
+  ChunkingSink(std::string task_id, int attempt, size_t chunk_bytes, EmitMessage emit);
+
+  Status Add(std::string_view collection, const nlohmann::json& record) override;
+  // Sends what is still buffered. Call once after a successful export.
+  Status Flush();
+
+  int64_t chunks_sent() const { return next_seq_; }
+  // Records per collection, in the RESULT's form.
+  const std::map<std::string, int64_t>& records_per_collection() const { return counts_; }
+
+ private:
+  std::string task_id_;
+  int attempt_;
+  size_t chunk_bytes_;
+  EmitMessage emit_;
+  std::string collection_;
+  std::string buffer_;
+  int64_t buffered_records_ = 0;
+  int64_t next_seq_ = 0;
+  std::map<std::string, int64_t> counts_;
+};
+
+}  // namespace dsr::workers

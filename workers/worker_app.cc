@@ -1,0 +1,122 @@
+#include "workers/worker_app.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <zmq.hpp>
+
+#include "common/config_file.h"
+#include "common/log.h"
+#include "common/version.h"
+#include "connectors/connector.h"
+#include "workers/worker_runtime.h"
+
+namespace dsr::workers {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: dsr-worker --config FILE\n"
+    "\n"
+    "Serves one data source for the dsr coordinator: connects out to it,\n"
+    "announces the source and runs the tasks it hands out.\n"
+    "\n"
+    "  --config FILE   worker configuration (YAML; see deploy/examples/worker-crm.yaml)\n"
+    "  --check         validate the configuration and the connection to the source, then exit\n"
+    "  --version       print the version and exit\n"
+    "  --help          print this help and exit\n"
+    "\n"
+    "Stops cleanly on SIGTERM or SIGINT.\n";
+
+std::string DefaultWorkerName(const std::string& source) {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return source + "-" + host + "-" + std::to_string(getpid());
+}
+
+Result<WorkerSettings> SettingsFrom(const nlohmann::json& config) {
+  WorkerSettings settings;
+  settings.coordinator = config.at("coordinator").get<std::string>();
+  settings.source = config.at("source").get<std::string>();
+  settings.worker_name = config.value("worker_name", DefaultWorkerName(settings.source));
+  settings.heartbeat_interval =
+      std::chrono::milliseconds(config.value("heartbeat_interval_ms", 1000));
+  settings.heartbeat_liveness = config.value("heartbeat_liveness", 3);
+  return settings;
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "dsr-worker: %s\n", status.ToString().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int RunWorker(int argc, char** argv) {
+  std::string config_path;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") return std::fputs(kUsage, stdout), 0;
+    if (arg == "--version") return std::printf("dsr-worker %s\n", kDsrVersion), 0;
+    if (arg == "--check") {
+      check_only = true;
+    } else if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else {
+      std::fprintf(stderr, "dsr-worker: unknown or incomplete option '%s'\n\n%s", arg.c_str(),
+                   kUsage);
+      return 2;
+    }
+  }
+  if (config_path.empty()) {
+    std::fprintf(stderr, "dsr-worker: --config FILE is required\n\n%s", kUsage);
+    return 2;
+  }
+
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto config = LoadConfigFile(config_path, "config/worker");
+  if (!config.ok()) return Fail(config.status());
+  if (config->contains("log_level")) {
+    LogLevel level = LogLevel::kInfo;
+    ParseLogLevel(config->at("log_level").get<std::string>(), &level);
+    SetLogLevel(level);
+  }
+  auto settings = SettingsFrom(*config);
+  if (!settings.ok()) return Fail(settings.status());
+  auto connector = connectors::NewConnector(config->at("connector"), config_path);
+  if (!connector.ok()) return Fail(connector.status());
+  if (check_only) {
+    auto probe = (*connector)->Locate({{"email", "dsr-check@invalid.invalid"}});
+    if (!probe.ok()) return Fail(probe.status().WithContext("source check"));
+    std::printf("dsr-worker: configuration and source %s are fine\n", settings->source.c_str());
+    return 0;
+  }
+
+  std::atomic<bool> stopping{false};
+  std::thread signal_waiter([&] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    LogInfo("worker", "stopping on signal " + std::to_string(received));
+    stopping = true;
+  });
+  signal_waiter.detach();  // ends with the process
+
+  const auto clock = NewSystemClock();
+  zmq::context_t context;
+  WorkerRuntime runtime(*settings, **connector, *clock, context);
+  Status served = runtime.Run(stopping);
+  if (!served.ok()) return Fail(served);
+  return 0;
+}
+
+}  // namespace dsr::workers

@@ -1,0 +1,203 @@
+#include "workers/worker_runtime.h"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "common/log.h"
+#include "common/version.h"
+#include "common/wire.h"
+#include "common/zmq_frames.h"
+#include "workers/executor.h"
+
+namespace dsr::workers {
+namespace {
+
+std::string UniqueInprocEndpoint() {
+  static std::atomic<int> counter{0};
+  return "inproc://dsr-worker-out-" + std::to_string(counter++);
+}
+
+// Messages from the executor waiting for the network; beyond this the
+// executor is not read from, so it blocks instead of filling memory.
+constexpr size_t kMaxPendingOut = 16;
+
+}  // namespace
+
+// One run of the worker: the DEALER socket and the connection state machine
+//   connecting → announced (READY sent) → serving (coordinator answered)
+//   → back to connecting after silence or DISCONNECT, with back-off.
+class WorkerRuntime::Session {
+ public:
+  Session(const WorkerSettings& settings, connectors::Connector& connector, const Clock& clock,
+          zmq::context_t& context, WorkerCounters& counters)
+      : settings_(settings),
+        connector_kind_(connector.kind()),
+        clock_(clock),
+        context_(context),
+        counters_(counters),
+        from_executor_(context, zmq::socket_type::pair),
+        executor_endpoint_(UniqueInprocEndpoint()),
+        executor_(context, executor_endpoint_, connector),
+        reconnect_delay_(settings.reconnect_min) {
+    ApplyCommonOptions(from_executor_);
+    from_executor_.bind(executor_endpoint_);
+  }
+
+  Status Run(const std::atomic<bool>& stopping) {
+    executor_.Start();
+    Connect();
+    while (!stopping.load()) {
+      PollOnce();
+      const auto now = clock_.Monotonic();
+      if (!socket_ && now >= reconnect_at_) Connect();
+      if (socket_ && now >= next_heartbeat_) SendHeartbeat();
+      if (socket_ &&
+          now - last_heard_ > settings_.heartbeat_interval * settings_.heartbeat_liveness) {
+        LogWarn("worker", "no word from the coordinator; reconnecting");
+        Drop();
+      }
+    }
+    if (socket_) (void)Send(wire::Disconnect("worker " + settings_.worker_name + " is stopping"));
+    executor_.Stop();
+    if (socket_) socket_->close();
+    from_executor_.close();
+    return Status::Ok();
+  }
+
+ private:
+  void Connect() {
+    socket_.emplace(context_, zmq::socket_type::dealer);
+    ApplyCommonOptions(*socket_);
+    socket_->set(zmq::sockopt::sndhwm, 64);
+    socket_->connect(settings_.coordinator);
+    wire::Message ready;
+    ready.command = wire::Command::kReady;
+    ready.header = {{"source", settings_.source},
+                    {"connector", connector_kind_},
+                    {"worker", settings_.worker_name},
+                    {"version", kDsrVersion},
+                    {"capacity", 1},
+                    {"actions", {"export"}}};
+    (void)Send(ready);
+    last_heard_ = clock_.Monotonic();
+    next_heartbeat_ = last_heard_ + settings_.heartbeat_interval;
+    LogInfo("worker", "announced source " + settings_.source + " to " + settings_.coordinator);
+  }
+
+  // Closes the connection and schedules the next attempt with doubling back-off.
+  void Drop() {
+    socket_.reset();
+    ++counters_.reconnects;
+    reconnect_at_ = clock_.Monotonic() + reconnect_delay_;
+    reconnect_delay_ = std::min(reconnect_delay_ * 2, settings_.reconnect_max);
+  }
+
+  void PollOnce() {
+    zmq::pollitem_t items[2] = {
+        {from_executor_.handle(), 0,
+         static_cast<short>(pending_out_.size() < kMaxPendingOut ? ZMQ_POLLIN : 0), 0},
+        {nullptr, 0, 0, 0}};
+    int count = 1;
+    if (socket_) {
+      items[1] = {socket_->handle(), 0,
+                  static_cast<short>(ZMQ_POLLIN | (pending_out_.empty() ? 0 : ZMQ_POLLOUT)), 0};
+      count = 2;
+    }
+    try {
+      zmq::poll(items, count, std::chrono::milliseconds(100));
+    } catch (const zmq::error_t& error) {
+      if (error.num() != EINTR) throw;
+      return;
+    }
+    if (items[0].revents & ZMQ_POLLIN) {
+      while (pending_out_.size() < kMaxPendingOut) {
+        auto frames = ReceiveFrames(from_executor_);
+        if (!frames) break;
+        pending_out_.push_back(std::move(*frames));
+      }
+    }
+    if (count == 2 && (items[1].revents & ZMQ_POLLIN)) ReceiveFromCoordinator();
+    FlushPending();
+  }
+
+  void FlushPending() {
+    while (socket_ && !pending_out_.empty()) {
+      if (!SendFrames(*socket_, pending_out_.front()).ok()) return;  // high-water mark: later
+      pending_out_.pop_front();
+    }
+  }
+
+  void ReceiveFromCoordinator() {
+    while (socket_) {
+      auto frames = ReceiveFrames(*socket_);
+      if (!frames) return;
+      auto message = wire::Decode(*frames, wire::Sender::kCoordinator);
+      if (!message.ok()) {
+        ++counters_.messages_dropped;
+        LogWarn("worker", "dropped a malformed message: " + message.status().message());
+        continue;
+      }
+      last_heard_ = clock_.Monotonic();
+      reconnect_delay_ = settings_.reconnect_min;
+      switch (message->command) {
+        case wire::Command::kTask:
+          ++counters_.tasks_received;
+          executor_.Submit(message->header);
+          break;
+        case wire::Command::kDisconnect:
+          LogWarn("worker", "coordinator said: " + message->header.at("reason").get<std::string>());
+          Drop();
+          return;
+        default:
+          break;  // HEARTBEAT
+      }
+    }
+  }
+
+  void SendHeartbeat() {
+    (void)Send(wire::Heartbeat());
+    next_heartbeat_ = clock_.Monotonic() + settings_.heartbeat_interval;
+  }
+
+  Status Send(const wire::Message& message) {
+    auto frames = wire::Encode(message);
+    if (!frames.ok()) return frames.status();
+    return SendFrames(*socket_, *frames);
+  }
+
+ private:
+  const WorkerSettings& settings_;
+  const std::string connector_kind_;
+  const Clock& clock_;
+  zmq::context_t& context_;
+  WorkerCounters& counters_;
+  zmq::socket_t from_executor_;
+  std::string executor_endpoint_;
+  Executor executor_;
+  std::optional<zmq::socket_t> socket_;
+  std::deque<std::vector<std::string>> pending_out_;
+  std::chrono::milliseconds reconnect_delay_;
+  Clock::MonotonicTime reconnect_at_{};
+  Clock::MonotonicTime last_heard_{};
+  Clock::MonotonicTime next_heartbeat_{};
+};
+
+WorkerRuntime::WorkerRuntime(WorkerSettings settings, connectors::Connector& connector,
+                             const Clock& clock, zmq::context_t& context)
+    : settings_(std::move(settings)), connector_(connector), clock_(clock), context_(context) {}
+
+WorkerRuntime::~WorkerRuntime() = default;
+
+Status WorkerRuntime::Run(const std::atomic<bool>& stopping) {
+  try {
+    Session session(settings_, connector_, clock_, context_, counters_);
+    return session.Run(stopping);
+  } catch (const zmq::error_t& error) {
+    return Unavailable(std::string("worker socket failed: ") + error.what());
+  }
+}
+
+}  // namespace dsr::workers

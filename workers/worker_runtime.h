@@ -1,0 +1,60 @@
+// WorkerRuntime: the dsr-worker process's connection to the coordinator.
+//
+// The calling thread owns the DEALER socket: it announces the source (READY),
+// heartbeats, watches the coordinator's heartbeats and reconnects with
+// back-off when they stop or the coordinator says DISCONNECT. Tasks run on an
+// executor thread that streams its messages back over an inproc PAIR socket;
+// when the network is slower than the export, the executor waits (bounded
+// queues), so memory stays flat.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <zmq.hpp>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "connectors/connector.h"
+
+namespace dsr::workers {
+
+struct WorkerSettings {
+  std::string coordinator;  // "tcp://host:port"
+  std::string source;
+  std::string worker_name;
+  std::chrono::milliseconds heartbeat_interval{1000};
+  int heartbeat_liveness = 3;
+  std::chrono::milliseconds reconnect_min{500};
+  std::chrono::milliseconds reconnect_max{30000};
+};
+
+struct WorkerCounters {
+  uint64_t tasks_received = 0;
+  uint64_t messages_dropped = 0;
+  uint64_t reconnects = 0;
+};
+
+class WorkerRuntime {
+ public:
+  WorkerRuntime(WorkerSettings settings, connectors::Connector& connector, const Clock& clock,
+                zmq::context_t& context);
+  ~WorkerRuntime();
+  WorkerRuntime(const WorkerRuntime&) = delete;
+  WorkerRuntime& operator=(const WorkerRuntime&) = delete;
+
+  // Serves until `stopping` turns true, then says DISCONNECT and returns.
+  Status Run(const std::atomic<bool>& stopping);
+  WorkerCounters counters() const { return counters_; }
+
+ private:
+  class Session;
+  WorkerSettings settings_;
+  connectors::Connector& connector_;
+  const Clock& clock_;
+  zmq::context_t& context_;
+  WorkerCounters counters_;
+};
+
+}  // namespace dsr::workers
