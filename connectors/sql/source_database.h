@@ -1,0 +1,47 @@
+// SourceDatabase: one SOCI session to the database a SQL connector reads,
+// with the dialect of its backend. Not thread-safe (neither is a SOCI session).
+//
+// Query methods throw soci::soci_error (and std::exception from conversions);
+// the connector catches them at its edge, where they become a Status.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "connectors/sql/sql_dialect.h"
+#include "connectors/sql/sql_value.h"
+
+namespace dsr::connectors::sql {
+
+class SourceDatabase {
+ public:
+  // Opens `connection` (a SOCI connection string). kUnavailable when the
+  // database cannot be opened or reached; the message carries SOCI's reason.
+  static Result<std::unique_ptr<SourceDatabase>> Open(const std::string& connection);
+
+  const SqlDialect& dialect() const { return dialect_; }
+
+  // Runs `query` with its parameters bound and calls `on_row` for every row
+  // until it returns a non-ok Status, which is then returned.
+  Status ForEachRow(const BoundSql& query, const std::function<Status(const soci::row&)>& on_row);
+
+ private:
+  SourceDatabase(std::unique_ptr<soci::session> session, SqlDialect dialect)
+      : session_(std::move(session)), dialect_(dialect) {}
+
+  std::unique_ptr<soci::session> session_;
+  SqlDialect dialect_;
+};
+
+// The SOCI error's own message, without the context SOCI adds to what():
+// that context repeats the query's bound values, which are personal data.
+std::string SociErrorMessage(const soci::soci_error& error);
+
+// Whether retrying later may help: the connection is gone or SQLite is busy.
+bool IsTransientSociError(const soci::soci_error& error);
+
+}  // namespace dsr::connectors::sql
