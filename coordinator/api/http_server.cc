@@ -22,20 +22,38 @@ namespace {
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
+// A client whose body is refused still gets its 413 if it sends no more than
+// this; the rest is read and dropped, because closing on a client that is
+// still sending makes it see a reset instead of the answer.
+constexpr std::streamsize kMaxDrainBytes = 64 * 1024 * 1024;
+
+void Drain(std::istream& in, std::streamsize already_read) {
+  char buffer[16384];
+  std::streamsize drained = already_read;
+  while (in && drained < kMaxDrainBytes) {
+    in.read(buffer, sizeof buffer);
+    drained += in.gcount();
+  }
+}
+
 // Reads at most `limit` bytes; kTooLarge if the body is longer.
 Result<std::string> ReadBody(HTTPServerRequest& request, size_t limit) {
+  const Status too_large =
+      TooLarge("the request body is larger than " + std::to_string(limit) + " bytes");
+  std::istream& in = request.stream();
   if (request.hasContentLength() &&
       request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-    return TooLarge("the request body is larger than " + std::to_string(limit) + " bytes");
+    if (request.getContentLength64() <= kMaxDrainBytes) Drain(in, 0);
+    return too_large;
   }
   std::string body;
-  std::istream& in = request.stream();
   char buffer[16384];
   while (in) {
     in.read(buffer, sizeof buffer);
     body.append(buffer, static_cast<size_t>(in.gcount()));
     if (body.size() > limit) {
-      return TooLarge("the request body is larger than " + std::to_string(limit) + " bytes");
+      Drain(in, static_cast<std::streamsize>(body.size()));
+      return too_large;
     }
   }
   return body;

@@ -1,0 +1,154 @@
+#include "tests/e2e/cluster.h"
+
+#include <Poco/Zip/Decompress.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace dsr::testing {
+
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+}
+
+Cluster::Cluster() = default;
+
+Cluster::~Cluster() {
+  for (auto& entry : workers_) entry.second->Stop(SIGTERM);
+  if (coordinator_) coordinator_->Stop(SIGTERM);
+}
+
+std::string Cluster::GenerateCrm(int customers) {
+  const std::string output = dir_.File("sample-crm.out");
+  const std::string command = BinDir() + "/dsr-sample-crm --out " + crm_path() + " --customers " +
+                              std::to_string(customers) + " > " + output + " 2>&1";
+  if (std::system(command.c_str()) != 0) return "";
+  return ReadFile(output);
+}
+
+bool Cluster::StartCoordinator() {
+  std::string config = ReadFile(SourceDir() + "/deploy/examples/coordinator.yaml");
+  config = ReplaceAll(config, "/var/lib/dsr/dsr.db", store_path());
+  config = ReplaceAll(config, "data_dir: /var/lib/dsr", "data_dir: " + dir_.File("data"));
+  config = ReplaceAll(config, "127.0.0.1:8080", "127.0.0.1:0");
+  config = ReplaceAll(config, "tcp://127.0.0.1:5555", "tcp://127.0.0.1:*");
+  config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
+  WriteFile(dir_.File("coordinator.yaml"), config);
+  const std::string ready = dir_.File("ready.json");
+  std::remove(ready.c_str());
+  coordinator_ = std::make_unique<ChildProcess>();
+  ++coordinator_runs_;
+  if (!coordinator_->Start(BinDir() + "/dsr-coordinator",
+                           {"--config", dir_.File("coordinator.yaml"), "--ready-file", ready},
+                           coordinator_log())) {
+    return false;
+  }
+  if (!WaitFor([&] { return std::filesystem::exists(ready); })) return false;
+  const auto endpoints = nlohmann::json::parse(ReadFile(ready));
+  url_ = endpoints.at("http").get<std::string>();
+  broker_ = endpoints.at("broker").get<std::string>();
+  return WaitFor([&] { return Call("GET", "/healthz").status == 200; });
+}
+
+std::string Cluster::coordinator_log() const {
+  return dir_.File("coordinator.log");
+}
+
+void Cluster::CrashCoordinator() {
+  if (coordinator_) coordinator_->Stop(SIGKILL);
+}
+
+int Cluster::StopCoordinator() {
+  return coordinator_ ? coordinator_->Stop(SIGTERM) : -1;
+}
+
+bool Cluster::StartWorker(const std::string& name) {
+  std::string config = ReadFile(SourceDir() + "/deploy/examples/worker-crm.yaml");
+  config = ReplaceAll(config, "tcp://127.0.0.1:5555", broker_);
+  config = ReplaceAll(config, "/var/lib/dsr/sample-crm.db", crm_path());
+  config = ReplaceAll(config, "worker_name: crm-1", "worker_name: " + name);
+  config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
+  const std::string path = dir_.File("worker-" + name + ".yaml");
+  WriteFile(path, config);
+  auto worker = std::make_unique<ChildProcess>();
+  if (!worker->Start(BinDir() + "/dsr-worker", {"--config", path},
+                     dir_.File("worker-" + name + ".log"))) {
+    return false;
+  }
+  workers_[name] = std::move(worker);
+  return WaitFor([&] {
+    const auto answer = Call("GET", "/api/v1/sources");
+    return answer.status == 200 && answer.body.find("\"" + name + "\"") != std::string::npos;
+  });
+}
+
+int Cluster::StopWorker(const std::string& name) {
+  auto found = workers_.find(name);
+  if (found == workers_.end()) return -1;
+  const int code = found->second->Stop(SIGTERM);
+  workers_.erase(found);
+  return code;
+}
+
+int Cluster::WorkerCount() const {
+  const auto answer = Call("GET", "/api/v1/sources");
+  if (answer.status != 200) return -1;
+  int count = 0;
+  for (const auto& source : nlohmann::json::parse(answer.body).at("sources")) {
+    count += static_cast<int>(source.at("workers").size());
+  }
+  return count;
+}
+
+HttpAnswer Cluster::Call(const std::string& method, const std::string& path,
+                         const std::string& body) const {
+  return HttpCall(url_, method, path, body);
+}
+
+nlohmann::json Cluster::SubmitAccess(const nlohmann::json& subject) const {
+  const auto answer = Call("POST", "/api/v1/requests",
+                           nlohmann::json{{"type", "access"}, {"subject", subject}}.dump());
+  if (answer.status != 201) return nlohmann::json();
+  return nlohmann::json::parse(answer.body);
+}
+
+nlohmann::json Cluster::WaitForStatus(const std::string& id, const std::string& status) const {
+  nlohmann::json last;
+  WaitFor([&] {
+    const auto answer = Call("GET", "/api/v1/requests/" + id);
+    if (answer.status != 200) return false;
+    last = nlohmann::json::parse(answer.body);
+    return last.at("status") == status;
+  });
+  return last;
+}
+
+std::string Cluster::FetchBundle(const std::string& id) const {
+  const auto answer = Call("GET", "/api/v1/requests/" + id + "/bundle");
+  if (answer.status != 200) return "";
+  const std::string folder = dir_.File("bundle-" + std::to_string(++bundles_fetched_));
+  std::filesystem::create_directories(folder);
+  std::istringstream zip(answer.body);
+  Poco::Zip::Decompress unpack(zip, Poco::Path(folder + "/"));
+  unpack.decompressAllFiles();
+  return folder;
+}
+
+}  // namespace dsr::testing

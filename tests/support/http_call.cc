@@ -1,0 +1,40 @@
+#include "tests/support/http_call.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+namespace dsr::testing {
+
+HttpAnswer HttpCall(const std::string& base_url, const std::string& method, const std::string& path,
+                    const std::string& body, const std::string& content_type) {
+  HttpAnswer answer;
+  try {
+    const Poco::URI uri(base_url);
+    Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+    session.setTimeout(Poco::Timespan(30, 0));
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!body.empty() || method == "POST") {
+      request.setContentType(content_type);
+      request.setContentLength64(body.size());
+    }
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    std::ostringstream text;
+    Poco::StreamCopier::copyStream(in, text);
+    answer.status = static_cast<int>(response.getStatus());
+    answer.body = text.str();
+    for (const auto& [name, value] : response) answer.headers[name] = value;
+  } catch (const Poco::Exception&) {
+    answer.status = 0;
+  }
+  return answer;
+}
+
+}  // namespace dsr::testing

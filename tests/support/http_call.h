@@ -1,0 +1,20 @@
+// HttpCall: one plain HTTP exchange for tests, returning the status code and
+// the body as they are, so tests can check exact 4xx answers.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace dsr::testing {
+
+struct HttpAnswer {
+  int status = 0;  // 0 when the server could not be reached
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+HttpAnswer HttpCall(const std::string& base_url, const std::string& method, const std::string& path,
+                    const std::string& body = "",
+                    const std::string& content_type = "application/json");
+
+}  // namespace dsr::testing
