@@ -1,0 +1,110 @@
+#include "coordinator/coordinator_config.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace dsr {
+namespace {
+
+std::string ExamplePath() {
+  const char* source = std::getenv("DSR_SOURCE_DIR");
+  return std::string(source != nullptr ? source : ".") + "/deploy/examples/coordinator.yaml";
+}
+
+std::string ReadExample() {
+  std::ifstream in(ExamplePath());
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  return text.replace(at, from.size(), to);
+}
+
+Result<CoordinatorConfig> LoadText(const testing::TempDir& dir, const std::string& text) {
+  const std::string path = dir.File("coordinator.yaml");
+  std::ofstream(path) << text;
+  return LoadCoordinatorConfig(path);
+}
+
+// The error's message and details in one string, to look for names in.
+std::string Everything(const Status& status) {
+  return status.ToString();
+}
+
+}  // namespace
+
+TEST_SUITE("CoordinatorConfig") {
+  TEST_CASE("loads the annotated example with every value it sets") {
+    auto config = LoadCoordinatorConfig(ExamplePath());
+    REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+    CHECK(config->time_zone == "Europe/Berlin");
+    CHECK(config->region == "DE");
+    CHECK(config->engine.controller.default_language == "de");
+    CHECK(config->http.host == "127.0.0.1");
+    CHECK(config->http.port == 8080);
+    CHECK(config->http.max_body_bytes == 1048576);
+    CHECK(config->engine.broker_bind == "tcp://127.0.0.1:5555");
+    CHECK(config->engine.heartbeat_interval == std::chrono::milliseconds(1000));
+    REQUIRE(config->engine.sources.size() == 1);
+    CHECK(config->engine.sources[0].name == "crm");
+    CHECK(config->engine.sources[0].connector == "sql");
+  }
+
+  TEST_CASE("applies the documented defaults to optional keys") {
+    testing::TempDir dir;
+    auto config = LoadText(dir,
+                           "controller: {name: A, contact: a@b.example, time_zone: Europe/Berlin, "
+                           "region: DE}\nstore: {url: 'sqlite3://db=x.db'}\ndata_dir: /tmp/x\n"
+                           "sources: []\n");
+    REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+    CHECK(config->engine.controller.default_language == "en");
+    CHECK(config->extension_from == deadlines::ExtensionFrom::kFirstPeriodEnd);
+    CHECK(config->read_connections == 4);
+    CHECK(config->http.port == 8080);
+    CHECK(config->http.threads == 8);
+    CHECK(config->engine.heartbeat_liveness == 3);
+    CHECK(config->engine.max_attempts == 3);
+  }
+
+  TEST_CASE("names the file, the key and the problem of an invalid config") {
+    testing::TempDir dir;
+    const std::string example = ReadExample();
+    struct Case {
+      std::string name;
+      std::string text;
+      const char* key;
+    };
+    const std::vector<Case> cases = {
+        {"bad source name", Replace(example, "- name: crm", "- name: \"../crm\""),
+         "sources[0].name"},
+        {"unknown key", example + "\nlisten_everywhere: true\n", "listen_everywhere"},
+        {"wrong type", Replace(example, "threads: 8", "threads: many"), "http.threads"},
+        {"out of bounds", Replace(example, "heartbeat_liveness: 3", "heartbeat_liveness: 1"),
+         "broker.heartbeat_liveness"},
+        {"missing key", Replace(example, "  region: \"DE\"\n", ""), "region"},
+        {"unknown connector", Replace(example, "connector: sql  ", "connector: ftp  "),
+         "sources[0].connector"},
+        {"port out of range", Replace(example, "127.0.0.1:8080", "127.0.0.1:99999"), "port"},
+        {"duplicate source",
+         Replace(example, "\n# optional: debug",
+                 "  - {name: crm, title: Again, connector: sql}\n\n# optional: debug"),
+         "appears twice"},
+        {"not YAML", "controller: [unclosed\n", "line"},
+    };
+    for (const auto& bad : cases) {
+      CAPTURE(bad.name);
+      auto config = LoadText(dir, bad.text);
+      REQUIRE_FALSE(config.ok());
+      const std::string text = Everything(config.status());
+      CHECK_MESSAGE(text.find(dir.File("coordinator.yaml")) != std::string::npos, text);
+      CHECK_MESSAGE(text.find(bad.key) != std::string::npos, text);
+    }
+  }
+}
+
+}  // namespace dsr
