@@ -1,0 +1,39 @@
+// Converts one collection's JSON Lines spool into the two files the data
+// subject reads: records.json (a JSON array, one record per line) and
+// records.csv (RFC 4180, UTF-8 with BOM). Internal to dsr_bundle.
+//
+// Streams: the spool is read once, line by line, and every record parsed
+// once. That pass writes the JSON file, collects the CSV header (the union of
+// field names in first-seen order) and spills the CSV rows to a side file;
+// a second pass over that file writes records.csv with the final header.
+// Memory holds one record and the header. Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "coordinator/bundle/hashing_file.h"
+
+namespace dsr::bundle {
+
+struct ConvertedCollection {
+  int64_t records = 0;
+  FileDigest json;
+  FileDigest csv;
+};
+
+// Reads `spool_path` (empty: no records) and writes `json_path` and
+// `csv_path`, using `csv_path` + ".rows" in between (removed on success; on
+// failure the caller removes its temporary directory). A line that is not one JSON object is
+// kInternal naming the file and line number (never the line's content, which is personal data).
+Result<ConvertedCollection> ConvertSpool(const std::string& spool_path,
+                                         const std::string& json_path, const std::string& csv_path);
+
+// Appends `text` to `out` as one CSV field: quoted when it holds a comma,
+// quote or line break; with `guard_formula`, prefixed by an apostrophe when
+// a spreadsheet would read it as a formula (see the .cc for why).
+void AppendCsvField(std::string_view text, bool guard_formula, std::string* out);
+
+}  // namespace dsr::bundle

@@ -1,0 +1,100 @@
+#include "coordinator/bundle/spool_converter.h"
+
+#include <doctest/doctest.h>
+
+#include "common/digest.h"
+#include "tests/bundle/bundle_test_util.h"
+
+namespace dsr::bundle {
+namespace {
+
+std::string Field(std::string_view text, bool guard = true) {
+  std::string out;
+  AppendCsvField(text, guard, &out);
+  return out;
+}
+
+TEST_SUITE("AppendCsvField") {
+  TEST_CASE("leaves plain text alone") {
+    CHECK(Field("Jürgen Müller") == "Jürgen Müller");
+    CHECK(Field("") == "");
+  }
+
+  TEST_CASE("quotes commas, quotes and line breaks and doubles quotes") {
+    CHECK(Field("a,b") == "\"a,b\"");
+    CHECK(Field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(Field("two\nlines") == "\"two\nlines\"");
+    CHECK(Field("cr\rlf") == "\"cr\rlf\"");
+  }
+
+  TEST_CASE("puts an apostrophe before text a spreadsheet would run as a formula") {
+    CHECK(Field("=1+2") == "'=1+2");
+    CHECK(Field("+49 30 1234") == "'+49 30 1234");
+    CHECK(Field("-2+3") == "'-2+3");
+    CHECK(Field("@SUM(A1)") == "'@SUM(A1)");
+    CHECK(Field("\t=1") == "'\t=1");
+    CHECK(Field("\r=1") == "\"'\r=1\"");
+    CHECK(Field("=HYPERLINK(\"x\",\"y\")") == "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
+    CHECK(Field("a=1") == "a=1");
+  }
+
+  TEST_CASE("does not guard when told the text is not free text") {
+    CHECK(Field("-12.5", false) == "-12.5");
+  }
+}
+
+TEST_SUITE("ConvertSpool") {
+  TEST_CASE("reports sizes and digests of the files it wrote") {
+    testing::TempDir dir;
+    testing::WriteText(dir / "in.jsonl", "{\"a\":1}\n{\"b\":-2.5,\"a\":null}\n");
+    auto converted = ConvertSpool(dir / "in.jsonl", dir / "r.json", dir / "r.csv");
+    REQUIRE(converted.ok());
+    CHECK(converted->records == 2);
+    const std::string json = testing::ReadText(dir / "r.json");
+    const std::string csv = testing::ReadText(dir / "r.csv");
+    CHECK(json == "[\n{\"a\":1},\n{\"b\":-2.5,\"a\":null}\n]\n");
+    CHECK(csv ==
+          "\xEF\xBB\xBF"
+          "a,b\r\n1,\r\n,-2.5\r\n");
+    CHECK(converted->json.bytes == static_cast<int64_t>(json.size()));
+    CHECK(converted->json.sha256 == Sha256Hex(json));
+    CHECK(converted->csv.bytes == static_cast<int64_t>(csv.size()));
+    CHECK(converted->csv.sha256 == Sha256Hex(csv));
+  }
+
+  TEST_CASE("accepts CRLF line ends and a last line without one") {
+    testing::TempDir dir;
+    testing::WriteText(dir / "in.jsonl", "{\"a\":1}\r\n{\"a\":2}");
+    auto converted = ConvertSpool(dir / "in.jsonl", dir / "r.json", dir / "r.csv");
+    REQUIRE(converted.ok());
+    CHECK(converted->records == 2);
+  }
+
+  TEST_CASE("an empty spool path means no records") {
+    testing::TempDir dir;
+    auto converted = ConvertSpool("", dir / "r.json", dir / "r.csv");
+    REQUIRE(converted.ok());
+    CHECK(converted->records == 0);
+    CHECK(testing::ReadText(dir / "r.json") == "[]\n");
+  }
+
+  TEST_CASE("rejects empty lines, invalid UTF-8 and text after the object, by line number") {
+    testing::TempDir dir;
+    const std::pair<const char*, const char*> cases[] = {
+        {"{\"a\":1}\n\n{\"a\":2}\n", ":2: empty line"},
+        {"{\"a\":\"\xC3\x28\"}\n", ":1: not valid JSON"},
+        {"{\"a\":1}\n{\"a\":1} x\n", ":2: not valid JSON"},
+    };
+    for (const auto& [spool, problem] : cases) {
+      testing::WriteText(dir / "in.jsonl", spool);
+      auto converted = ConvertSpool(dir / "in.jsonl", dir / "r.json", dir / "r.csv");
+      REQUIRE_FALSE(converted.ok());
+      CHECK(converted.status().code() == StatusCode::kInternal);
+      CHECK_MESSAGE(converted.status().message().find(problem) != std::string::npos,
+                    converted.status().message());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace dsr::bundle
