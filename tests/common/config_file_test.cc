@@ -18,6 +18,19 @@ TEST_SUITE("ConfigFile") {
     CHECK(json.value()["g"] == nlohmann::json({"x", 2}));
   }
 
+  TEST_CASE("reads numbers only where the whole scalar is a number") {
+    auto json = YamlToJson("a: -12\nb: +3\nc: .5\nd: 1.5e3\ne: 12abc\nf: 1.2.3\ng: '-'\nh: 1e5\n");
+    REQUIRE(json.ok());
+    CHECK(json.value()["a"] == -12);
+    CHECK(json.value()["b"] == 3);
+    CHECK(json.value()["c"] == 0.5);
+    CHECK(json.value()["d"] == 1500.0);
+    CHECK(json.value()["e"] == "12abc");
+    CHECK(json.value()["f"] == "1.2.3");
+    CHECK(json.value()["g"] == "-");
+    CHECK(json.value()["h"] == "1e5");
+  }
+
   TEST_CASE("reports the line of a YAML syntax error") {
     auto json = YamlToJson("a: [1, 2\nb: 3\n");
     REQUIRE_FALSE(json.ok());
