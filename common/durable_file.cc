@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 namespace dsr {
 namespace {
@@ -78,11 +79,22 @@ Status SyncDirectory(const std::string& directory) {
 
 Status MakePrivateDirectories(const std::string& directory) {
   std::error_code error;
+  // Every folder created here is restricted, not only the last one: a parent
+  // such as <results>/<request> would otherwise get the umask's 0755.
+  std::vector<std::filesystem::path> to_restrict = {directory};
+  for (auto parent = std::filesystem::path(directory).parent_path();
+       !parent.empty() && parent != parent.root_path() && !std::filesystem::exists(parent, error);
+       parent = parent.parent_path()) {
+    to_restrict.push_back(parent);
+  }
   std::filesystem::create_directories(directory, error);
   if (error) return Internal("cannot create directory " + directory + ": " + error.message());
-  std::filesystem::permissions(directory, std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::replace, error);
-  if (error) return Internal("cannot restrict directory " + directory + ": " + error.message());
+  for (const auto& path : to_restrict) {
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
+    if (error)
+      return Internal("cannot restrict directory " + path.string() + ": " + error.message());
+  }
   return Status::Ok();
 }
 

@@ -1,0 +1,137 @@
+#include "coordinator/broker/worker_registry.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace dsr::broker {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+WorkerInfo Worker(const std::string& routing_id, const std::string& source, int capacity,
+                  Clock::MonotonicTime seen = {}) {
+  WorkerInfo info;
+  info.routing_id = routing_id;
+  info.name = "worker-" + routing_id;
+  info.source = source;
+  info.connector = "sql";
+  info.version = "1";
+  info.capacity = capacity;
+  info.last_seen = seen;
+  return info;
+}
+
+std::vector<std::string> Picks(WorkerRegistry& registry, const std::string& source, int count) {
+  std::vector<std::string> picked;
+  for (int i = 0; i < count; ++i) picked.push_back(registry.PickWorker(source).value_or("-"));
+  return picked;
+}
+
+}  // namespace
+
+TEST_SUITE("WorkerRegistry") {
+  TEST_CASE("hands tasks round-robin to the workers of a source") {
+    WorkerRegistry registry(seconds(3));
+    REQUIRE_FALSE(registry.Register(Worker("a", "crm", 4)).has_value());
+    REQUIRE_FALSE(registry.Register(Worker("b", "crm", 4)).has_value());
+    CHECK(Picks(registry, "crm", 5) == std::vector<std::string>{"a", "b", "a", "b", "a"});
+  }
+
+  TEST_CASE("skips a busy worker and gives none when all are busy") {
+    WorkerRegistry registry(seconds(3));
+    (void)registry.Register(Worker("a", "crm", 1));
+    (void)registry.Register(Worker("b", "crm", 2));
+    registry.Assign("a", "t1");
+    CHECK(Picks(registry, "crm", 3) == std::vector<std::string>{"b", "b", "b"});
+    registry.Assign("b", "t2");
+    CHECK(registry.PickWorker("crm") == std::optional<std::string>("b"));
+    registry.Assign("b", "t3");
+    CHECK_FALSE(registry.PickWorker("crm").has_value());
+    CHECK(registry.Find("b")->tasks == std::set<std::string>{"t2", "t3"});
+
+    registry.Release("a", "t1");
+    CHECK(registry.PickWorker("crm") == std::optional<std::string>("a"));
+    CHECK(registry.Find("a")->tasks.empty());  // picking alone does not assign
+    registry.Release("b", "t-unknown");        // harmless
+    CHECK(registry.Find("b")->tasks.size() == 2);
+  }
+
+  TEST_CASE("never picks a worker of another source") {
+    WorkerRegistry registry(seconds(3));
+    (void)registry.Register(Worker("m", "mail", 8));
+    (void)registry.Register(Worker("c", "crm", 8));
+    CHECK(Picks(registry, "crm", 4) == std::vector<std::string>{"c", "c", "c", "c"});
+    CHECK(Picks(registry, "mail", 2) == std::vector<std::string>{"m", "m"});
+    CHECK_FALSE(registry.PickWorker("tickets").has_value());
+    CHECK(registry.WorkersOf("crm").size() == 1);
+    CHECK(registry.WorkersOf("crm")[0]->routing_id == "c");
+    CHECK(registry.All().size() == 2);
+  }
+
+  TEST_CASE("Expire removes only silent workers and returns their tasks") {
+    ManualClock clock(Clock::WallTime(seconds(1741168800)));
+    WorkerRegistry registry(seconds(3));
+    (void)registry.Register(Worker("quiet", "crm", 2, clock.Monotonic()));
+    (void)registry.Register(Worker("chatty", "crm", 2, clock.Monotonic()));
+    registry.Assign("quiet", "t1");
+    registry.Assign("quiet", "t2");
+    registry.Assign("chatty", "t3");
+
+    clock.Advance(seconds(2));
+    CHECK(registry.Touch("chatty", clock.Monotonic()));
+    CHECK_FALSE(registry.Touch("stranger", clock.Monotonic()));
+    clock.Advance(seconds(1));
+    CHECK(registry.Expire(clock.Monotonic()).empty());  // exactly at the expiry: still alive
+
+    clock.Advance(milliseconds(1));
+    auto expired = registry.Expire(clock.Monotonic());
+    REQUIRE(expired.size() == 1);
+    CHECK(expired[0].routing_id == "quiet");
+    CHECK(expired[0].tasks == std::set<std::string>{"t1", "t2"});
+    CHECK(registry.Find("quiet") == nullptr);
+    REQUIRE(registry.Find("chatty") != nullptr);
+    CHECK(Picks(registry, "crm", 2) == std::vector<std::string>{"chatty", "chatty"});
+
+    clock.Advance(seconds(5));
+    CHECK(registry.Expire(clock.Monotonic()).size() == 1);
+    CHECK(registry.All().empty());
+    CHECK_FALSE(registry.PickWorker("crm").has_value());
+  }
+
+  TEST_CASE("Register of a known routing id replaces the old registration and returns it") {
+    WorkerRegistry registry(seconds(3));
+    (void)registry.Register(Worker("a", "crm", 1));
+    (void)registry.Register(Worker("b", "crm", 1));
+    registry.Assign("a", "t1");
+
+    WorkerInfo again = Worker("a", "crm", 2);
+    again.name = "crm-restarted";
+    auto replaced = registry.Register(again);
+    REQUIRE(replaced.has_value());
+    CHECK(replaced->name == "worker-a");
+    CHECK(replaced->tasks == std::set<std::string>{"t1"});
+
+    REQUIRE(registry.Find("a") != nullptr);
+    CHECK(registry.Find("a")->name == "crm-restarted");
+    CHECK(registry.Find("a")->tasks.empty());
+    CHECK(registry.WorkersOf("crm").size() == 2);
+    // The replaced worker is in the rotation once, not twice.
+    CHECK(Picks(registry, "crm", 4) == std::vector<std::string>{"b", "a", "b", "a"});
+  }
+
+  TEST_CASE("Remove takes a worker out of the rotation") {
+    WorkerRegistry registry(seconds(3));
+    (void)registry.Register(Worker("a", "crm", 1));
+    (void)registry.Register(Worker("b", "crm", 1));
+    auto removed = registry.Remove("a");
+    REQUIRE(removed.has_value());
+    CHECK(removed->routing_id == "a");
+    CHECK_FALSE(registry.Remove("a").has_value());
+    CHECK(Picks(registry, "crm", 2) == std::vector<std::string>{"b", "b"});
+  }
+}
+
+}  // namespace dsr::broker

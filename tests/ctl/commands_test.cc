@@ -1,0 +1,129 @@
+// RunDsrctl with its real stdout and stderr redirected into pipes, so the
+// test sees exactly what a user of the command line sees.
+#include "tools/dsrctl/commands.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace dsr::ctl {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Points `fd` at a fresh pipe; Restore() puts the old file back and returns
+// what was written. Output must stay below the pipe's buffer (64 KiB).
+class Redirect {
+ public:
+  explicit Redirect(int fd) : fd_(fd) {
+    REQUIRE(::pipe(pipe_) == 0);
+    saved_ = ::dup(fd_);
+    REQUIRE(saved_ >= 0);
+    REQUIRE(::dup2(pipe_[1], fd_) >= 0);
+    ::close(pipe_[1]);
+  }
+  std::string Restore() {
+    ::dup2(saved_, fd_);
+    ::close(saved_);
+    std::string text;
+    char buffer[4096];
+    ssize_t got = 0;
+    while ((got = ::read(pipe_[0], buffer, sizeof buffer)) > 0) {
+      text.append(buffer, static_cast<size_t>(got));
+    }
+    ::close(pipe_[0]);
+    return text;
+  }
+
+ private:
+  int fd_;
+  int pipe_[2] = {-1, -1};
+  int saved_ = -1;
+};
+
+Outcome Run(const std::vector<std::string>& args) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  Redirect out(STDOUT_FILENO);
+  Redirect err(STDERR_FILENO);
+  Outcome outcome;
+  outcome.exit_code = RunDsrctl(args);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  outcome.err = err.Restore();
+  outcome.out = out.Restore();
+  return outcome;
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_SUITE("Dsrctl") {
+  TEST_CASE("deadline prints the due date and nothing else") {
+    const auto result = Run({"deadline", "--received", "2025-03-05"});
+    CHECK(result.exit_code == 0);
+    CHECK(result.out == "2025-04-07\n");
+    CHECK(result.err.empty());
+    CHECK(Run({"deadline", "--received=2025-03-05"}).out == "2025-04-07\n");
+  }
+
+  TEST_CASE("deadline --extended prints the extended due date") {
+    const auto result = Run({"deadline", "--received", "2025-01-31", "--extended"});
+    CHECK(result.exit_code == 0);
+    CHECK(result.out == "2025-04-28\n");
+    const auto from_receipt =
+        Run({"deadline", "--received", "2025-01-31", "--extended", "--extension-from", "receipt"});
+    CHECK(from_receipt.exit_code == 0);
+    CHECK(from_receipt.out == "2025-04-30\n");
+  }
+
+  TEST_CASE("deadline with a bad date is a usage error") {
+    for (const char* date : {"2025-02-30", "05.03.2025", ""}) {
+      CAPTURE(date);
+      const auto result = Run({"deadline", "--received", date});
+      CHECK(result.exit_code == 2);
+      CHECK(result.out.empty());
+      CHECK(Contains(result.err, "Usage: dsrctl deadline"));
+    }
+  }
+
+  TEST_CASE("deadline without --received, with an unknown region or option is a usage error") {
+    CHECK(Run({"deadline"}).exit_code == 2);
+    CHECK(Run({"deadline", "--received"}).exit_code == 2);
+    const auto region = Run({"deadline", "--received", "2025-03-05", "--region", "XX"});
+    CHECK(region.exit_code == 2);
+    CHECK(Contains(region.err, "XX"));
+    const auto option = Run({"deadline", "--received", "2025-03-05", "--colour", "red"});
+    CHECK(option.exit_code == 2);
+    CHECK(Contains(option.err, "--colour"));
+    CHECK(option.out.empty());
+  }
+
+  TEST_CASE("no arguments prints the overview and exits 2") {
+    const auto result = Run({});
+    CHECK(result.exit_code == 2);
+    CHECK(Contains(result.out + result.err, "Usage: dsrctl COMMAND"));
+  }
+
+  TEST_CASE("an unknown command exits 2; help exits 0") {
+    const auto unknown = Run({"frobnicate"});
+    CHECK(unknown.exit_code == 2);
+    CHECK(Contains(unknown.err, "frobnicate"));
+    const auto help = Run({"deadline", "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(Contains(help.out, "--received YYYY-MM-DD"));
+    CHECK(Run({"--help"}).exit_code == 0);
+  }
+}
+
+}  // namespace dsr::ctl

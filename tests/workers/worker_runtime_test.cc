@@ -1,0 +1,240 @@
+// WorkerRuntime against a coordinator played by the test: a ROUTER socket on
+// loopback. Real sockets and the system clock, so every wait is bounded polling.
+#include "workers/worker_runtime.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <zmq.hpp>
+
+#include "common/wire.h"
+#include "common/zmq_frames.h"
+#include "tests/workers/memory_connector.h"
+
+namespace dsr::workers {
+namespace {
+
+using std::chrono::milliseconds;
+using Steady = std::chrono::steady_clock;
+
+constexpr milliseconds kPatience(5000);
+
+struct FakeCoordinator {
+  struct Received {
+    std::string routing_id;
+    wire::Message message;
+  };
+
+  explicit FakeCoordinator(zmq::context_t& context) : router(context, zmq::socket_type::router) {
+    ApplyCommonOptions(router);
+    router.set(zmq::sockopt::router_mandatory, 1);
+    router.bind("tcp://127.0.0.1:*");
+    endpoint = router.get(zmq::sockopt::last_endpoint);
+  }
+
+  // The next message other than HEARTBEAT, within the patience.
+  std::optional<Received> Next(milliseconds patience = kPatience) {
+    const auto give_up = Steady::now() + patience;
+    while (Steady::now() < give_up) {
+      zmq::pollitem_t item{router.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, milliseconds(20));
+      while (auto frames = ReceiveFrames(router)) {
+        REQUIRE(frames->size() >= 2);
+        const std::string routing_id = frames->front();
+        frames->erase(frames->begin());
+        auto decoded = wire::Decode(*frames, wire::Sender::kWorker);
+        REQUIRE(decoded.ok());
+        if (decoded->command == wire::Command::kHeartbeat) continue;
+        return Received{routing_id, std::move(decoded.value())};
+      }
+    }
+    return std::nullopt;
+  }
+
+  void Send(const std::string& routing_id, const wire::Message& message) {
+    auto frames = wire::Encode(message);
+    REQUIRE(frames.ok());
+    frames->insert(frames->begin(), routing_id);
+    REQUIRE(SendFrames(router, *frames).ok());
+  }
+
+  zmq::socket_t router;
+  std::string endpoint;
+};
+
+WorkerSettings FastSettings(const std::string& endpoint, int liveness = 100) {
+  WorkerSettings settings;
+  settings.coordinator = endpoint;
+  settings.source = "crm";
+  settings.worker_name = "crm-test";
+  settings.heartbeat_interval = milliseconds(50);
+  settings.heartbeat_liveness = liveness;
+  settings.reconnect_min = milliseconds(10);
+  settings.reconnect_max = milliseconds(100);
+  return settings;
+}
+
+// Runs a WorkerRuntime on a thread of its own; stops it when destroyed.
+class RunningWorker {
+ public:
+  RunningWorker(WorkerSettings settings, connectors::Connector& connector, zmq::context_t& context)
+      : clock_(NewSystemClock()), runtime_(std::move(settings), connector, *clock_, context) {
+    thread_ = std::thread([this] {
+      status_ = runtime_.Run(stopping_);
+      returned_ = true;
+    });
+  }
+  ~RunningWorker() {
+    Stop();
+    if (thread_.joinable()) thread_.join();  // a hang here is a failed test (ctest time-out)
+  }
+
+  // Asks Run() to return and waits for it (bounded); true when it did.
+  bool Stop() {
+    stopping_ = true;
+    const auto give_up = Steady::now() + kPatience;
+    while (!returned_ && Steady::now() < give_up) std::this_thread::sleep_for(milliseconds(5));
+    if (thread_.joinable() && returned_) thread_.join();
+    return returned_;
+  }
+  const Status& status() const { return status_; }
+  WorkerCounters counters() const { return runtime_.counters(); }  // only after Stop()
+
+ private:
+  std::unique_ptr<Clock> clock_;
+  WorkerRuntime runtime_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> returned_{false};
+  Status status_;
+  std::thread thread_;
+};
+
+void CheckReady(const FakeCoordinator::Received& received) {
+  CHECK(received.message.command == wire::Command::kReady);
+  CHECK(received.message.header.at("source") == "crm");
+  CHECK(received.message.header.at("connector") == "memory");
+  CHECK(received.message.header.at("worker") == "crm-test");
+}
+
+}  // namespace
+
+TEST_SUITE("WorkerRuntime") {
+  TEST_CASE("announces its source with READY") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector;
+    RunningWorker worker(FastSettings(coordinator.endpoint), connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    CheckReady(*ready);
+    REQUIRE(worker.Stop());
+    CHECK(worker.status().ok());
+  }
+
+  TEST_CASE("runs a TASK and answers with PROGRESS, CHUNKs and RESULT") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector(testing::SampleRecords());
+    RunningWorker worker(FastSettings(coordinator.endpoint), connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    coordinator.Send(ready->routing_id, {wire::Command::kTask, testing::SampleTask(3), {}});
+
+    auto progress = coordinator.Next();
+    REQUIRE(progress.has_value());
+    CHECK(progress->routing_id == ready->routing_id);
+    CHECK(progress->message.command == wire::Command::kProgress);
+    CHECK(progress->message.header.at("attempt") == 3);
+    int64_t chunks = 0;
+    int64_t records = 0;
+    std::optional<FakeCoordinator::Received> next;
+    while ((next = coordinator.Next()) && next->message.command == wire::Command::kChunk) {
+      CHECK(next->message.header.at("seq") == chunks);
+      records += next->message.header.at("records").get<int64_t>();
+      ++chunks;
+    }
+    REQUIRE(next.has_value());
+    REQUIRE(next->message.command == wire::Command::kResult);
+    const auto& result = next->message.header;
+    CHECK(result.at("status") == "succeeded");
+    CHECK(result.at("attempt") == 3);
+    CHECK(result.at("chunks") == chunks);
+    CHECK(records == 5);
+    CHECK(chunks >= 1);
+    REQUIRE(worker.Stop());
+    CHECK(worker.counters().tasks_received == 1);
+  }
+
+  TEST_CASE("after DISCONNECT the worker reconnects and announces itself again") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector;
+    RunningWorker worker(FastSettings(coordinator.endpoint), connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    coordinator.Send(ready->routing_id, wire::Disconnect("coordinator is restarting"));
+    auto again = coordinator.Next();
+    REQUIRE(again.has_value());
+    CheckReady(*again);
+    CHECK(again->routing_id != ready->routing_id);  // a new connection
+    REQUIRE(worker.Stop());
+    CHECK(worker.counters().reconnects == 1);
+  }
+
+  TEST_CASE("when the coordinator falls silent the worker reconnects") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector;
+    RunningWorker worker(FastSettings(coordinator.endpoint, 3), connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    // No heartbeat from us: after 3 × 50 ms the worker gives up on the connection.
+    auto again = coordinator.Next();
+    REQUIRE(again.has_value());
+    CheckReady(*again);
+    REQUIRE(worker.Stop());
+    CHECK(worker.counters().reconnects >= 1);
+  }
+
+  TEST_CASE("malformed messages from the coordinator are dropped and counted") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector;
+    RunningWorker worker(FastSettings(coordinator.endpoint), connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    REQUIRE(SendFrames(coordinator.router, {ready->routing_id, "DSRW/1", "TASK", "{}"}).ok());
+    REQUIRE(SendFrames(coordinator.router, {ready->routing_id, "DSRW/1", "RESULT", "{}"}).ok());
+    // A valid TASK after the garbage still runs.
+    coordinator.Send(ready->routing_id, {wire::Command::kTask, testing::SampleTask(), {}});
+    auto progress = coordinator.Next();
+    REQUIRE(progress.has_value());
+    CHECK(progress->message.command == wire::Command::kProgress);
+    REQUIRE(worker.Stop());
+    CHECK(worker.counters().messages_dropped == 2);
+    CHECK(worker.counters().tasks_received == 1);
+  }
+
+  TEST_CASE("setting the stop flag makes Run return and says DISCONNECT") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector;
+    RunningWorker worker(FastSettings(coordinator.endpoint), connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    REQUIRE(worker.Stop());
+    CHECK(worker.status().ok());
+    auto goodbye = coordinator.Next();
+    REQUIRE(goodbye.has_value());
+    CHECK(goodbye->routing_id == ready->routing_id);
+    CHECK(goodbye->message.command == wire::Command::kDisconnect);
+    CHECK(goodbye->message.header.at("reason").get<std::string>().find("crm-test") !=
+          std::string::npos);
+  }
+}
+
+}  // namespace dsr::workers

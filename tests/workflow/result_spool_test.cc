@@ -1,0 +1,185 @@
+#include "coordinator/workflow/result_spool.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/digest.h"
+#include "tests/support/temp_dir.h"
+
+namespace dsr::workflow {
+namespace {
+
+constexpr const char* kRequest = "7d7c2c6e-8b53-4a43-9d1a-0c6f1f4f0a11";
+constexpr const char* kTask = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+unsigned ModeOf(const std::string& path) {
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  return info.st_mode & 07777;
+}
+
+struct SpoolFixture {
+  dsr::testing::TempDir dir;
+  std::string root = dir.File("results");
+  ResultSpool spool{root};
+
+  std::string FileOf(const std::string& collection) const {
+    return root + "/" + kRequest + "/" + kTask + "/" + collection + ".jsonl";
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("ResultSpool") {
+  TEST_CASE("writes chunks in order to one JSON Lines file per collection with its SHA-256") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
+    const std::string orders1 = "{\"id\":1,\"total\":9.5}\n{\"id\":2,\"total\":3}\n";
+    const std::string orders2 = "{\"id\":3,\"note\":\"Grüße\"}\n";
+    const std::string contacts = "{\"email\":\"a@example.org\"}\n";
+    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 2, orders1).ok());
+    REQUIRE(f.spool.Append(kTask, 1, 1, "orders", 1, orders2).ok());
+    REQUIRE(f.spool.Append(kTask, 1, 2, "contacts", 1, contacts).ok());
+
+    auto results = f.spool.Finish(kTask, 1, 3, {{"orders", 3}, {"contacts", 1}});
+    REQUIRE(results.ok());
+    REQUIRE(results->size() == 2);
+    for (const auto& result : *results) {
+      CAPTURE(result.collection);
+      const std::string expected = result.collection == "orders" ? orders1 + orders2 : contacts;
+      CHECK(result.task_id == kTask);
+      CHECK(result.path == f.FileOf(result.collection));
+      CHECK(ReadFile(result.path) == expected);
+      CHECK(result.sha256 == Sha256Hex(expected));
+      CHECK(result.bytes == static_cast<int64_t>(expected.size()));
+      CHECK(result.records == (result.collection == "orders" ? 3 : 1));
+    }
+  }
+
+  TEST_CASE("keeps its files private: files 0600, folders 0700") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
+    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").ok());
+    REQUIRE(f.spool.Finish(kTask, 1, 1, {{"orders", 1}}).ok());
+    CHECK(ModeOf(f.FileOf("orders")) == 0600);
+    CHECK(ModeOf(f.root + "/" + kRequest + "/" + kTask) == 0700);
+    CHECK(ModeOf(f.root + "/" + kRequest) == 0700);
+    CHECK(ModeOf(f.root) == 0700);
+  }
+
+  TEST_CASE("refuses a chunk that breaks the rules") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 2).ok());
+    Status status;
+    SUBCASE("out of order") {
+      status = f.spool.Append(kTask, 2, 1, "orders", 1, "{\"id\":1}\n");
+    }
+    SUBCASE("a record that is an array") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 2, "{\"id\":1}\n[1,2]\n");
+    }
+    SUBCASE("a record that is not JSON") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1, "id=1\n");
+    }
+    SUBCASE("an empty line") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1, "\n");
+    }
+    SUBCASE("fewer records than announced") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 3, "{\"id\":1}\n{\"id\":2}\n");
+    }
+    SUBCASE("more records than announced") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":1}\n{\"id\":2}\n");
+    }
+    SUBCASE("no trailing newline") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":1}");
+    }
+    SUBCASE("an empty payload") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1, "");
+    }
+    CHECK(status.code() == StatusCode::kInvalidArgument);
+    // Nothing was written, and the expected chunk is still seq 0.
+    CHECK_FALSE(std::filesystem::exists(f.FileOf("orders")));
+    CHECK(f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":1}\n").ok());
+  }
+
+  TEST_CASE("refuses chunks and results for an attempt that is not open") {
+    SpoolFixture f;
+    CHECK(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").code() == StatusCode::kConflict);
+    REQUIRE(f.spool.Begin(kRequest, kTask, 2).ok());
+    CHECK(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").code() == StatusCode::kConflict);
+    CHECK(f.spool.Finish(kTask, 1, 0, {}).status().code() == StatusCode::kConflict);
+    CHECK_FALSE(std::filesystem::exists(f.FileOf("orders")));
+  }
+
+  TEST_CASE("Finish checks the worker's totals against the chunks received") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
+    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 2, "{\"id\":1}\n{\"id\":2}\n").ok());
+    Result<std::vector<store::ResultRecord>> finished = Internal("not run");
+    SUBCASE("wrong chunk total") {
+      finished = f.spool.Finish(kTask, 1, 2, {{"orders", 2}});
+    }
+    SUBCASE("wrong record count") {
+      finished = f.spool.Finish(kTask, 1, 1, {{"orders", 3}});
+    }
+    SUBCASE("collection missing from the result") {
+      finished = f.spool.Finish(kTask, 1, 1, {});
+    }
+    SUBCASE("a collection reported but never sent") {
+      finished = f.spool.Finish(kTask, 1, 1, {{"orders", 2}, {"invoices", 4}});
+    }
+    CHECK(finished.status().code() == StatusCode::kInvalidArgument);
+  }
+
+  TEST_CASE("Finish accepts a reported collection with no records and no chunks") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
+    auto finished = f.spool.Finish(kTask, 1, 0, {{"orders", 0}});
+    REQUIRE(finished.ok());
+    CHECK(finished->empty());
+  }
+
+  TEST_CASE("Begin of a new attempt removes the files of the old one") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
+    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").ok());
+    REQUIRE(f.spool.Append(kTask, 1, 1, "contacts", 1, "{\"id\":1}\n").ok());
+    REQUIRE(std::filesystem::exists(f.FileOf("orders")));
+
+    REQUIRE(f.spool.Begin(kRequest, kTask, 2).ok());
+    CHECK_FALSE(std::filesystem::exists(f.FileOf("orders")));
+    CHECK_FALSE(std::filesystem::exists(f.FileOf("contacts")));
+    REQUIRE(f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":9}\n").ok());
+    auto finished = f.spool.Finish(kTask, 2, 1, {{"orders", 1}});
+    REQUIRE(finished.ok());
+    REQUIRE(finished->size() == 1);
+    CHECK(ReadFile(f.FileOf("orders")) == "{\"id\":9}\n");
+  }
+
+  TEST_CASE("Abandon and RemoveRequest delete the spooled files") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
+    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").ok());
+    f.spool.Abandon(kTask);
+    CHECK_FALSE(std::filesystem::exists(f.root + "/" + kRequest + "/" + kTask));
+    CHECK(f.spool.Append(kTask, 1, 1, "orders", 1, "{\"id\":1}\n").code() == StatusCode::kConflict);
+
+    REQUIRE(f.spool.Begin(kRequest, kTask, 2).ok());
+    REQUIRE(f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":1}\n").ok());
+    REQUIRE(f.spool.Finish(kTask, 2, 1, {{"orders", 1}}).ok());
+    f.spool.RemoveRequest(kRequest);
+    CHECK_FALSE(std::filesystem::exists(f.root + "/" + kRequest));
+  }
+}
+
+}  // namespace dsr::workflow

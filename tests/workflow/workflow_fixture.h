@@ -1,0 +1,60 @@
+// Shared set-up of the workflow tests: a real SQLite store in a temporary
+// directory, a manual clock at 2025-03-05T10:00:00Z and the German calendar.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/civil_date.h"
+#include "common/clock.h"
+#include "coordinator/deadlines/holiday_calendar.h"
+#include "coordinator/store/store.h"
+#include "coordinator/workflow/intake.h"
+#include "coordinator/workflow/settings.h"
+#include "tests/support/temp_dir.h"
+
+namespace dsr::workflow::testing {
+
+inline Clock::WallTime WallTimeAt(CivilDate date, int hour) {
+  const int64_t seconds = date.DaysSinceEpoch() * 86400 + int64_t{hour} * 3600;
+  return Clock::WallTime(std::chrono::seconds(seconds));
+}
+
+inline std::unique_ptr<store::Store> OpenStore(const dsr::testing::TempDir& dir) {
+  auto opened = store::Store::Open("sqlite3://db=" + dir.File("dsr.db") + " timeout=5", 2);
+  REQUIRE(opened.ok());
+  return std::move(opened.value());
+}
+
+struct WorkflowFixture {
+  dsr::testing::TempDir dir;
+  std::unique_ptr<store::Store> store = OpenStore(dir);
+  ManualClock clock{WallTimeAt(CivilDate(2025, 3, 5), 10)};
+  std::unique_ptr<deadlines::HolidayCalendar> calendar =
+      std::move(deadlines::NewHolidayCalendar("DE").value());
+  // Configured in this order on purpose: not alphabetical.
+  std::vector<SourceSettings> sources = {{"mail", "Support mailbox", "mail"},
+                                         {"crm", "Customer database (CRM)", "sql"}};
+
+  NewRequest AccessRequest() const {
+    NewRequest input;
+    input.type = store::RequestType::kAccess;
+    input.subject = {{"email", "jürgen.müller@example.org"}, {"name", "Jürgen Müller"}};
+    input.received_on = CivilDate(2025, 3, 5);
+    input.language = "de";
+    input.channel = "email";
+    return input;
+  }
+
+  PlannedRequest Submit() {
+    auto planned = SubmitRequest(*store, clock, *calendar, sources, AccessRequest(), "agent-7");
+    REQUIRE(planned.ok());
+    return std::move(planned.value());
+  }
+};
+
+}  // namespace dsr::workflow::testing
