@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -22,6 +23,7 @@ namespace dsr::workflow {
 namespace {
 
 constexpr const char* kBundleEndpoint = "inproc://dsr-bundles";
+constexpr std::chrono::seconds kBundleRetryDelay{30};
 
 }  // namespace
 
@@ -96,6 +98,7 @@ class Engine::Loop {
     for (const auto* worker : registry_.All()) {
       (void)broker_.Send(worker->routing_id, wire::Heartbeat());
     }
+    RetryFailedBundles();
     for (const auto& gone : registry_.Expire(clock_.Monotonic())) {
       LogWarn("engine", "worker " + gone.name + " of source " + gone.source +
                             " missed its heartbeats; requeueing its tasks");
@@ -177,8 +180,12 @@ class Engine::Loop {
   }
 
   void OnResult(const WorkerRef& worker, const nlohmann::json& result) {
-    registry_.Release(worker.routing_id, result.at("task_id").get<std::string>());
     auto finished = tasks_.Finished(worker, result);
+    // A stale RESULT (an earlier attempt) must not free the slot of the current one.
+    if (!finished.ok() && finished.status().code() == StatusCode::kConflict) {
+      return Report(finished.status());
+    }
+    registry_.Release(worker.routing_id, result.at("task_id").get<std::string>());
     if (!finished.ok()) return Report(finished.status());
     if (finished->has_value()) StartBundle(**finished);
   }
@@ -203,6 +210,19 @@ class Engine::Loop {
     }
   }
 
+  void RetryFailedBundles() {
+    const auto now = clock_.Monotonic();
+    for (auto it = bundle_retries_.begin(); it != bundle_retries_.end();) {
+      if (it->second > now) {
+        ++it;
+        continue;
+      }
+      const std::string request_id = it->first;
+      it = bundle_retries_.erase(it);
+      StartBundle(request_id);
+    }
+  }
+
   void StartBundle(const std::string& request_id) {
     if (!bundling_.insert(request_id).second) return;
     auto input = BundleInputFor(store_, settings_.controller, settings_.sources, request_id,
@@ -220,7 +240,11 @@ class Engine::Loop {
       const auto report = nlohmann::json::parse(frames->at(0));
       const std::string request_id = report.at("request_id").get<std::string>();
       bundling_.erase(request_id);
-      if (!report.at("ok").get<bool>()) continue;  // logged by the service; retried at restart
+      if (!report.at("ok").get<bool>()) {
+        // Logged by the service; a full disk or the like may pass, so try again later.
+        bundle_retries_[request_id] = clock_.Monotonic() + kBundleRetryDelay;
+        continue;
+      }
       const auto& summary = report.at("summary");
       bundle::BundleSummary built;
       built.path = summary.at("path").get<std::string>();
@@ -310,6 +334,7 @@ class Engine::Loop {
   TaskFlow tasks_;
   BundleService bundles_;
   std::set<std::string> bundling_;
+  std::map<std::string, Clock::MonotonicTime> bundle_retries_;  // failed builds, by request
   Clock::MonotonicTime next_heartbeat_{};
   uint64_t stale_messages_ = 0;
 };
