@@ -276,6 +276,13 @@ Result<RequestRecord> Store::GetRequest(const std::string& id) const {
   });
 }
 
+Result<TaskRecord> Store::GetTask(const std::string& id) const {
+  return Guarded("read task", [&] {
+    soci::session sql(*impl_->readers);
+    return ReadTask(sql, id);
+  });
+}
+
 Result<std::vector<RequestRecord>> Store::ListRequests(const RequestFilter& filter) const {
   return Guarded("list requests", [&]() -> Result<std::vector<RequestRecord>> {
     soci::session sql(*impl_->readers);

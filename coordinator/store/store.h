@@ -60,6 +60,7 @@ class Store {
   int schema_version() const;
 
   Result<RequestRecord> GetRequest(const std::string& id) const;
+  Result<TaskRecord> GetTask(const std::string& id) const;
   Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) const;
   Result<std::vector<TaskRecord>> TasksOfRequest(const std::string& request_id) const;
   Result<std::vector<TaskRecord>> TasksWithStatus(TaskStatus status) const;

@@ -51,9 +51,15 @@ Status TaskFlow::Recover() {
     auto tasks = store_.TasksWithStatus(interrupted);
     if (!tasks.ok()) return tasks.status();
     for (TaskRecord& task : *tasks) {
+      const std::string reason = "the coordinator restarted during the attempt";
+      const bool exhausted = task.attempts >= max_attempts_;
+      if (exhausted) {
+        task.error_code = "attempt_lost";
+        task.error_message = reason;
+      }
       DSR_RETURN_IF_ERROR(store_.Write([&](StoreWriter& writer) {
-        return Transition(writer, task, TaskEvent::kRequeue, "system",
-                          {{"reason", "the coordinator restarted during the attempt"}});
+        return Transition(writer, task, exhausted ? TaskEvent::kFail : TaskEvent::kRequeue,
+                          "system", {{"code", "attempt_lost"}, {"reason", reason}});
       }));
     }
   }
@@ -84,11 +90,34 @@ size_t TaskFlow::pending_count() const {
 Result<TaskFlow::Dispatch> TaskFlow::DispatchNext(const std::string& source,
                                                   const WorkerRef& worker) {
   auto queue = pending_.find(source);
-  if (queue == pending_.end() || queue->second.empty()) {
-    return NotFound("no pending task for source " + source);
+  while (queue != pending_.end() && !queue->second.empty()) {
+    const std::string task_id = queue->second.front();
+    queue->second.pop_front();
+    auto dispatch = DispatchTask(task_id, worker);
+    if (dispatch.ok()) return dispatch;
+    if (dispatch.status().code() == StatusCode::kConflict ||
+        dispatch.status().code() == StatusCode::kNotFound) {
+      // The store says this task is not pending (any more): it leaves the queue.
+      LogWarn("tasks",
+              "dropped task " + task_id + " from the queue: " + dispatch.status().message());
+      continue;
+    }
+    queue->second.push_front(task_id);  // the store or the disk failed: try again later
+    return dispatch.status();
   }
-  const std::string task_id = queue->second.front();
-  queue->second.pop_front();
+  return NotFound("no pending task for source " + source);
+}
+
+Result<TaskFlow::Dispatch> TaskFlow::DispatchTask(const std::string& task_id,
+                                                  const WorkerRef& worker) {
+  auto queued = store_.GetTask(task_id);
+  if (!queued.ok()) return queued.status();
+  if (queued->status != TaskStatus::kPending) {
+    return Conflict("task is " + std::string(store::ToString(queued->status)));
+  }
+  // The spool folder is ready before the store says "dispatched", so a failing
+  // disk leaves the task pending rather than dispatched to nobody.
+  DSR_RETURN_IF_ERROR(spool_.Begin(queued->request_id, task_id, queued->attempts + 1));
   TaskRecord task;
   store::RequestRecord request;
   Status written = store_.Write([&](StoreWriter& writer) -> Status {
@@ -104,9 +133,8 @@ Result<TaskFlow::Dispatch> TaskFlow::DispatchNext(const std::string& source,
     task.error_message.reset();
     return Transition(writer, task, TaskEvent::kDispatch, "system", {{"worker", worker.name}});
   });
-  if (written.ok()) written = spool_.Begin(task.request_id, task.id, task.attempts);
   if (!written.ok()) {
-    queue->second.push_front(task_id);
+    spool_.Abandon(task_id);
     return written;
   }
   in_flight_[task_id] = InFlight{task.request_id, task.source, task.attempts, worker};

@@ -69,6 +69,7 @@ class TaskFlow {
     int attempt = 0;
     WorkerRef worker;
   };
+  Result<Dispatch> DispatchTask(const std::string& task_id, const WorkerRef& worker);
   Result<InFlight*> CurrentAttempt(const WorkerRef& worker, const nlohmann::json& header);
   Status FailOrRetry(const std::string& task_id, InFlight flight, const std::string& code,
                      const std::string& message);

@@ -322,6 +322,35 @@ TEST_SUITE("TaskFlow") {
     CHECK(again->message.header.at("attempt") == 2);
   }
 
+  TEST_CASE("Recover fails an interrupted task that has used up its attempts") {
+    TaskFlowFixture f;
+    ResultSpool spool(f.spool_root);
+    TaskFlow limited(*f.store, f.clock, spool, 1);
+    limited.Enqueue(f.planned.tasks);
+    REQUIRE(limited.DispatchNext("crm", kWorker).ok());
+
+    TaskFlow restarted(*f.store, f.clock, spool, 1);
+    REQUIRE(restarted.Recover().ok());
+    const auto task = f.Task(f.crm_task);
+    CHECK(task.status == TaskStatus::kFailed);
+    CHECK(task.error_code == std::optional<std::string>("attempt_lost"));
+    CHECK(f.Events().back().kind == "task.failed");
+    CHECK(restarted.SourcesWithPendingTasks() == std::vector<std::string>{"mail"});
+  }
+
+  TEST_CASE("a queued task that the store no longer has as pending leaves the queue") {
+    TaskFlowFixture f;
+    // Another flow on the same store dispatches the task first.
+    ResultSpool spool(f.spool_root);
+    TaskFlow other(*f.store, f.clock, spool, 3);
+    other.Enqueue(f.planned.tasks);
+    REQUIRE(other.DispatchNext("crm", kWorker).ok());
+
+    CHECK(f.flow.DispatchNext("crm", kWorker).status().code() == StatusCode::kNotFound);
+    CHECK(f.flow.SourcesWithPendingTasks() == std::vector<std::string>{"mail"});
+    CHECK(f.Dispatch("mail", kWorker, 1) == f.mail_task);
+  }
+
   TEST_CASE("a bad chunk ends the attempt as invalid_result and retries it") {
     TaskFlowFixture f;
     const auto task_id = f.Dispatch("crm", kWorker, 1);
