@@ -117,7 +117,9 @@ Status SchemaRegistry::Validate(std::string_view schema_name,
   if (found == impl_->schemas.end()) {
     return Internal("no schema named '" + std::string(schema_name) + "'");
   }
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  // One validator per thread: it caches the compiled regular expressions of
+  // "pattern" constraints, which would otherwise be rebuilt on every call.
+  thread_local valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter adapter(document);
   if (validator.validate(*found->second, adapter, &results)) return Status::Ok();

@@ -1,5 +1,7 @@
 #include "workers/executor.h"
 
+#include <typeinfo>
+
 #include "common/log.h"
 #include "common/zmq_frames.h"
 #include "workers/task_runner.h"
@@ -69,7 +71,8 @@ void Executor::Run() {
     } catch (const std::exception& error) {
       // A connector must not throw; if one does, the attempt is lost and the
       // coordinator hands the task out again after its time-out.
-      LogError("executor", std::string("task ended by an exception: ") + error.what());
+      LogError("executor",
+               std::string("task ended by an exception of type ") + typeid(error).name());
     }
   }
   out.close();

@@ -1,6 +1,7 @@
 #include "workers/task_runner.h"
 
 #include <nlohmann/json.hpp>
+#include <typeinfo>
 
 #include "common/log.h"
 
@@ -43,9 +44,10 @@ void RunTask(connectors::Connector& connector, const nlohmann::json& task, const
   try {
     status = connector.Export(subject, sink);
   } catch (const std::exception& error) {
-    // Connectors return Status; an exception is a bug, reported without its text.
+    // Connectors return Status; an exception is a bug. Its text may quote
+    // record contents, so only its type is reported.
     status = Internal("the connector failed unexpectedly");
-    LogError("task", std::string("connector threw: ") + error.what());
+    LogError("task", std::string("connector threw an exception of type ") + typeid(error).name());
   }
   if (status.ok()) status = sink.Flush();
   if (status.ok()) {

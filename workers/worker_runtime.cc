@@ -60,7 +60,12 @@ class WorkerRuntime::Session {
         Drop();
       }
     }
-    if (socket_) (void)Send(wire::Disconnect("worker " + settings_.worker_name + " is stopping"));
+    if (socket_) {
+      // Give the farewell a moment to leave, so the coordinator requeues at
+      // once instead of after the heartbeat expiry.
+      socket_->set(zmq::sockopt::linger, 1000);
+      (void)Send(wire::Disconnect("worker " + settings_.worker_name + " is stopping"));
+    }
     executor_.Stop();
     if (socket_) socket_->close();
     from_executor_.close();

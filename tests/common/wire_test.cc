@@ -67,6 +67,19 @@ TEST_SUITE("Wire") {
     }
   }
 
+  TEST_CASE("an error code is a code name, never free text that could reach the audit log") {
+    Message failed = ValidResult();
+    failed.header["status"] = "failed";
+    failed.header["error"] = {{"code", "unavailable"}, {"message", "the CRM does not answer"}};
+    auto frames = Encode(failed);
+    REQUIRE(frames.ok());
+    CHECK(Decode(*frames, Sender::kWorker).ok());
+    auto header = nlohmann::json::parse((*frames)[2]);
+    header["error"]["code"] = "no row for jane@example.org";
+    (*frames)[2] = header.dump();
+    CHECK(Decode(*frames, Sender::kWorker).status().code() == StatusCode::kValidation);
+  }
+
   TEST_CASE("a CHUNK needs exactly one payload frame") {
     Message chunk;
     chunk.command = Command::kChunk;
