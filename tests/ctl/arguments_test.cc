@@ -37,7 +37,9 @@ TEST_SUITE("Arguments") {
     REQUIRE(parsed.ok());
     CHECK(parsed->Has("--json"));
     CHECK(parsed->positional() == std::vector<std::string>{"value"});
-    CHECK(Arguments::Parse({"--json=yes"}, kSpec).status().code() == StatusCode::kInvalidArgument);
+    const auto inline_value = Arguments::Parse({"--json=yes"}, kSpec);
+    CHECK(inline_value.status().code() == StatusCode::kInvalidArgument);
+    CHECK(inline_value.status().message().find("takes no value") != std::string::npos);
   }
 
   TEST_CASE("refuses an unknown option, naming it") {
@@ -51,6 +53,9 @@ TEST_SUITE("Arguments") {
     auto parsed = Arguments::Parse({"r-1", "--email"}, kSpec);
     CHECK(parsed.status().code() == StatusCode::kInvalidArgument);
     CHECK(parsed.status().message().find("--email") != std::string::npos);
+    // The next option is not taken for the missing value.
+    CHECK_FALSE(Arguments::Parse({"--email", "--json"}, kSpec).ok());
+    CHECK(Arguments::Parse({"--email=--json"}, kSpec).ok());
   }
 
   TEST_CASE("single-dash words and a lone dash are positionals") {

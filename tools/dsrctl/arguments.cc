@@ -18,11 +18,15 @@ Result<Arguments> Arguments::Parse(const std::vector<std::string>& args, const O
       name = arg.substr(0, equals);
       value = arg.substr(equals + 1);
     }
-    if (spec.flags.count(name) > 0 && !inline_value) {
+    if (spec.flags.count(name) > 0) {
+      if (inline_value) return InvalidArgument(name + " takes no value");
       parsed.flags_.insert(name);
     } else if (spec.with_value.count(name) > 0) {
       if (!inline_value) {
-        if (i + 1 >= args.size()) return InvalidArgument(name + " needs a value");
+        // "--note --json" forgot the note; it is not a note reading "--json".
+        if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0) {
+          return InvalidArgument(name + " needs a value");
+        }
         value = args[++i];
       }
       parsed.values_[name] = value;

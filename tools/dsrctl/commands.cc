@@ -183,21 +183,25 @@ const std::vector<Command>& Commands() {
   return commands;
 }
 
-void PrintOverview() {
-  std::printf(
+void PrintOverview(std::FILE* out) {
+  std::fprintf(
+      out,
       "Usage: dsrctl COMMAND [OPTIONS]\n\n"
       "Command-line client of the dsr coordinator (data-subject requests under the GDPR).\n"
       "The coordinator's URL comes from --url or $DSR_URL (default http://127.0.0.1:8080).\n\n"
       "Commands:\n");
-  for (const auto& command : Commands()) std::printf("  %-10s %s\n", command.name, command.summary);
-  std::printf("\nRun 'dsrctl COMMAND --help' for a command's options.\n");
+  for (const auto& command : Commands()) {
+    std::fprintf(out, "  %-10s %s\n", command.name, command.summary);
+  }
+  std::fprintf(out, "\nRun 'dsrctl COMMAND --help' for a command's options.\n");
 }
 
 }  // namespace
 
 int RunDsrctl(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    PrintOverview();
+    // Asked for help: stdout and success; called wrongly: stderr and a usage error.
+    PrintOverview(args.empty() ? stderr : stdout);
     return args.empty() ? kUsage : kOk;
   }
   if (args[0] == "--version") return std::printf("dsrctl %s\n", kDsrVersion), kOk;
@@ -212,7 +216,7 @@ int RunDsrctl(const std::vector<std::string>& args) {
     return command.run(*parsed, command.help);
   }
   std::fprintf(stderr, "dsrctl: unknown command '%s'\n\n", args[0].c_str());
-  PrintOverview();
+  PrintOverview(stderr);
   return kUsage;
 }
 
