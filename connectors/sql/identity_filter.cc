@@ -75,20 +75,84 @@ std::string NormalizedColumnExpression(const IdentityMapping& mapping, const Sql
   return expression;
 }
 
-std::optional<BoundSql> IdentityFilter(const TableConfig& table, const Subject& subject,
-                                       const SqlDialect& dialect) {
-  BoundSql filter;
+IdentityVerdicts::IdentityVerdicts(const TableConfig& table, const Subject& subject,
+                                   const SqlDialect& dialect) {
   for (const auto& [attribute, mapping] : table.identities) {
     const auto given = subject.find(attribute);
     if (given == subject.end()) continue;
     std::string value = NormalizeIdentityValue(given->second, mapping);
     if (value.empty()) continue;
-    if (!filter.text.empty()) filter.text += " OR ";
-    filter.text += "(" + NormalizedColumnExpression(mapping, dialect) + " = " +
-                   filter.Bind(std::move(value)) + ")";
+    given_.push_back({attribute, std::move(value), NormalizedColumnExpression(mapping, dialect)});
   }
-  if (filter.text.empty()) return std::nullopt;
+}
+
+std::string IdentityVerdicts::Verdict(const Given& given, BoundSql* query) const {
+  // A column that normalizes to nothing (NULL, blanks, only separators) says
+  // nothing about the person, so it contradicts nothing.
+  return "(CASE WHEN " + given.expression + " = " + query->Bind(given.value) +
+         " THEN 'm' WHEN COALESCE(TRIM(" + given.expression + "), '') = '' THEN 'e' ELSE 'd' END)";
+}
+
+std::string IdentityVerdicts::AnyMatch(BoundSql* query) const {
+  std::string text;
+  for (const auto& given : given_) {
+    text += (text.empty() ? "(" : " OR ") + given.expression + " = " + query->Bind(given.value);
+  }
+  return text + ")";
+}
+
+std::string IdentityVerdicts::NoneDiffers(BoundSql* query) const {
+  std::string text;
+  for (const auto& given : given_) {
+    text += (text.empty() ? "(" : " AND ") + Verdict(given, query) + " <> 'd'";
+  }
+  return text + ")";
+}
+
+BoundSql IdentityVerdicts::Matching() const {
+  BoundSql filter;
+  filter.text = AnyMatch(&filter);
   return filter;
+}
+
+BoundSql IdentityVerdicts::Confirmed() const {
+  BoundSql filter;
+  filter.text = AnyMatch(&filter);
+  filter.text += " AND " + NoneDiffers(&filter);
+  return filter;
+}
+
+BoundSql IdentityVerdicts::Ambiguous() const {
+  BoundSql filter;
+  filter.text = AnyMatch(&filter);
+  filter.text += " AND NOT " + NoneDiffers(&filter);
+  return filter;
+}
+
+std::string IdentityVerdicts::SelectList(BoundSql* query) const {
+  std::string list;
+  for (const auto& given : given_) list += (list.empty() ? "" : ", ") + Verdict(given, query);
+  return list;
+}
+
+RowMatch IdentityVerdicts::Read(const soci::row& row, size_t* position) const {
+  std::vector<std::string> matches;
+  std::vector<std::string> differs;
+  for (const auto& given : given_) {
+    const size_t at = (*position)++;
+    const std::string verdict =
+        row.get_indicator(at) == soci::i_null ? "e" : row.get<std::string>(at);
+    if (verdict == "m") matches.push_back(given.attribute);
+    if (verdict == "d") differs.push_back(given.attribute);
+  }
+  if (differs.empty()) return {};
+  auto join = [](const std::vector<std::string>& names) {
+    std::string joined;
+    for (const auto& name : names) joined += (joined.empty() ? "" : " and ") + name;
+    return joined;
+  };
+  return {Match::kAmbiguous, "matches " + join(matches) + "; " + join(differs) +
+                                 (differs.size() == 1 ? " differs" : " differ")};
 }
 
 }  // namespace dsr::connectors::sql

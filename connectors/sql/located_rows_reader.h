@@ -1,5 +1,6 @@
 // Reading located rows: counting them for Locate and streaming them, column by
-// column with their types kept, for Export. Both throw soci errors.
+// column with their types kept, for Export and for the records an action
+// leaves untouched. Both throw soci errors.
 #pragma once
 
 #include <cstdint>
@@ -13,15 +14,24 @@
 
 namespace dsr::connectors::sql {
 
-// The number of rows in `rows`; queries the database only for keyless tables.
-Result<int64_t> CountLocatedRows(SourceDatabase& database, const TableConfig& table,
-                                 const LocatedRows& rows);
+struct MatchCounts {
+  int64_t confirmed = 0;
+  int64_t ambiguous = 0;
+};
 
-// Sends every row in `rows` to `sink` as one JSON object (column name as the
-// database spells it → value), collection = the table's name. Rows come in
-// key order for tables with a key. A non-ok Status from the sink stops the
-// export and is returned.
-Status ExportLocatedRows(SourceDatabase& database, const TableConfig& table,
-                         const TableColumns& columns, const LocatedRows& rows, RecordSink& sink);
+// The number of rows in `rows` by match; queries the database only for
+// keyless tables.
+Result<MatchCounts> CountLocatedRows(SourceDatabase& database, const TableConfig& table,
+                                     const LocatedRows& rows);
+
+enum class RowChoice { kAll, kAmbiguousOnly };
+
+// Sends the chosen rows of `rows` to `sink`, one FoundRecord each: the row as
+// a JSON object (column name as the database spells it → value), its key as
+// text for tables with a key, and its match. Rows come in key order for tables
+// with a key. A non-ok Status from the sink stops the reading and is returned.
+Status ReadLocatedRows(SourceDatabase& database, const SqlConfig& config, size_t table,
+                       const TableColumns& columns, const LocatedRows& rows, RowChoice choice,
+                       RecordSink& sink);
 
 }  // namespace dsr::connectors::sql

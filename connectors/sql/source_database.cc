@@ -32,6 +32,11 @@ Result<std::unique_ptr<SourceDatabase>> SourceDatabase::Open(const std::string& 
   }
   auto dialect = SqlDialect::ForBackend(session->get_backend_name());
   if (!dialect.ok()) return dialect.status();
+  try {
+    for (const auto& statement : dialect->SessionSetup()) *session << statement;
+  } catch (const soci::soci_error& error) {
+    return Unavailable("cannot prepare the database session: " + SociErrorMessage(error));
+  }
   return std::unique_ptr<SourceDatabase>(new SourceDatabase(std::move(session), *dialect));
 }
 
@@ -51,6 +56,33 @@ Status SourceDatabase::ForEachRow(const BoundSql& query,
   return Status::Ok();
 }
 
+int64_t SourceDatabase::Execute(const BoundSql& query) {
+  soci::statement statement(*session_);
+  BindParameters(statement, query.params);
+  statement.alloc();
+  statement.prepare(query.text);
+  statement.define_and_bind();
+  statement.execute(true);
+  return static_cast<int64_t>(statement.get_affected_rows());
+}
+
+void SourceDatabase::Begin() {
+  *session_ << dialect_.BeginTransaction();
+}
+
+void SourceDatabase::Commit() {
+  *session_ << "COMMIT";
+}
+
+void SourceDatabase::Rollback() noexcept {
+  try {
+    *session_ << "ROLLBACK";
+  } catch (const std::exception&) {
+    // The connector drops a session whose action failed, which ends the
+    // transaction on the server side too.
+  }
+}
+
 std::string SociErrorMessage(const soci::soci_error& error) {
   return error.get_error_message();
 }
@@ -61,6 +93,15 @@ bool IsTransientSociError(const soci::soci_error& error) {
   const std::string message = error.get_error_message();
   return message.find("database is locked") != std::string::npos ||
          message.find("database table is locked") != std::string::npos;
+}
+
+bool IsConstraintError(const soci::soci_error& error) {
+  if (error.get_error_category() == soci::soci_error::constraint_violation) return true;
+  const std::string message = error.get_error_message();
+  // SQLite: "... constraint failed"; MySQL: "Duplicate entry ...", "... constraint fails".
+  return message.find("constraint failed") != std::string::npos ||
+         message.find("Duplicate entry") != std::string::npos ||
+         message.find("constraint fails") != std::string::npos;
 }
 
 }  // namespace dsr::connectors::sql

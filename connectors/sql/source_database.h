@@ -29,6 +29,15 @@ class SourceDatabase {
   // until it returns a non-ok Status, which is then returned.
   Status ForEachRow(const BoundSql& query, const std::function<Status(const soci::row&)>& on_row);
 
+  // Runs a statement that changes rows and returns how many it changed.
+  int64_t Execute(const BoundSql& statement);
+
+  // One read-write transaction; see WriteTransaction.
+  void Begin();
+  void Commit();
+  // Never throws: a failed rollback leaves the session to be dropped.
+  void Rollback() noexcept;
+
  private:
   SourceDatabase(std::unique_ptr<soci::session> session, SqlDialect dialect)
       : session_(std::move(session)), dialect_(dialect) {}
@@ -37,11 +46,36 @@ class SourceDatabase {
   SqlDialect dialect_;
 };
 
+// Begins a transaction on construction and rolls it back on destruction
+// unless Commit was called.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(SourceDatabase& database) : database_(database) { database_.Begin(); }
+  ~WriteTransaction() {
+    if (!committed_) database_.Rollback();
+  }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+  void Commit() {
+    database_.Commit();
+    committed_ = true;
+  }
+
+ private:
+  SourceDatabase& database_;
+  bool committed_ = false;
+};
+
 // The SOCI error's own message, without the context SOCI adds to what():
 // that context repeats the query's bound values, which are personal data.
 std::string SociErrorMessage(const soci::soci_error& error);
 
 // Whether retrying later may help: the connection is gone or SQLite is busy.
 bool IsTransientSociError(const soci::soci_error& error);
+
+// Whether the database refused a change by a constraint (unique key, foreign
+// key, NOT NULL); retrying the same change cannot help.
+bool IsConstraintError(const soci::soci_error& error);
 
 }  // namespace dsr::connectors::sql

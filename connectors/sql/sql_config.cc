@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/schema.h"
+#include "connectors/sql/action_config.h"
 
 namespace dsr::connectors::sql {
 namespace {
@@ -89,6 +90,7 @@ TableConfig ParseTable(const nlohmann::json& table, size_t position,
     reference.target = references[r].value("target", "");
     parsed.references.push_back(std::move(reference));
   }
+  ParseTableActions(table, &parsed, problems);
   return parsed;
 }
 
@@ -162,6 +164,9 @@ Result<SqlConfig> ParseSqlConfig(const nlohmann::json& config) {
   SqlConfig parsed;
   parsed.connection = config.at("connection").get<std::string>();
   parsed.batch_size = config.value("batch_size", kDefaultBatchSize);
+  if (config.contains("anonymize_key_file")) {
+    parsed.anonymize_key_file = config.at("anonymize_key_file").get<std::string>();
+  }
   std::vector<std::string> problems;
   const nlohmann::json& tables = config.at("tables");
   const auto table_index = IndexTableNames(tables, &problems);
@@ -170,6 +175,7 @@ Result<SqlConfig> ParseSqlConfig(const nlohmann::json& config) {
   }
   CheckKeys(&parsed.tables, &problems);
   CheckReachability(parsed.tables, &problems);
+  CheckErasurePlan(parsed, &problems);
   if (!problems.empty()) return ValidationError(problems.front(), problems);
   return parsed;
 }

@@ -1,7 +1,9 @@
-// The SQL connector: finds and exports a data subject's rows in a relational
-// database (SQLite or MySQL/MariaDB through SOCI), following the references
-// between tables that its config names. See schemas/config/connector-sql.json
-// and deploy/examples/worker-crm.yaml for the config.
+// The SQL connector: finds, exports, erases and rectifies a data subject's
+// rows in a relational database (SQLite or MySQL/MariaDB through SOCI),
+// following the references between tables that its config names, and
+// telling confirmed rows from ambiguous ones (connectors/connector.h). See
+// schemas/config/connector-sql.json and deploy/examples/worker-crm.yaml for
+// the config.
 #pragma once
 
 #include <memory>
@@ -17,8 +19,11 @@ namespace dsr::connectors {
 // schema cannot express) and fails with kValidation naming the config key;
 // does not connect. The database is opened on first use and reopened after
 // an error, so a database that is down at start-up only fails the actions
-// that need it (kUnavailable). The connector reads only; every SQL statement
-// binds its values as parameters.
+// that need it (kUnavailable). Erase and Rectify each run in one transaction
+// (SQLite: BEGIN IMMEDIATE) that is rolled back on any failure; SQLite
+// sessions enforce foreign keys. A change the database refuses by a
+// constraint is kConflict. Every SQL statement binds its values as
+// parameters. The anonymize key file is read at the first erasure.
 Result<std::unique_ptr<Connector>> NewSqlConnector(const nlohmann::json& config);
 
 }  // namespace dsr::connectors

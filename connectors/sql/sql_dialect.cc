@@ -32,6 +32,16 @@ Blob BlobFromHex(const std::string& hex) {
   return blob;
 }
 
+// "0", "-12", "12345": the text KeyText gives for an integer, and nothing else.
+bool IsCanonicalInteger(const std::string& text) {
+  const size_t digits_at = !text.empty() && text[0] == '-' ? 1 : 0;
+  if (text.size() == digits_at || text.size() - digits_at > 18) return false;
+  for (size_t i = digits_at; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return text[digits_at] != '0' || text.size() == digits_at + 1;
+}
+
 }  // namespace
 
 Result<SqlDialect> SqlDialect::ForBackend(std::string_view backend_name) {
@@ -68,6 +78,23 @@ std::string SqlDialect::JoinWithSpace(const std::vector<std::string>& quoted_col
     joined += column;
   }
   return "(" + joined + ")";
+}
+
+std::vector<std::string> SqlDialect::SessionSetup() const {
+  if (backend_ == Backend::kSqlite) return {"PRAGMA foreign_keys = ON"};
+  return {};
+}
+
+std::string SqlDialect::BeginTransaction() const {
+  return backend_ == Backend::kSqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION";
+}
+
+SqlValue SqlDialect::KeyFromText(const std::string& text, const ColumnInfo& column) const {
+  if (!IsCanonicalInteger(text) || text == "-0") return text;
+  // SQLite compares an integer with a TEXT column as text, so an integer fits
+  // any column there; MySQL would compare a text column numerically instead.
+  if (backend_ == Backend::kMysql && column.type.find("int") == std::string::npos) return text;
+  return std::stoll(text);
 }
 
 std::string SqlDialect::ColumnsQuery() const {

@@ -30,6 +30,18 @@ class SqlDialect {
   // The columns (already quoted) joined with one space, as one SQL expression.
   std::string JoinWithSpace(const std::vector<std::string>& quoted_columns) const;
 
+  // Statements that every new session runs first: SQLite enforces foreign
+  // keys only when asked, per connection.
+  std::vector<std::string> SessionSetup() const;
+  // Starts a read-write transaction. SQLite's plain BEGIN would take the write
+  // lock only at the first write and could then fail at once with "database is
+  // locked"; BEGIN IMMEDIATE waits for it up front (PITFALLS.md).
+  std::string BeginTransaction() const;
+
+  // The value to bind for a key given as text (by a scope): an integer for
+  // integer columns, so the key's index is used, otherwise the text.
+  SqlValue KeyFromText(const std::string& text, const ColumnInfo& column) const;
+
   // A query with one parameter :p0 (the table name) that yields one row per
   // column of that table: its name and declared type, as text.
   std::string ColumnsQuery() const;

@@ -1,5 +1,6 @@
 #include "connectors/sql/sql_value.h"
 
+#include <cctype>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
@@ -64,6 +65,35 @@ bool HexDecode(std::string_view hex, std::string* bytes) {
     bytes->push_back(static_cast<char>(high * 16 + low));
   }
   return true;
+}
+
+std::string KeyText(const SqlValue& key) {
+  if (const auto* number = std::get_if<long long>(&key)) return std::to_string(*number);
+  if (const auto* text = std::get_if<std::string>(&key)) return *text;
+  return SqlValueToJson(key).dump();
+}
+
+// Placeholders are the only ":p<digits>" in statement text: identifiers are
+// validated names and values are never spliced, so renumbering by scanning is safe.
+std::string BoundSql::Adopt(const BoundSql& part) {
+  const size_t offset = params.size();
+  params.insert(params.end(), part.params.begin(), part.params.end());
+  std::string adopted;
+  for (size_t i = 0; i < part.text.size(); ++i) {
+    const bool placeholder = part.text.compare(i, 2, ":p") == 0 && i + 2 < part.text.size() &&
+                             std::isdigit(static_cast<unsigned char>(part.text[i + 2])) != 0;
+    if (!placeholder) {
+      adopted += part.text[i];
+      continue;
+    }
+    size_t end = i + 2;
+    while (end < part.text.size() && std::isdigit(static_cast<unsigned char>(part.text[end]))) {
+      ++end;
+    }
+    adopted += ":p" + std::to_string(offset + std::stoul(part.text.substr(i + 2, end - i - 2)));
+    i = end - 1;
+  }
+  return adopted;
 }
 
 std::string BoundSql::Bind(SqlValue value) {

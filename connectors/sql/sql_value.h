@@ -32,6 +32,10 @@ std::string Base64Encode(std::string_view bytes);
 // length or a non-hex character yields false.
 bool HexDecode(std::string_view hex, std::string* bytes);
 
+// A key as text, as scopes and outcomes name records: decimal for integers,
+// the text itself for text (keys are never NULL or BLOB).
+std::string KeyText(const SqlValue& key);
+
 // SQL text plus the values bound to its placeholders :p0, :p1, ... in order.
 // Values are never spliced into the text. A row filter is a BoundSql holding
 // only a WHERE condition; queries wrap it in text without placeholders.
@@ -41,6 +45,9 @@ struct BoundSql {
 
   // Stores `value` and returns the placeholder to write into `text`.
   std::string Bind(SqlValue value);
+  // Stores the values of `part` and returns part.text with its placeholders
+  // renumbered to follow this statement's, to write into `text`.
+  std::string Adopt(const BoundSql& part);
 };
 
 }  // namespace dsr::connectors::sql

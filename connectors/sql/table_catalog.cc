@@ -25,6 +25,26 @@ void CheckColumn(const TableConfig& table, const TableColumns& columns, const st
                       "' has no column '" + column + "'");
 }
 
+void CheckActionColumns(const TableConfig& table, const TableColumns& columns,
+                        std::vector<std::string>* problems) {
+  for (const auto& [column, rule] : table.erasure.anonymize) {
+    CheckColumn(table, columns, column, "erasure.anonymize." + column, problems);
+  }
+  if (const auto& retain = table.erasure.retain) {
+    CheckColumn(table, columns, retain->from_column, "erasure.retain.from_column", problems);
+    if (retain->restrict_column) {
+      CheckColumn(table, columns, *retain->restrict_column, "erasure.retain.restrict_column",
+                  problems);
+    }
+  }
+  for (const auto& [attribute, parts] : table.rectify) {
+    for (const auto& [part, column] : parts) {
+      const std::string key = "rectify." + attribute + (part.empty() ? "" : "." + part);
+      CheckColumn(table, columns, column, key, problems);
+    }
+  }
+}
+
 void CheckTable(const SqlConfig& config, size_t index, const std::vector<TableColumns>& catalog,
                 std::vector<std::string>* problems) {
   const TableConfig& table = config.tables[index];
@@ -35,6 +55,7 @@ void CheckTable(const SqlConfig& config, size_t index, const std::vector<TableCo
       CheckColumn(table, columns, column, "identities." + attribute, problems);
     }
   }
+  CheckActionColumns(table, columns, problems);
   for (size_t r = 0; r < table.references.size(); ++r) {
     const TableReference& reference = table.references[r];
     const std::string key = "references[" + std::to_string(r) + "]";

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "tests/sql/sql_test_support.h"
 
@@ -82,6 +83,16 @@ TEST_SUITE("SampleCrm") {
                 "SELECT count(*) AS n FROM (SELECT 1 FROM customers GROUP BY street, "
                 "postal_code, city HAVING count(*) > 1)") > 0);
     CHECK(Count(path, "SELECT count(*) AS n FROM invoices WHERE order_id IS NULL") > 0);
+    // Nothing is restricted until an erasure retains it.
+    CHECK(Count(path, "SELECT count(*) AS n FROM invoices WHERE processing_restricted <> 0") == 0);
+    CHECK(Count(path, "SELECT count(*) AS n FROM payments WHERE processing_restricted <> 0") == 0);
+    CHECK(Count(path,
+                "SELECT count(*) AS n FROM invoices i JOIN customers c ON c.id = i.customer_id "
+                "WHERE i.billing_name <> c.first_name || ' ' || c.last_name") == 0);
+    // A December invoice paid in January: its payment is kept a year longer.
+    CHECK(Count(path,
+                "SELECT count(*) AS n FROM payments p JOIN invoices i ON i.id = p.invoice_id "
+                "WHERE substr(p.paid_on, 1, 4) > substr(i.issued_on, 1, 4)") > 0);
     CHECK(Count(path, "SELECT count(*) AS n FROM payments") > 0);
     // Payments of ordered goods: three references away from the customer.
     CHECK(Count(path,
@@ -101,7 +112,9 @@ TEST_SUITE("SampleCrm") {
     auto summary = sample_crm::CreateSampleCrm(options);
     REQUIRE(summary.ok());
     bool shares_phone = false;
+    std::set<std::string> kinds;
     for (const auto& sample : summary->samples) {
+      kinds.insert(sample.reason.substr(0, sample.reason.find(':')));
       CHECK(sample.customer_number.rfind("K-", 0) == 0);
       CHECK(sample.email == RawQuery(options.path,
                                      "SELECT lower(email) AS e FROM customers WHERE "
@@ -112,6 +125,9 @@ TEST_SUITE("SampleCrm") {
       shares_phone |= sample.reason.rfind("shares-phone-with:", 0) == 0;
     }
     CHECK(shares_phone);
+    CHECK(kinds == std::set<std::string>{"typical", "mixed-case-email", "shares-phone-with",
+                                         "shares-address-with", "non-ascii-name",
+                                         "invoice-paid-next-year"});
     CHECK(summary->rows_per_table.at("customers") == 300);
   }
 }

@@ -83,7 +83,8 @@ TEST_SUITE("SqlConnector on fixtures") {
     const auto report = MustLocate(*connector, {{"email", "Anna@Example.com"}});
     const std::map<std::string, int64_t> expected = {
         {"people", 1}, {"notes", 1}, {"tags", 2}, {"newsletter", 2}};
-    CHECK(report.records_per_collection == expected);
+    CHECK(report.confirmed == expected);
+    CHECK(report.ambiguous.empty());
     CollectingSink sink;
     REQUIRE(connector->Export({{"email", "anna@example.com"}}, sink).ok());
     CHECK(Ids(sink, "people", "id") == std::vector<nlohmann::json>{1});
@@ -99,7 +100,8 @@ TEST_SUITE("SqlConnector on fixtures") {
     const auto report = MustLocate(*connector, {{"phone", "+49 (30) 111-11-11"}});
     const std::map<std::string, int64_t> expected = {
         {"households", 1}, {"people", 2}, {"notes", 2}, {"tags", 3}};
-    CHECK(report.records_per_collection == expected);
+    CHECK(report.confirmed == expected);
+    CHECK(report.ambiguous.empty());
     CollectingSink sink;
     REQUIRE(connector->Export({{"phone", "+4930 1111111"}}, sink).ok());
     CHECK(Ids(sink, "people", "id") == std::vector<nlohmann::json>{1, 2});
@@ -174,7 +176,7 @@ tables:
 )yaml",
                                      dir.File("db")));
     const auto report = MustLocate(*connector, {{"email", "x@example.com"}});
-    CHECK(report.records_per_collection == std::map<std::string, int64_t>{{"a", 2}, {"b", 2}});
+    CHECK(report.confirmed == std::map<std::string, int64_t>{{"a", 2}, {"b", 2}});
   }
 
   TEST_CASE("a database that cannot be opened is unavailable, not an exception") {

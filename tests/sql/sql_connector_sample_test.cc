@@ -7,45 +7,28 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
 #include "connectors/connector.h"
+#include "tests/sql/sample_crm_fixture.h"
 #include "tests/sql/sql_test_support.h"
-#include "tools/sample-crm/sample_crm.h"
 
 namespace dsr::connectors::testing {
 namespace {
 
 using Records = std::vector<nlohmann::json>;
 
-struct SampleCrm {
-  TempDir dir;
-  std::string path = dir.File("crm.db");
-  std::vector<sample_crm::SampleCustomer> samples;
+// The shared sample CRM (read only here).
+struct SharedCrm {
+  const std::string& path = SampleCrmPath();
 };
 
-const SampleCrm& Crm() {
-  // Created once for all tests; destroyed, with its directory, at exit.
-  static const std::unique_ptr<SampleCrm> crm = [] {
-    auto created = std::make_unique<SampleCrm>();
-    sample_crm::SampleCrmOptions options;
-    options.path = created->path;
-    options.customers = 400;
-    options.seed = 1;
-    auto summary = sample_crm::CreateSampleCrm(options);
-    REQUIRE(summary.ok());
-    created->samples = summary->samples;
-    return created;
-  }();
-  return *crm;
+const SharedCrm& Crm() {
+  static const SharedCrm crm;
+  return crm;
 }
 
 const sample_crm::SampleCustomer& Sample(const std::string& reason_prefix) {
-  for (const auto& sample : Crm().samples) {
-    if (sample.reason.rfind(reason_prefix, 0) == 0) return sample;
-  }
-  FAIL("the sample CRM has no customer of kind " << reason_prefix);
-  throw std::logic_error("unreachable");
+  return SampleCustomerOf(reason_prefix);
 }
 
 std::unique_ptr<Connector> MakeConnector(const nlohmann::json& config) {
@@ -99,16 +82,23 @@ void CheckExport(const CollectingSink& sink, const std::map<std::string, Records
   CHECK(std::find(collections.begin(), collections.end(), "products") == collections.end());
 }
 
+int64_t CountIn(const std::map<std::string, int64_t>& counts, const std::string& table) {
+  const auto found = counts.find(table);
+  if (found == counts.end()) return 0;
+  CHECK(found->second > 0);  // collections without records are absent
+  return found->second;
+}
+
+// Counts confirmed and ambiguous records together; the tests with ambiguity
+// check the split.
 void CheckLocate(Connector& connector, const Subject& subject,
                  const std::map<std::string, Records>& expected) {
   auto report = connector.Locate(subject);
   REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   for (const auto& [table, rows] : expected) {
-    const auto found = report->records_per_collection.find(table);
-    const int64_t count = found == report->records_per_collection.end() ? 0 : found->second;
     INFO("table " << table);
-    CHECK(count == static_cast<int64_t>(rows.size()));
-    if (rows.empty()) CHECK(found == report->records_per_collection.end());
+    CHECK(CountIn(report->confirmed, table) + CountIn(report->ambiguous, table) ==
+          static_cast<int64_t>(rows.size()));
   }
 }
 
@@ -187,8 +177,14 @@ TEST_SUITE("SqlConnector on the sample CRM") {
     std::vector<long long> ids = {CustomerId(first.customer_number),
                                   CustomerId(second.customer_number)};
     std::sort(ids.begin(), ids.end());
-    CheckFinds(
-        {{"email", second.email}, {"customer_id", first.customer_number}, {"ip", "10.0.0.1"}}, ids);
+    const Subject subject = {
+        {"email", second.email}, {"customer_id", first.customer_number}, {"ip", "10.0.0.1"}};
+    CheckFinds(subject, ids);
+    // Each contradicts the other's identity, so neither is certain.
+    auto report = ExampleConnector()->Locate(subject);
+    REQUIRE(report.ok());
+    CHECK(report->confirmed.empty());
+    CHECK(report->ambiguous.at("customers") == 2);
   }
 
   TEST_CASE("follows references three hops deep: customer, order, invoice, payment") {
@@ -240,7 +236,8 @@ TEST_SUITE("SqlConnector on the sample CRM") {
     const Subject nobody = {{"email", "nobody@example.invalid"}, {"customer_id", "K-999999"}};
     auto report = connector->Locate(nobody);
     REQUIRE(report.ok());
-    CHECK(report->records_per_collection.empty());
+    CHECK(report->confirmed.empty());
+    CHECK(report->ambiguous.empty());
     CollectingSink sink;
     REQUIRE(connector->Export(nobody, sink).ok());
     CHECK(sink.size() == 0);
@@ -257,7 +254,8 @@ TEST_SUITE("SqlConnector on the sample CRM") {
           {"email", attack}, {"name", attack}, {"customer_id", attack}, {"phone", attack}};
       auto report = connector->Locate(subject);
       REQUIRE(report.ok());
-      CHECK(report->records_per_collection.empty());
+      CHECK(report->confirmed.empty());
+      CHECK(report->ambiguous.empty());
       CollectingSink sink;
       REQUIRE(connector->Export(subject, sink).ok());
       CHECK(sink.size() == 0);
@@ -279,7 +277,7 @@ TEST_SUITE("SqlConnector on the sample CRM") {
   TEST_CASE("a failing sink stops the export and its status is returned") {
     struct RefusingSink final : RecordSink {
       int calls = 0;
-      Status Add(std::string_view, const nlohmann::json&) override {
+      Status Add(const FoundRecord&) override {
         ++calls;
         return TooLarge("spool full");
       }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "common/config_file.h"
@@ -55,22 +56,28 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-Status CollectingSink::Add(std::string_view collection, const nlohmann::json& record) {
-  records_.emplace_back(std::string(collection), record);
+Status CollectingSink::Add(const FoundRecord& found) {
+  found_.push_back(found);
   return Status::Ok();
 }
 
 std::vector<nlohmann::json> CollectingSink::Records(std::string_view collection) const {
-  std::vector<nlohmann::json> found;
-  for (const auto& [name, record] : records_) {
-    if (name == collection) found.push_back(record);
+  std::vector<nlohmann::json> records;
+  for (const auto& found : Found(collection)) records.push_back(found.record);
+  return records;
+}
+
+std::vector<FoundRecord> CollectingSink::Found(std::string_view collection) const {
+  std::vector<FoundRecord> found;
+  for (const auto& each : found_) {
+    if (each.collection == collection) found.push_back(each);
   }
   return found;
 }
 
 std::vector<std::string> CollectingSink::Collections() const {
   std::set<std::string> names;
-  for (const auto& entry : records_) names.insert(entry.first);
+  for (const auto& found : found_) names.insert(found.collection);
   return {names.begin(), names.end()};
 }
 
@@ -129,11 +136,19 @@ std::string ExampleCrmConfigPath() {
   return root + "/deploy/examples/worker-crm.yaml";
 }
 
-nlohmann::json ExampleCrmConnectorConfig(const std::string& database_path) {
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << content;
+  if (!file) FixtureFailure("cannot write " + path);
+}
+
+nlohmann::json ExampleCrmConnectorConfig(const std::string& database_path,
+                                         const std::string& key_path) {
   auto config = LoadConfigFile(ExampleCrmConfigPath(), "config/worker");
   if (!config.ok()) FixtureFailure(config.status().ToString());
   nlohmann::json connector = config.value()["connector"];
   connector["connection"] = "sqlite3://db=" + database_path + " timeout=5";
+  if (!key_path.empty()) connector["anonymize_key_file"] = key_path;
   return connector;
 }
 

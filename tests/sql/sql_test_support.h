@@ -31,15 +31,17 @@ class TempDir {
 
 class CollectingSink final : public RecordSink {
  public:
-  Status Add(std::string_view collection, const nlohmann::json& record) override;
+  Status Add(const FoundRecord& found) override;
 
-  // Records of one collection, in the order they came.
+  // Records of one collection, in the order they came: only their fields, or
+  // everything reported.
   std::vector<nlohmann::json> Records(std::string_view collection) const;
+  std::vector<FoundRecord> Found(std::string_view collection) const;
   std::vector<std::string> Collections() const;  // sorted, each once
-  size_t size() const { return records_.size(); }
+  size_t size() const { return found_.size(); }
 
  private:
-  std::vector<std::pair<std::string, nlohmann::json>> records_;
+  std::vector<FoundRecord> found_;
 };
 
 // Holds an exclusive lock on a SQLite file (BEGIN EXCLUSIVE) while it lives,
@@ -65,9 +67,14 @@ void RawExec(const std::string& path, const std::string& sql);
 std::vector<nlohmann::json> RawQuery(const std::string& path, const std::string& sql,
                                      const std::vector<std::string>& params = {});
 
+// Writes `content` to `path` (replacing it); aborts on error.
+void WriteFile(const std::string& path, const std::string& content);
+
 // The connector section of deploy/examples/worker-crm.yaml, read through the
-// worker schema, with its connection pointed at `database_path`.
-nlohmann::json ExampleCrmConnectorConfig(const std::string& database_path);
+// worker schema, with its connection pointed at `database_path` and, when
+// given, its anonymize_key_file at `key_path`.
+nlohmann::json ExampleCrmConnectorConfig(const std::string& database_path,
+                                         const std::string& key_path = "");
 // $DSR_SOURCE_DIR/deploy/examples/worker-crm.yaml (or the path relative to the
 // source tree this file was compiled from).
 std::string ExampleCrmConfigPath();

@@ -184,6 +184,8 @@ void GenerateCommerce(SampleRandom& random, const std::vector<CustomerFacts>& fa
     invoice.customer_id = draft.customer_id;
     invoice.order_id = draft.order_id;
     invoice.invoice_number = Numbered("R", draft.when.day, invoice.id);
+    const CustomerRow& customer = data->customers[static_cast<size_t>(draft.customer_id - 1)];
+    invoice.billing_name = customer.first_name + " " + customer.last_name;
     invoice.issued_on = DayText(draft.when.day);
     invoice.total_cents = draft.total_cents;
     AddPayments(random, invoice, draft.when.day, data);

@@ -11,8 +11,14 @@
 //   order_lines(id, order_id → orders, product_id → products, quantity,
 //               unit_price_cents)
 //   invoices(id, customer_id → customers, order_id → orders (NULL for service
-//            invoices), invoice_number, issued_on, total_cents)
-//   payments(id, invoice_id → invoices, paid_on, amount_cents, method, iban_masked)
+//            invoices), invoice_number, billing_name, issued_on, total_cents,
+//            processing_restricted)
+//   payments(id, invoice_id → invoices, paid_on, amount_cents, method, iban_masked,
+//            processing_restricted)
+// Street, postal code and city may be NULL (an anonymized customer has none).
+// Invoices and payments are accounting vouchers that must be kept (HGB §257,
+// AO §147) after a customer asks for erasure; processing_restricted (0 or 1)
+// marks a row whose processing is restricted to storage (GDPR Art. 18).
 //   support_notes(id, customer_id → customers, created_at, author, channel, body)
 #pragma once
 

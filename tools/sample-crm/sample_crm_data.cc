@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "common/civil_date.h"
 #include "tools/sample-crm/sample_generation.h"
@@ -63,38 +64,92 @@ SampleCustomer Describe(const CustomerRow& customer, std::string reason) {
           customer.first_name + " " + customer.last_name, std::move(reason)};
 }
 
+// What a customer has beyond their row, for picking samples.
+struct Activity {
+  int orders = 0;
+  int uninvoiced_orders = 0;  // cancelled or open: nothing to keep for the tax office
+  int paid_invoices = 0;
+  int support_notes = 0;
+  bool paid_next_year = false;  // an invoice paid in a later calendar year than it was issued
+};
+
+std::map<long long, Activity> ActivityPerCustomer(const SampleCrmData& data) {
+  std::map<long long, Activity> activity;
+  std::map<long long, const InvoiceRow*> invoices;
+  std::set<long long> invoiced_orders;
+  for (const auto& invoice : data.invoices) {
+    invoices[invoice.id] = &invoice;
+    invoiced_orders.insert(invoice.order_id);
+  }
+  for (const auto& order : data.orders) {
+    ++activity[order.customer_id].orders;
+    if (invoiced_orders.count(order.id) == 0) ++activity[order.customer_id].uninvoiced_orders;
+  }
+  for (const auto& note : data.support_notes) ++activity[note.customer_id].support_notes;
+  long long last_invoice = 0;
+  for (const auto& payment : data.payments) {
+    const InvoiceRow& invoice = *invoices.at(payment.invoice_id);
+    Activity& customer = activity[invoice.customer_id];
+    if (payment.invoice_id != last_invoice) ++customer.paid_invoices;
+    last_invoice = payment.invoice_id;
+    customer.paid_next_year |= payment.paid_on.substr(0, 4) != invoice.issued_on.substr(0, 4);
+  }
+  return activity;
+}
+
+// A customer who shares a phone number, with rows in every table that an
+// erasure treats differently (orders to delete and to keep for their
+// invoices, paid invoices, support notes), while the customer it shares the
+// number with has orders too: a demo then shows confirmed and ambiguous rows
+// side by side. Without one, any sharer does.
+bool RichPhoneSharer(const CustomerFacts& fact, std::map<long long, Activity>& activity,
+                     long long id) {
+  const Activity& own = activity[id];
+  return own.orders > own.uninvoiced_orders && own.uninvoiced_orders >= 1 &&
+         own.paid_invoices >= 1 && own.support_notes >= 1 &&
+         activity[fact.shares_phone_with].orders >= 1;
+}
+
 // The first customer of each kind a demo may want to try.
 std::vector<SampleCustomer> PickSamples(const SampleCrmData& data,
                                         const std::vector<CustomerFacts>& facts) {
-  std::map<long long, int> orders_per_customer;
-  for (const auto& order : data.orders) ++orders_per_customer[order.customer_id];
+  std::map<long long, Activity> activity = ActivityPerCustomer(data);
   std::map<std::string, SampleCustomer> picked;
   for (size_t i = 0; i < data.customers.size(); ++i) {
     const CustomerRow& customer = data.customers[i];
     const CustomerFacts& fact = facts[i];
-    const int orders = orders_per_customer[customer.id];
+    const Activity& own = activity[customer.id];
     const bool plain = fact.shares_address_with == 0 && fact.shares_phone_with == 0;
-    if (plain && orders >= 3 && !fact.email_stored_mixed_case && !picked.count("typical")) {
+    if (plain && own.orders >= 3 && !fact.email_stored_mixed_case && !picked.count("typical")) {
       picked.emplace("typical", Describe(customer, "typical"));
     }
     if (plain && fact.email_stored_mixed_case && !picked.count("mixed")) {
       picked.emplace("mixed", Describe(customer, "mixed-case-email"));
     }
-    if (fact.shares_phone_with != 0 && !picked.count("phone")) {
+    if (fact.shares_phone_with != 0) {
       const auto& other = data.customers[static_cast<size_t>(fact.shares_phone_with - 1)];
-      picked.emplace("phone", Describe(customer, "shares-phone-with:" + other.customer_number));
+      const char* kind = RichPhoneSharer(fact, activity, customer.id) ? "phone" : "phone-any";
+      if (!picked.count(kind)) {
+        picked.emplace(kind, Describe(customer, "shares-phone-with:" + other.customer_number));
+      }
     }
     if (fact.shares_address_with != 0 && !picked.count("address")) {
       const auto& other = data.customers[static_cast<size_t>(fact.shares_address_with - 1)];
       picked.emplace("address", Describe(customer, "shares-address-with:" + other.customer_number));
     }
-    if (plain && orders >= 1 && HasNonAscii(customer.first_name + customer.last_name) &&
+    if (plain && own.orders >= 1 && HasNonAscii(customer.first_name + customer.last_name) &&
         !picked.count("utf8")) {
       picked.emplace("utf8", Describe(customer, "non-ascii-name"));
     }
+    if (plain && own.paid_next_year && !picked.count("next-year")) {
+      picked.emplace("next-year", Describe(customer, "invoice-paid-next-year"));
+    }
+  }
+  if (!picked.count("phone") && picked.count("phone-any")) {
+    picked.emplace("phone", picked.at("phone-any"));
   }
   std::vector<SampleCustomer> samples;
-  for (const char* kind : {"typical", "mixed", "phone", "address", "utf8"}) {
+  for (const char* kind : {"typical", "mixed", "phone", "address", "utf8", "next-year"}) {
     if (picked.count(kind)) samples.push_back(picked.at(kind));
   }
   return samples;

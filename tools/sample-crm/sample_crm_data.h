@@ -55,6 +55,7 @@ struct InvoiceRow {
   long long customer_id = 0;
   long long order_id = 0;  // 0 = NULL: a service invoice without an order
   std::string invoice_number;
+  std::string billing_name;  // the customer's name when the invoice was issued
   std::string issued_on;
   long long total_cents = 0;
 };
@@ -77,8 +78,11 @@ struct SupportNoteRow {
   std::string body;
 };
 
-// A customer worth trying in a demo, and why ("typical", "mixed-case-email",
-// "shares-phone-with:K-000017" ...). `email` is lower case.
+// A customer worth trying in a demo, and why: "typical", "mixed-case-email",
+// "shares-phone-with:K-000017" (that customer has the same number),
+// "shares-address-with:K-000004" (same household), "non-ascii-name",
+// "invoice-paid-next-year" (an invoice paid in the calendar year after it was
+// issued, so the payment is retained a year longer). `email` is lower case.
 struct SampleCustomer {
   std::string customer_number;
   std::string email;

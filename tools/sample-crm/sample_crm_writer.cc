@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kSchema[] = {
     "CREATE TABLE customers (id INTEGER PRIMARY KEY, customer_number TEXT NOT NULL UNIQUE, "
     "first_name TEXT NOT NULL, last_name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT, "
-    "street TEXT NOT NULL, postal_code TEXT NOT NULL, city TEXT NOT NULL, country TEXT NOT NULL, "
+    "street TEXT, postal_code TEXT, city TEXT, country TEXT NOT NULL, "
     "birth_date DATE, created_at TIMESTAMP NOT NULL, marketing_consent BOOLEAN NOT NULL)",
     "CREATE UNIQUE INDEX customers_email ON customers (lower(email))",
     "CREATE TABLE products (id INTEGER PRIMARY KEY, sku TEXT NOT NULL UNIQUE, name TEXT NOT NULL, "
@@ -29,12 +29,14 @@ constexpr const char* kSchema[] = {
     "CREATE TABLE invoices (id INTEGER PRIMARY KEY, "
     "customer_id INTEGER NOT NULL REFERENCES customers (id), order_id INTEGER REFERENCES orders "
     "(id), "
-    "invoice_number TEXT NOT NULL UNIQUE, issued_on DATE NOT NULL, total_cents INTEGER NOT NULL)",
+    "invoice_number TEXT NOT NULL UNIQUE, billing_name TEXT NOT NULL, issued_on DATE NOT NULL, "
+    "total_cents INTEGER NOT NULL, processing_restricted INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX invoices_customer ON invoices (customer_id)",
     "CREATE INDEX invoices_order ON invoices (order_id)",
     "CREATE TABLE payments (id INTEGER PRIMARY KEY, "
     "invoice_id INTEGER NOT NULL REFERENCES invoices (id), paid_on DATE NOT NULL, "
-    "amount_cents INTEGER NOT NULL, method TEXT NOT NULL, iban_masked TEXT)",
+    "amount_cents INTEGER NOT NULL, method TEXT NOT NULL, iban_masked TEXT, "
+    "processing_restricted INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX payments_invoice ON payments (invoice_id)",
     "CREATE TABLE support_notes (id INTEGER PRIMARY KEY, "
     "customer_id INTEGER NOT NULL REFERENCES customers (id), created_at TIMESTAMP NOT NULL, "
@@ -105,10 +107,12 @@ void WriteInvoices(soci::session& sql, const std::vector<InvoiceRow>& rows) {
   InvoiceRow row;
   soci::indicator order = soci::i_ok;
   soci::statement insert =
-      (sql.prepare << "INSERT INTO invoices VALUES (:id, :customer, :order_id, :number, :issued, "
-                      ":total)",
+      (sql.prepare << "INSERT INTO invoices (id, customer_id, order_id, invoice_number, "
+                      "billing_name, issued_on, total_cents) VALUES (:id, :customer, :order_id, "
+                      ":number, :billing_name, :issued, :total)",
        soci::use(row.id), soci::use(row.customer_id), soci::use(row.order_id, order),
-       soci::use(row.invoice_number), soci::use(row.issued_on), soci::use(row.total_cents));
+       soci::use(row.invoice_number), soci::use(row.billing_name), soci::use(row.issued_on),
+       soci::use(row.total_cents));
   for (const auto& each : rows) {
     row = each;
     order = row.order_id == 0 ? soci::i_null : soci::i_ok;
@@ -120,7 +124,8 @@ void WritePayments(soci::session& sql, const std::vector<PaymentRow>& rows) {
   PaymentRow row;
   soci::indicator iban = soci::i_ok;
   soci::statement insert =
-      (sql.prepare << "INSERT INTO payments VALUES (:id, :invoice, :paid, :amount, :method, :iban)",
+      (sql.prepare << "INSERT INTO payments (id, invoice_id, paid_on, amount_cents, method, "
+                      "iban_masked) VALUES (:id, :invoice, :paid, :amount, :method, :iban)",
        soci::use(row.id), soci::use(row.invoice_id), soci::use(row.paid_on),
        soci::use(row.amount_cents), soci::use(row.method), soci::use(row.iban_masked, iban));
   for (const auto& each : rows) {
