@@ -36,6 +36,7 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
       deadlines::ParseExtensionFrom(controller.value("extension_from", "first_period_end"));
   if (!extension.ok()) return extension.status().WithContext(path);
   config.extension_from = *extension;
+  config.controller_info = letters::ParseControllerInfo(controller);
 
   config.store_url = json.at("store").at("url").get<std::string>();
   config.read_connections = json.at("store").value("read_connections", 4);
@@ -57,8 +58,15 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   config.engine.heartbeat_liveness = broker.value("heartbeat_liveness", 3);
   config.engine.max_attempts = broker.value("max_attempts", 3);
 
+  const nlohmann::json letters = json.value("letters", nlohmann::json::object());
+  if (letters.contains("template_dir")) {
+    config.letter_template_dir = letters.at("template_dir").get<std::string>();
+  }
+
   std::set<std::string> names;
-  for (const auto& source : json.at("sources")) {
+  const nlohmann::json& sources = json.at("sources");
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const auto& source = sources[i];
     workflow::SourceSettings settings{source.at("name").get<std::string>(),
                                       source.at("title").get<std::string>(),
                                       source.at("connector").get<std::string>()};
@@ -66,6 +74,16 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
       return ValidationError(path + ": invalid configuration",
                              {"sources: the name '" + settings.name + "' appears twice"});
     }
+    letters::SourceRecord record{settings.name, settings.title, std::nullopt};
+    if (source.contains("record_of_processing")) {
+      auto parsed = letters::ParseRecordOfProcessing(source.at("record_of_processing"),
+                                                     "sources[" + std::to_string(i) + "]");
+      if (!parsed.ok()) {
+        return ValidationError(path + ": invalid configuration", {parsed.status().message()});
+      }
+      record.record = std::move(*parsed);
+    }
+    config.records_of_processing.push_back(std::move(record));
     config.engine.sources.push_back(std::move(settings));
   }
   if (json.contains("log_level")) {

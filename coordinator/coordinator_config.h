@@ -5,11 +5,14 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/log.h"
 #include "common/status.h"
 #include "coordinator/deadlines/deadline.h"
+#include "coordinator/letters/record_of_processing.h"
 #include "coordinator/workflow/engine.h"
 
 namespace dsr {
@@ -31,6 +34,15 @@ struct CoordinatorConfig {
   HttpSettings http;
   workflow::EngineSettings engine;  // broker, data_dir, controller, sources
   LogLevel log_level = LogLevel::kInfo;
+  // The controller as letters and the record of processing present it: name
+  // and contact as in engine.controller, plus address, DPO and supervisory
+  // authority.
+  letters::ControllerInfo controller_info;
+  // One per source, in config order; `record` is empty where the config has
+  // no record_of_processing (letters::CheckRecordsOfProcessing warns).
+  std::vector<letters::SourceRecord> records_of_processing;
+  // letters.template_dir: operator templates that replace built-in letters.
+  std::optional<std::string> letter_template_dir;
 };
 
 Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path);

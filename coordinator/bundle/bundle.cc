@@ -18,7 +18,6 @@
 
 #include "common/digest.h"
 #include "common/log.h"
-#include "coordinator/bundle/letter.h"
 #include "coordinator/bundle/spool_converter.h"
 
 namespace dsr::bundle {
@@ -53,22 +52,32 @@ bool IsSafeName(const std::string& name) {
          std::all_of(name.begin(), name.end(), safe);
 }
 
-Status ValidateLetter(const LetterFacts& letter) {
-  if (letter.request_id.empty()) return InvalidArgument("bundle: request_id is empty");
-  if (letter.controller_name.empty() || letter.controller_contact.empty()) {
-    return InvalidArgument("bundle: controller name and contact are required");
+// Lines are 0..records-1; anything else is a caller bug that would silently
+// select nothing.
+Status ValidateLines(const std::string& where, const CollectionInput& collection) {
+  const auto in_range = [&](int64_t line) { return line >= 0 && line < collection.records; };
+  const auto bad = [&](const char* what) {
+    return InvalidArgument("bundle: " + where + ": " + what);
+  };
+  for (const int64_t line : collection.excluded_lines) {
+    if (!in_range(line)) return bad("excluded line out of range");
   }
-  if (!HasLetterTemplate(letter.language)) {
-    return InvalidArgument("bundle: no letter in language '" + letter.language + "'");
+  for (const int64_t line : collection.accepted_lines) {
+    if (!in_range(line)) return bad("accepted line out of range");
+    if (collection.excluded_lines.count(line) > 0) return bad("a line is excluded and accepted");
   }
-  if (letter.received_on < kGdprApplies || letter.answered_on < letter.received_on) {
-    return InvalidArgument("bundle: received_on or answered_on is not set or out of order");
+  for (const auto& [line, fields] : collection.redacted_fields) {
+    if (!in_range(line)) return bad("redacted line out of range");
   }
   return Status::Ok();
 }
 
 Status ValidateInput(const BundleInput& input) {
-  DSR_RETURN_IF_ERROR(ValidateLetter(input.letter));
+  if (input.request_id.empty()) return InvalidArgument("bundle: request_id is empty");
+  if (input.letter_html.empty()) return InvalidArgument("bundle: the letter is empty");
+  if (input.answered_on < kGdprApplies) {
+    return InvalidArgument("bundle: answered_on is not set");
+  }
   std::set<std::string> sources;
   for (const auto& source : input.sources) {
     if (!IsSafeName(source.name) || !sources.insert(source.name).second) {
@@ -81,6 +90,7 @@ Status ValidateInput(const BundleInput& input) {
                                "' is unsafe or repeated");
       }
       if (collection.records < 0) return InvalidArgument("bundle: negative record count");
+      DSR_RETURN_IF_ERROR(ValidateLines(source.name + "/" + collection.name, collection));
     }
   }
   return Status::Ok();
@@ -123,7 +133,7 @@ class BundleBuild {
   Status MakeTempDir();
   Status AddSource(const SourceInput& source, Poco::Zip::Compress* zip);
   Status AddCollection(const SourceInput& source, const CollectionInput& collection,
-                       LetterSource* letter_source, Poco::Zip::Compress* zip);
+                       Poco::Zip::Compress* zip);
   void AddFile(const std::string& disk_path, const std::string& entry, FileDigest digest,
                Poco::Zip::Compress* zip);
   void AddText(const std::string& text, const std::string& entry, Poco::Zip::Compress* zip);
@@ -137,7 +147,6 @@ class BundleBuild {
   bool committed_ = false;
   Poco::DateTime entry_time_;
   std::vector<ManifestEntry> manifest_;
-  std::vector<LetterSource> letter_sources_;
   int64_t records_ = 0;
 };
 
@@ -150,7 +159,7 @@ Status BundleBuild::MakeTempDir() {
 }
 
 Result<BundleSummary> BundleBuild::Run() {
-  const CivilDate date = input_.letter.answered_on;
+  const CivilDate date = input_.answered_on;
   entry_time_ = Poco::DateTime(date.year(), date.month(), date.day());
   DSR_RETURN_IF_ERROR(MakeTempDir());
   DSR_RETURN_IF_ERROR(CreatePrivateFile(partial_path_));
@@ -165,12 +174,8 @@ Result<BundleSummary> BundleBuild::Run() {
   // ZIP64 extra field before it knows an entry's size and cannot add it
   // afterwards, so without it an entry over 4 GiB gets a broken header.
   Poco::Zip::Compress zip(out, true, true);
+  AddText(input_.letter_html, "letter.html", &zip);  // first: what a reader opens first
   for (const auto& source : input_.sources) DSR_RETURN_IF_ERROR(AddSource(source, &zip));
-
-  auto letter = RenderLetter(input_.letter, letter_sources_);
-  if (!letter.ok()) return letter.status();
-  AddText(*letter, "letter.html", &zip);
-  std::rotate(manifest_.begin(), manifest_.end() - 1, manifest_.end());  // letter first
   AddText(Manifest(), "manifest.json", &zip);
   zip.close();
   out.close();
@@ -179,26 +184,23 @@ Result<BundleSummary> BundleBuild::Run() {
 }
 
 Status BundleBuild::AddSource(const SourceInput& source, Poco::Zip::Compress* zip) {
-  LetterSource letter_source{source.name, source.title, {}};
   for (const auto& collection : source.collections) {
-    DSR_RETURN_IF_ERROR(AddCollection(source, collection, &letter_source, zip));
+    DSR_RETURN_IF_ERROR(AddCollection(source, collection, zip));
   }
-  letter_sources_.push_back(std::move(letter_source));
   return Status::Ok();
 }
 
 Status BundleBuild::AddCollection(const SourceInput& source, const CollectionInput& collection,
-                                  LetterSource* letter_source, Poco::Zip::Compress* zip) {
+                                  Poco::Zip::Compress* zip) {
   const std::string where = source.name + "/" + collection.name;
   const std::string json_path = temp_dir_ + "/records.json";
   const std::string csv_path = temp_dir_ + "/records.csv";
-  auto converted = ConvertSpool(collection.records_path, json_path, csv_path);
+  auto converted = ConvertSpool(collection, json_path, csv_path);
   if (!converted.ok()) return converted.status().WithContext("bundle " + where);
-  if (converted->records != collection.records) {
-    return Internal("bundle " + where + ": spool holds " + std::to_string(converted->records) +
+  if (converted->lines != collection.records) {
+    return Internal("bundle " + where + ": spool holds " + std::to_string(converted->lines) +
                     " records, expected " + std::to_string(collection.records));
   }
-  letter_source->collections.push_back({collection.name, converted->records});
   records_ += converted->records;
   if (converted->records > 0) {
     AddFile(json_path, "sources/" + where + "/records.json", converted->json, zip);
@@ -232,8 +234,8 @@ std::string BundleBuild::Manifest() const {
   for (const auto& file : manifest_) {
     files.push_back({{"path", file.path}, {"bytes", file.bytes}, {"sha256", file.sha256}});
   }
-  const nlohmann::ordered_json manifest = {{"request_id", input_.letter.request_id},
-                                           {"created", input_.letter.answered_on.ToString()},
+  const nlohmann::ordered_json manifest = {{"request_id", input_.request_id},
+                                           {"created", input_.answered_on.ToString()},
                                            {"files", files}};
   return manifest.dump(2, ' ', false) + "\n";
 }
@@ -261,6 +263,12 @@ Result<BundleSummary> BundleBuild::Commit() {
 
 }  // namespace
 
+int64_t RecordsToWrite(const CollectionInput& collection) {
+  // Exact because BuildBundle refuses excluded lines outside 0..records-1 and
+  // any spool whose line count or ambiguous lines disagree with the input.
+  return collection.records - static_cast<int64_t>(collection.excluded_lines.size());
+}
+
 Result<BundleSummary> BuildBundle(const BundleInput& input, const std::string& zip_path) {
   DSR_RETURN_IF_ERROR(ValidateInput(input));
   Result<BundleSummary> result = Internal("bundle: not built");
@@ -272,8 +280,8 @@ Result<BundleSummary> BuildBundle(const BundleInput& input, const std::string& z
   } catch (const std::exception& e) {
     result = Internal("bundle " + zip_path + ": " + e.what());
   }
-  if (!result.ok()) return result.status().WithContext("request " + input.letter.request_id);
-  LogInfo("bundle", "request " + input.letter.request_id + ": " + std::to_string(result->files) +
+  if (!result.ok()) return result.status().WithContext("request " + input.request_id);
+  LogInfo("bundle", "request " + input.request_id + ": " + std::to_string(result->files) +
                         " files, " + std::to_string(result->records) + " records, " +
                         std::to_string(result->bytes) + " bytes");
   return result;

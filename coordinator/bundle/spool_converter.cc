@@ -14,8 +14,8 @@ namespace {
 // the order in which the source system listed its fields.
 using Record = nlohmann::ordered_json;
 
-// Reads one JSON object per line. The line buffer is reused, so memory stays
-// at the size of the largest record.
+// Reads one record envelope per line. The line buffer is reused, so memory
+// stays at the size of the largest record.
 class SpoolReader {
  public:
   explicit SpoolReader(std::string path) : path_(std::move(path)) {
@@ -25,10 +25,12 @@ class SpoolReader {
   }
 
   const Status& status() const { return status_; }
+  // The current line as the review API numbers it, from 0.
+  int64_t review_line() const { return line_number_ - 1; }
 
-  // Reads the next record. False at the end of the spool or on an error;
+  // Reads the next envelope. False at the end of the spool or on an error;
   // status() tells which.
-  bool Next(Record* record) {
+  bool Next(Record* envelope) {
     if (!status_.ok() || !in_.is_open() || !std::getline(in_, line_)) {
       if (in_.is_open() && in_.bad()) status_ = Internal("read error on spool " + path_);
       return false;
@@ -36,27 +38,66 @@ class SpoolReader {
     ++line_number_;
     if (line_.empty()) return Fail("empty line");
     try {
-      *record = Record::parse(line_);
+      *envelope = Record::parse(line_);
     } catch (const Record::parse_error& e) {
       // e.what() quotes the offending text; only its position may be logged.
       return Fail("not valid JSON (byte " + std::to_string(e.byte) + ")");
     }
-    if (!record->is_object()) return Fail("not a JSON object");
+    if (!envelope->is_object()) return Fail("not a JSON object");
+    const auto record = envelope->find("record");
+    const auto match = envelope->find("match");
+    if (record == envelope->end() || !record->is_object() || match == envelope->end() ||
+        (*match != "confirmed" && *match != "ambiguous")) {
+      return Fail("not a record envelope (needs \"match\" and a \"record\" object)");
+    }
     return true;
   }
 
- private:
-  bool Fail(const std::string& problem) {
-    status_ = Internal(path_ + ":" + std::to_string(line_number_) + ": " + problem);
+  // Stops reading with `code`, naming the file and the current line.
+  bool Fail(const std::string& problem, StatusCode code = StatusCode::kInternal) {
+    status_ = Status(code, path_ + ":" + std::to_string(line_number_) + ": " + problem);
     return false;
   }
 
+ private:
   std::string path_;
   std::ifstream in_;
   std::string line_;
   int64_t line_number_ = 0;
   Status status_;
 };
+
+// Applies the review decisions of `collection` to the envelope on the
+// reader's current line. Returns the record to write, or null when the line
+// is left out; on a contradiction, null with the reader failed (kConflict).
+Record* Admit(const CollectionInput& collection, Record* envelope, SpoolReader* reader) {
+  const int64_t line = reader->review_line();
+  const std::string review_line = " (review line " + std::to_string(line) + ")";
+  const bool ambiguous = envelope->at("match") == "ambiguous";
+  const bool accepted = collection.accepted_lines.count(line) > 0;
+  if (accepted && !ambiguous) {
+    reader->Fail("accepted as ambiguous" + review_line + ", but the record is confirmed",
+                 StatusCode::kConflict);
+    return nullptr;
+  }
+  if (collection.excluded_lines.count(line) > 0) return nullptr;
+  if (ambiguous && !accepted) {
+    reader->Fail("ambiguous record" + review_line + " neither accepted nor excluded",
+                 StatusCode::kConflict);
+    return nullptr;
+  }
+  Record& record = envelope->at("record");
+  const auto redacted = collection.redacted_fields.find(line);
+  if (redacted == collection.redacted_fields.end()) return &record;
+  for (const std::string& field : redacted->second) {
+    if (record.erase(field) == 0) {
+      // A field name is a column of the source, not personal data.
+      reader->Fail("no field '" + field + "' to redact" + review_line, StatusCode::kConflict);
+      return nullptr;
+    }
+  }
+  return &record;
+}
 
 // The CSV header: every field name in first-seen order.
 struct Columns {
@@ -136,21 +177,22 @@ class RowSpill {
 };
 
 // Pass 1 over the spool: records.json, the CSV header and the unpadded rows.
-Result<int64_t> WriteJsonAndRows(const std::string& spool_path, HashingFileWriter* json,
-                                 RowSpill* rows, Columns* columns) {
-  SpoolReader reader(spool_path);
-  Record record;
-  int64_t records = 0;
-  while (reader.Next(&record)) {
-    json->Write(records == 0 ? "[\n" : ",\n");
-    json->Write(DumpJson(record));
-    rows->Add(record, columns);
-    ++records;
+Status WriteJsonAndRows(const CollectionInput& collection, HashingFileWriter* json, RowSpill* rows,
+                        Columns* columns, ConvertedCollection* counts) {
+  SpoolReader reader(collection.records_path);
+  Record envelope;
+  while (reader.Next(&envelope)) {
+    ++counts->lines;
+    const Record* record = Admit(collection, &envelope, &reader);
+    if (record == nullptr) continue;
+    json->Write(counts->records == 0 ? "[\n" : ",\n");
+    json->Write(DumpJson(*record));
+    rows->Add(*record, columns);
+    ++counts->records;
   }
   DSR_RETURN_IF_ERROR(reader.status());
-  json->Write(records == 0 ? "[]\n" : "\n]\n");
-  DSR_RETURN_IF_ERROR(rows->Close());
-  return records;
+  json->Write(counts->records == 0 ? "[]\n" : "\n]\n");
+  return rows->Close();
 }
 
 // Pass 2 over the spilled rows: records.csv.
@@ -204,7 +246,7 @@ void AppendCsvField(std::string_view text, bool guard_formula, std::string* out)
   if (quote) out->push_back('"');
 }
 
-Result<ConvertedCollection> ConvertSpool(const std::string& spool_path,
+Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
                                          const std::string& json_path,
                                          const std::string& csv_path) {
   Columns columns;
@@ -213,10 +255,11 @@ Result<ConvertedCollection> ConvertSpool(const std::string& spool_path,
   const std::string rows_path = csv_path + ".rows";
   RowSpill rows(rows_path);
   DSR_RETURN_IF_ERROR(rows.status());
-  auto records = WriteJsonAndRows(spool_path, &json, &rows, &columns);
-  if (!records.ok()) return records.status();
+  ConvertedCollection converted;
+  DSR_RETURN_IF_ERROR(WriteJsonAndRows(collection, &json, &rows, &columns, &converted));
   auto json_digest = json.Finish();
   if (!json_digest.ok()) return json_digest.status();
+  converted.json = std::move(*json_digest);
 
   HashingFileWriter csv(csv_path);
   DSR_RETURN_IF_ERROR(csv.status());
@@ -224,7 +267,8 @@ Result<ConvertedCollection> ConvertSpool(const std::string& spool_path,
   std::remove(rows_path.c_str());
   auto csv_digest = csv.Finish();
   if (!csv_digest.ok()) return csv_digest.status();
-  return ConvertedCollection{*records, std::move(*json_digest), std::move(*csv_digest)};
+  converted.csv = std::move(*csv_digest);
+  return converted;
 }
 
 }  // namespace dsr::bundle

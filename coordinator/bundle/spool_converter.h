@@ -1,8 +1,10 @@
-// Converts one collection's JSON Lines spool into the two files the data
-// subject reads: records.json (a JSON array, one record per line) and
-// records.csv (RFC 4180, UTF-8 with BOM). Internal to dsr_bundle.
+// Converts one collection's JSON Lines spool of record envelopes into the
+// two files the data subject reads: records.json (a JSON array, one record
+// per line) and records.csv (RFC 4180, UTF-8 with BOM), holding the inner
+// records that the collection's review decisions let through (bundle.h).
+// Internal to dsr_bundle.
 //
-// Streams: the spool is read once, line by line, and every record parsed
+// Streams: the spool is read once, line by line, and every line parsed
 // once. That pass writes the JSON file, collects the CSV header (the union of
 // field names in first-seen order) and spills the CSV rows to a side file;
 // a second pass over that file writes records.csv with the final header.
@@ -14,21 +16,26 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "coordinator/bundle/bundle.h"
 #include "coordinator/bundle/hashing_file.h"
 
 namespace dsr::bundle {
 
 struct ConvertedCollection {
-  int64_t records = 0;
+  int64_t lines = 0;    // envelopes in the spool
+  int64_t records = 0;  // records written
   FileDigest json;
   FileDigest csv;
 };
 
-// Reads `spool_path` (empty: no records) and writes `json_path` and
-// `csv_path`, using `csv_path` + ".rows" in between (removed on success; on
-// failure the caller removes its temporary directory). A line that is not one JSON object is
-// kInternal naming the file and line number (never the line's content, which is personal data).
-Result<ConvertedCollection> ConvertSpool(const std::string& spool_path,
+// Reads `collection.records_path` (empty: no records) and writes `json_path`
+// and `csv_path`, using `csv_path` + ".rows" in between (removed on success;
+// on failure the caller removes its temporary directory). A line that is not
+// a record envelope is kInternal, a line that contradicts the review
+// decisions kConflict; both name the file and line number, never the line's
+// content, which is personal data. Line numbers in `collection` are not
+// range-checked here (BuildBundle does that).
+Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
                                          const std::string& json_path, const std::string& csv_path);
 
 // Appends `text` to `out` as one CSV field: quoted when it holds a comma,

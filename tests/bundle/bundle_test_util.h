@@ -90,6 +90,21 @@ class Extraction {
   int errors_ = 0;
 };
 
+// One spool line: `record` (a JSON object's text) in the coordinator's
+// record envelope, without the line break.
+inline std::string Envelope(const std::string& record, const std::string& match = "confirmed") {
+  const std::string ambiguity = match == "ambiguous" ? "matches phone; email differs" : "";
+  return R"({"key":null,"match":")" + match + R"(","ambiguity":")" + ambiguity + R"(","record":)" +
+         record + "}";
+}
+
+// Spool text: one confirmed envelope per record, each line ended.
+inline std::string Spool(const std::vector<std::string>& records) {
+  std::string text;
+  for (const auto& record : records) text += Envelope(record) + "\n";
+  return text;
+}
+
 // True when Info-ZIP's unzip is installed.
 inline bool HaveUnzip() {
   return std::system("command -v unzip >/dev/null 2>&1") == 0;

@@ -43,12 +43,20 @@ TEST_SUITE("AppendCsvField") {
   }
 }
 
+CollectionInput Spooled(const std::string& path) {
+  CollectionInput collection;
+  collection.name = "c";
+  collection.records_path = path;
+  return collection;
+}
+
 TEST_SUITE("ConvertSpool") {
   TEST_CASE("reports sizes and digests of the files it wrote") {
     testing::TempDir dir;
-    testing::WriteText(dir / "in.jsonl", "{\"a\":1}\n{\"b\":-2.5,\"a\":null}\n");
-    auto converted = ConvertSpool(dir / "in.jsonl", dir / "r.json", dir / "r.csv");
+    testing::WriteText(dir / "in.jsonl", testing::Spool({"{\"a\":1}", "{\"b\":-2.5,\"a\":null}"}));
+    auto converted = ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv");
     REQUIRE(converted.ok());
+    CHECK(converted->lines == 2);
     CHECK(converted->records == 2);
     const std::string json = testing::ReadText(dir / "r.json");
     const std::string csv = testing::ReadText(dir / "r.csv");
@@ -64,30 +72,39 @@ TEST_SUITE("ConvertSpool") {
 
   TEST_CASE("accepts CRLF line ends and a last line without one") {
     testing::TempDir dir;
-    testing::WriteText(dir / "in.jsonl", "{\"a\":1}\r\n{\"a\":2}");
-    auto converted = ConvertSpool(dir / "in.jsonl", dir / "r.json", dir / "r.csv");
+    testing::WriteText(dir / "in.jsonl",
+                       testing::Envelope("{\"a\":1}") + "\r\n" + testing::Envelope("{\"a\":2}"));
+    auto converted = ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv");
     REQUIRE(converted.ok());
     CHECK(converted->records == 2);
   }
 
   TEST_CASE("an empty spool path means no records") {
     testing::TempDir dir;
-    auto converted = ConvertSpool("", dir / "r.json", dir / "r.csv");
+    auto converted = ConvertSpool(Spooled(""), dir / "r.json", dir / "r.csv");
     REQUIRE(converted.ok());
     CHECK(converted->records == 0);
     CHECK(testing::ReadText(dir / "r.json") == "[]\n");
   }
 
-  TEST_CASE("rejects empty lines, invalid UTF-8 and text after the object, by line number") {
+  TEST_CASE("rejects empty lines, invalid UTF-8, text after the object and bare records") {
     testing::TempDir dir;
-    const std::pair<const char*, const char*> cases[] = {
-        {"{\"a\":1}\n\n{\"a\":2}\n", ":2: empty line"},
-        {"{\"a\":\"\xC3\x28\"}\n", ":1: not valid JSON"},
-        {"{\"a\":1}\n{\"a\":1} x\n", ":2: not valid JSON"},
+    const std::string a = testing::Envelope("{\"a\":1}");
+    const std::pair<std::string, const char*> cases[] = {
+        {a + "\n\n" + a + "\n", ":2: empty line"},
+        {testing::Envelope("{\"a\":\"\xC3\x28\"}") + "\n", ":1: not valid JSON"},
+        {a + "\n" + a + " x\n", ":2: not valid JSON"},
+        {a + "\n{\"a\":1}\n", ":2: not a record envelope"},
+        {R"({"match":"maybe","record":{}})"
+         "\n",
+         ":1: not a record envelope"},
+        {R"({"match":"confirmed","record":[1]})"
+         "\n",
+         ":1: not a record envelope"},
     };
     for (const auto& [spool, problem] : cases) {
       testing::WriteText(dir / "in.jsonl", spool);
-      auto converted = ConvertSpool(dir / "in.jsonl", dir / "r.json", dir / "r.csv");
+      auto converted = ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv");
       REQUIRE_FALSE(converted.ok());
       CHECK(converted.status().code() == StatusCode::kInternal);
       CHECK_MESSAGE(converted.status().message().find(problem) != std::string::npos,
