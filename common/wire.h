@@ -19,7 +19,8 @@
 namespace dsr::wire {
 
 inline constexpr std::string_view kSignature = "DSRW/1";
-inline constexpr size_t kMaxHeaderBytes = 64 * 1024;
+// A RESULT lists the keys of retained records, so headers may be large.
+inline constexpr size_t kMaxHeaderBytes = 1024 * 1024;
 inline constexpr size_t kMaxPayloadBytes = 8 * 1024 * 1024;
 
 enum class Command { kReady, kHeartbeat, kTask, kProgress, kChunk, kResult, kDisconnect };

@@ -10,14 +10,20 @@ ChunkingSink::ChunkingSink(std::string task_id, int attempt, size_t chunk_bytes,
       chunk_bytes_(chunk_bytes),
       emit_(std::move(emit)) {}
 
-Status ChunkingSink::Add(std::string_view collection, const nlohmann::json& record) {
-  if (!record.is_object()) return Internal("connector produced a record that is not an object");
-  if (collection != collection_) {
+Status ChunkingSink::Add(const connectors::FoundRecord& found) {
+  if (!found.record.is_object())
+    return Internal("connector produced a record that is not an object");
+  if (found.collection != collection_) {
     DSR_RETURN_IF_ERROR(Flush());
-    collection_ = std::string(collection);
+    collection_ = found.collection;
   }
+  nlohmann::json envelope = {
+      {"key", found.key ? nlohmann::json(*found.key) : nlohmann::json(nullptr)},
+      {"match", found.match == connectors::Match::kConfirmed ? "confirmed" : "ambiguous"},
+      {"record", found.record}};
+  if (found.match == connectors::Match::kAmbiguous) envelope["ambiguity"] = found.ambiguity;
   // Invalid UTF-8 from a source is replaced rather than failing the export.
-  std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string line = envelope.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   line.push_back('\n');
   if (line.size() > wire::kMaxPayloadBytes) {
     return Internal("a record of collection " + collection_ + " is larger than " +

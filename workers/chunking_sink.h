@@ -1,6 +1,8 @@
-// ChunkingSink: a RecordSink that turns exported records into CHUNK messages
-// of JSON Lines, each at most about `chunk_bytes`, one collection at a time,
-// numbered 0, 1, 2 … for one task attempt. Not thread-safe.
+// ChunkingSink: a RecordSink that turns reported records into CHUNK messages
+// of JSON Lines — one envelope {key, match, ambiguity, record} per line
+// (schemas/wire/envelope.json) — each at most about `chunk_bytes`, one
+// collection at a time, numbered 0, 1, 2 … for one task attempt.
+// Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,7 @@ class ChunkingSink final : public connectors::RecordSink {
  public:
   ChunkingSink(std::string task_id, int attempt, size_t chunk_bytes, EmitMessage emit);
 
-  Status Add(std::string_view collection, const nlohmann::json& record) override;
+  Status Add(const connectors::FoundRecord& found) override;
   // Sends what is still buffered. Call once after a successful export.
   Status Flush();
 

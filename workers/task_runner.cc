@@ -8,20 +8,69 @@
 namespace dsr::workers {
 namespace {
 
-wire::Message Result(const nlohmann::json& task, const std::string& status, int64_t chunks,
-                     const std::map<std::string, int64_t>& counts) {
+wire::Message ResultMessage(const nlohmann::json& task, const std::string& status,
+                            const ChunkingSink& sink) {
   wire::Message result;
   result.command = wire::Command::kResult;
   nlohmann::json collections = nlohmann::json::array();
-  for (const auto& [name, records] : counts) {
+  for (const auto& [name, records] : sink.records_per_collection()) {
     collections.push_back({{"name", name}, {"records", records}});
   }
   result.header = {{"task_id", task.at("task_id")},
                    {"attempt", task.at("attempt")},
                    {"status", status},
-                   {"chunks", chunks},
+                   {"chunks", sink.chunks_sent()},
                    {"collections", collections}};
   return result;
+}
+
+nlohmann::json OutcomesJson(const std::vector<connectors::CollectionOutcome>& outcomes) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& outcome : outcomes) {
+    nlohmann::json entry = {{"collection", outcome.collection},
+                            {"kind", std::string(connectors::ToString(outcome.kind))},
+                            {"records", outcome.records}};
+    if (outcome.kind == connectors::OutcomeKind::kRetained) {
+      entry["retained_until"] = outcome.retained_until.value_or(CivilDate()).ToString();
+      entry["legal_basis"] = outcome.legal_basis;
+      entry["keys"] = outcome.keys;
+    }
+    list.push_back(std::move(entry));
+  }
+  return list;
+}
+
+connectors::ActionScope ScopeFrom(const nlohmann::json& task) {
+  connectors::ActionScope scope;
+  const auto found = task.find("scope");
+  if (found == task.end()) return scope;
+  scope.mode = found->at("mode") == "only" ? connectors::ActionScope::Mode::kOnly
+                                           : connectors::ActionScope::Mode::kSubject;
+  scope.retention_ended = found->value("retention_ended", false);
+  if (const auto selection = found->find("selection"); selection != found->end()) {
+    for (const auto& [collection, keys] : selection->items()) {
+      for (const auto& key : keys) scope.selection[collection].insert(key.get<std::string>());
+    }
+  }
+  return scope;
+}
+
+// Runs the task's action. Records go to `sink`; erase and rectify return their
+// outcomes through `outcomes`.
+Status RunAction(connectors::Connector& connector, const nlohmann::json& task, ChunkingSink& sink,
+                 nlohmann::json* outcomes) {
+  connectors::Subject subject;
+  for (const auto& [attribute, value] : task.at("subject").items()) {
+    subject[attribute] = value.get<std::string>();
+  }
+  const std::string action = task.at("action").get<std::string>();
+  if (action == "export") return connector.Export(subject, sink);
+  Result<std::vector<connectors::CollectionOutcome>> done =
+      action == "erase" ? connector.Erase(subject, ScopeFrom(task), sink)
+                        : connector.Rectify(subject, task.at("corrections"), ScopeFrom(task), sink);
+  if (!done.ok()) return done.status();
+  *outcomes = OutcomesJson(*done);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -30,19 +79,18 @@ void RunTask(connectors::Connector& connector, const nlohmann::json& task, const
              size_t chunk_bytes) {
   const std::string task_id = task.at("task_id").get<std::string>();
   const int attempt = task.at("attempt").get<int>();
+  const std::string label = "task " + task_id + " attempt " + std::to_string(attempt) + " (" +
+                            task.at("action").get<std::string>() + ")";
   wire::Message progress;
   progress.command = wire::Command::kProgress;
   progress.header = {{"task_id", task_id}, {"attempt", attempt}, {"state", "running"}};
   if (!emit(progress).ok()) return;
 
-  connectors::Subject subject;
-  for (const auto& [attribute, value] : task.at("subject").items()) {
-    subject[attribute] = value.get<std::string>();
-  }
   ChunkingSink sink(task_id, attempt, chunk_bytes, emit);
+  nlohmann::json outcomes;
   Status status;
   try {
-    status = connector.Export(subject, sink);
+    status = RunAction(connector, task, sink, &outcomes);
   } catch (const std::exception& error) {
     // Connectors return Status; an exception is a bug. Its text may quote
     // record contents, so only its type is reported.
@@ -51,14 +99,14 @@ void RunTask(connectors::Connector& connector, const nlohmann::json& task, const
   }
   if (status.ok()) status = sink.Flush();
   if (status.ok()) {
-    (void)emit(Result(task, "succeeded", sink.chunks_sent(), sink.records_per_collection()));
-    LogInfo("task", "task " + task_id + " attempt " + std::to_string(attempt) + " exported " +
-                        std::to_string(sink.chunks_sent()) + " chunks");
+    wire::Message succeeded = ResultMessage(task, "succeeded", sink);
+    if (!outcomes.is_null()) succeeded.header["outcomes"] = std::move(outcomes);
+    (void)emit(succeeded);
+    LogInfo("task", label + " succeeded, " + std::to_string(sink.chunks_sent()) + " chunks");
     return;
   }
-  LogWarn("task", "task " + task_id + " attempt " + std::to_string(attempt) +
-                      " failed: " + status.ToString());
-  wire::Message failed = Result(task, "failed", sink.chunks_sent(), sink.records_per_collection());
+  LogWarn("task", label + " failed: " + status.ToString());
+  wire::Message failed = ResultMessage(task, "failed", sink);
   std::string message = status.message();
   if (message.size() > 4000) message.resize(4000);
   failed.header["error"] = {{"code", StatusCodeName(status.code())}, {"message", message}};

@@ -85,7 +85,7 @@ class WorkerRuntime::Session {
                     {"worker", settings_.worker_name},
                     {"version", kDsrVersion},
                     {"capacity", 1},
-                    {"actions", {"export"}}};
+                    {"actions", {"export", "erase", "rectify"}}};
     (void)Send(ready);
     last_heard_ = clock_.Monotonic();
     next_heartbeat_ = last_heard_ + settings_.heartbeat_interval;

@@ -45,8 +45,17 @@ nlohmann::json Record(int id, size_t padding = 10) {
   return {{"id", id}, {"pad", std::string(padding, 'x')}};
 }
 
+// A confirmed record as the sink reports it.
+connectors::FoundRecord Found(const std::string& collection, const nlohmann::json& record) {
+  connectors::FoundRecord found;
+  found.collection = collection;
+  found.record = record;
+  return found;
+}
+
+// The envelope line the sink writes for a confirmed record without key.
 std::string Line(const nlohmann::json& record) {
-  return record.dump() + "\n";
+  return nlohmann::json{{"key", nullptr}, {"match", "confirmed"}, {"record", record}}.dump() + "\n";
 }
 
 }  // namespace
@@ -57,7 +66,7 @@ TEST_SUITE("ChunkingSink") {
     ChunkingSink sink(kTask, 2, 100, out.emit);
     std::string expected;
     for (int i = 0; i < 40; ++i) {
-      REQUIRE(sink.Add("orders", Record(i)).ok());
+      REQUIRE(sink.Add(Found("orders", Record(i))).ok());
       expected += Line(Record(i));
     }
     REQUIRE(sink.Flush().ok());
@@ -76,9 +85,9 @@ TEST_SUITE("ChunkingSink") {
   TEST_CASE("a single record larger than the budget travels in a chunk of its own") {
     Collected out;
     ChunkingSink sink(kTask, 1, 100, out.emit);
-    REQUIRE(sink.Add("notes", Record(1)).ok());
-    REQUIRE(sink.Add("notes", Record(2, 500)).ok());
-    REQUIRE(sink.Add("notes", Record(3)).ok());
+    REQUIRE(sink.Add(Found("notes", Record(1))).ok());
+    REQUIRE(sink.Add(Found("notes", Record(2, 500))).ok());
+    REQUIRE(sink.Add(Found("notes", Record(3))).ok());
     REQUIRE(sink.Flush().ok());
     REQUIRE(out.messages.size() == 3);
     out.CheckChunks();
@@ -89,12 +98,12 @@ TEST_SUITE("ChunkingSink") {
   TEST_CASE("a change of collection flushes; counts are kept per collection") {
     Collected out;
     ChunkingSink sink(kTask, 1, 1 << 20, out.emit);
-    REQUIRE(sink.Add("orders", Record(1)).ok());
-    REQUIRE(sink.Add("orders", Record(2)).ok());
+    REQUIRE(sink.Add(Found("orders", Record(1))).ok());
+    REQUIRE(sink.Add(Found("orders", Record(2))).ok());
     REQUIRE(out.messages.empty());  // still under the budget: nothing sent yet
-    REQUIRE(sink.Add("contacts", Record(3)).ok());
+    REQUIRE(sink.Add(Found("contacts", Record(3))).ok());
     REQUIRE(out.messages.size() == 1);
-    REQUIRE(sink.Add("orders", Record(4)).ok());
+    REQUIRE(sink.Add(Found("orders", Record(4))).ok());
     REQUIRE(sink.Flush().ok());
     REQUIRE(out.messages.size() == 3);
     out.CheckChunks();
@@ -119,8 +128,8 @@ TEST_SUITE("ChunkingSink") {
   TEST_CASE("a record over the wire's payload limit is an error") {
     Collected out;
     ChunkingSink sink(kTask, 1, 100, out.emit);
-    REQUIRE(sink.Add("files", Record(1)).ok());
-    const Status status = sink.Add("files", Record(2, wire::kMaxPayloadBytes));
+    REQUIRE(sink.Add(Found("files", Record(1))).ok());
+    const Status status = sink.Add(Found("files", Record(2, wire::kMaxPayloadBytes)));
     CHECK(status.code() == StatusCode::kInternal);
     CHECK(status.message().find("xxxx") == std::string::npos);  // no record content
     CHECK(out.messages.empty());
@@ -130,26 +139,27 @@ TEST_SUITE("ChunkingSink") {
   TEST_CASE("a record that is not a JSON object is an error") {
     Collected out;
     ChunkingSink sink(kTask, 1, 100, out.emit);
-    CHECK(sink.Add("orders", nlohmann::json::array({1, 2})).code() == StatusCode::kInternal);
-    CHECK(sink.Add("orders", "text").code() == StatusCode::kInternal);
+    CHECK(sink.Add(Found("orders", nlohmann::json::array({1, 2}))).code() == StatusCode::kInternal);
+    CHECK(sink.Add(Found("orders", "text")).code() == StatusCode::kInternal);
     REQUIRE(sink.Flush().ok());
     CHECK(out.messages.empty());
   }
 
   TEST_CASE("a failure to emit stops the export with that failure") {
     ChunkingSink sink(kTask, 1, 50, [](const wire::Message&) { return Unavailable("stopping"); });
-    REQUIRE(sink.Add("orders", Record(1)).ok());
-    CHECK(sink.Add("orders", Record(2, 40)).code() == StatusCode::kUnavailable);
+    REQUIRE(sink.Add(Found("orders", Record(1))).ok());
+    CHECK(sink.Add(Found("orders", Record(2, 40))).code() == StatusCode::kUnavailable);
   }
 
   TEST_CASE("invalid UTF-8 from a source is replaced, not fatal") {
     Collected out;
     ChunkingSink sink(kTask, 1, 100, out.emit);
-    REQUIRE(sink.Add("orders", {{"name", std::string("M\xfcller")}}).ok());
+    REQUIRE(sink.Add(Found("orders", {{"name", std::string("M\xfcller")}})).ok());
     REQUIRE(sink.Flush().ok());
     REQUIRE(out.messages.size() == 1);
     out.CheckChunks();
-    CHECK(out.messages[0].payload.at(0) == "{\"name\":\"M\xef\xbf\xbdller\"}\n");
+    CHECK(out.messages[0].payload.at(0) ==
+          "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"name\":\"M\xef\xbf\xbdller\"}}\n");
   }
 }
 

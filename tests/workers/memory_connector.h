@@ -1,7 +1,9 @@
 // An in-memory connector for the worker tests: exports a fixed list of
-// records, and can be told to fail with a Status or to throw part-way.
+// records (erasing empties it, rectifying counts), and can be told to fail
+// with a Status or to throw part-way through an export.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,7 +37,7 @@ class MemoryConnector final : public connectors::Connector {
 
   Result<connectors::LocateReport> Locate(const connectors::Subject&) override {
     connectors::LocateReport report;
-    for (const auto& record : records_) ++report.records_per_collection[record.first];
+    for (const auto& record : records_) ++report.confirmed[record.first];
     return report;
   }
 
@@ -48,10 +50,47 @@ class MemoryConnector final : public connectors::Connector {
       if (i == fail_after_ && failure_) return *failure_;
       if (i == fail_after_ && throw_text_) throw std::runtime_error(*throw_text_);
       if (i == records_.size()) break;
-      DSR_RETURN_IF_ERROR(sink.Add(records_[i].first, records_[i].second));
+      connectors::FoundRecord found;
+      found.collection = records_[i].first;
+      found.key = std::to_string(i);
+      found.record = records_[i].second;
+      DSR_RETURN_IF_ERROR(sink.Add(found));
     }
     return Status::Ok();
   }
+
+  Result<std::vector<connectors::CollectionOutcome>> Erase(const connectors::Subject&,
+                                                           const connectors::ActionScope& scope,
+                                                           connectors::RecordSink&) override {
+    last_scope_ = scope;
+    std::map<std::string, int64_t> counts;
+    for (const auto& record : records_) ++counts[record.first];
+    records_.clear();
+    std::vector<connectors::CollectionOutcome> outcomes;
+    for (const auto& [collection, records] : counts) {
+      outcomes.push_back(
+          {collection, connectors::OutcomeKind::kErased, records, std::nullopt, "", {}});
+    }
+    outcomes.push_back({"invoices",
+                        connectors::OutcomeKind::kRetained,
+                        2,
+                        CivilDate(2033, 12, 31),
+                        "HGB §257",
+                        {"17", "18"}});
+    return outcomes;
+  }
+
+  Result<std::vector<connectors::CollectionOutcome>> Rectify(
+      const connectors::Subject&, const connectors::Corrections& corrections,
+      const connectors::ActionScope& scope, connectors::RecordSink&) override {
+    last_scope_ = scope;
+    last_corrections_ = corrections;
+    return std::vector<connectors::CollectionOutcome>{
+        {"contacts", connectors::OutcomeKind::kUpdated, 1, std::nullopt, "", {}}};
+  }
+
+  const connectors::ActionScope& last_scope() const { return last_scope_; }
+  const nlohmann::json& last_corrections() const { return last_corrections_; }
 
   // The subjects Export was called with, in order (thread-safe).
   std::vector<connectors::Subject> subjects() const {
@@ -66,6 +105,8 @@ class MemoryConnector final : public connectors::Connector {
   size_t fail_after_ = 0;
   mutable std::mutex mutex_;
   std::vector<connectors::Subject> subjects_;
+  connectors::ActionScope last_scope_;
+  nlohmann::json last_corrections_;
 };
 
 inline std::vector<MemoryConnector::Record> SampleRecords() {
