@@ -14,15 +14,30 @@ using Names = std::array<std::pair<Enum, std::string_view>, N>;
 constexpr Names<RequestType, 3> kRequestTypes{{{RequestType::kAccess, "access"},
                                                {RequestType::kRectification, "rectification"},
                                                {RequestType::kErasure, "erasure"}}};
-constexpr Names<RequestStatus, 3> kRequestStatuses{{{RequestStatus::kReceived, "received"},
-                                                    {RequestStatus::kInProgress, "in_progress"},
-                                                    {RequestStatus::kCompleted, "completed"}}};
-constexpr Names<TaskStatus, 5> kTaskStatuses{{{TaskStatus::kPending, "pending"},
+constexpr Names<RequestStatus, 7> kRequestStatuses{
+    {{RequestStatus::kReceived, "received"},
+     {RequestStatus::kAwaitingIdentity, "awaiting_identity"},
+     {RequestStatus::kInProgress, "in_progress"},
+     {RequestStatus::kInReview, "in_review"},
+     {RequestStatus::kCompleted, "completed"},
+     {RequestStatus::kRejected, "rejected"},
+     {RequestStatus::kCancelled, "cancelled"}}};
+constexpr Names<TaskStatus, 6> kTaskStatuses{{{TaskStatus::kPending, "pending"},
                                               {TaskStatus::kDispatched, "dispatched"},
                                               {TaskStatus::kRunning, "running"},
                                               {TaskStatus::kSucceeded, "succeeded"},
-                                              {TaskStatus::kFailed, "failed"}}};
-constexpr Names<TaskAction, 1> kTaskActions{{{TaskAction::kExport, "export"}}};
+                                              {TaskStatus::kFailed, "failed"},
+                                              {TaskStatus::kCancelled, "cancelled"}}};
+constexpr Names<TaskAction, 3> kTaskActions{{{TaskAction::kExport, "export"},
+                                             {TaskAction::kErase, "erase"},
+                                             {TaskAction::kRectify, "rectify"}}};
+constexpr Names<RequestOrigin, 2> kOrigins{
+    {{RequestOrigin::kAgent, "agent"}, {RequestOrigin::kHold, "hold"}}};
+constexpr Names<ReviewDecision, 3> kDecisions{{{ReviewDecision::kExclude, "exclude"},
+                                               {ReviewDecision::kInclude, "include"},
+                                               {ReviewDecision::kRedactFields, "redact_fields"}}};
+constexpr Names<HoldStatus, 2> kHoldStatuses{
+    {{HoldStatus::kActive, "active"}, {HoldStatus::kEnded, "ended"}}};
 
 template <typename Enum, size_t N>
 std::string_view NameOf(const Names<Enum, N>& names, Enum value) {
@@ -54,6 +69,15 @@ std::string_view ToString(TaskStatus status) {
 std::string_view ToString(TaskAction action) {
   return NameOf(kTaskActions, action);
 }
+std::string_view ToString(RequestOrigin origin) {
+  return NameOf(kOrigins, origin);
+}
+std::string_view ToString(ReviewDecision decision) {
+  return NameOf(kDecisions, decision);
+}
+std::string_view ToString(HoldStatus status) {
+  return NameOf(kHoldStatuses, status);
+}
 
 Result<RequestType> ParseRequestType(std::string_view text) {
   return Parse(kRequestTypes, text, "request type");
@@ -66,6 +90,32 @@ Result<TaskStatus> ParseTaskStatus(std::string_view text) {
 }
 Result<TaskAction> ParseTaskAction(std::string_view text) {
   return Parse(kTaskActions, text, "task action");
+}
+Result<RequestOrigin> ParseRequestOrigin(std::string_view text) {
+  return Parse(kOrigins, text, "request origin");
+}
+Result<ReviewDecision> ParseReviewDecision(std::string_view text) {
+  return Parse(kDecisions, text, "review decision");
+}
+Result<HoldStatus> ParseHoldStatus(std::string_view text) {
+  return Parse(kHoldStatuses, text, "hold status");
+}
+
+bool IsFinal(RequestStatus status) {
+  return status == RequestStatus::kCompleted || status == RequestStatus::kRejected ||
+         status == RequestStatus::kCancelled;
+}
+
+TaskAction ActionFor(RequestType type) {
+  switch (type) {
+    case RequestType::kAccess:
+      return TaskAction::kExport;
+    case RequestType::kErasure:
+      return TaskAction::kErase;
+    case RequestType::kRectification:
+      return TaskAction::kRectify;
+  }
+  return TaskAction::kExport;
 }
 
 std::string ChainHash(const EventRecord& event) {

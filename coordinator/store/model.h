@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/civil_date.h"
 #include "common/status.h"
@@ -14,18 +15,41 @@
 namespace dsr::store {
 
 enum class RequestType { kAccess, kRectification, kErasure };
-enum class RequestStatus { kReceived, kInProgress, kCompleted };
-enum class TaskStatus { kPending, kDispatched, kRunning, kSucceeded, kFailed };
-enum class TaskAction { kExport };
+enum class RequestStatus {
+  kReceived,
+  kAwaitingIdentity,
+  kInProgress,
+  kInReview,
+  kCompleted,
+  kRejected,
+  kCancelled,
+};
+enum class TaskStatus { kPending, kDispatched, kRunning, kSucceeded, kFailed, kCancelled };
+enum class TaskAction { kExport, kErase, kRectify };
+// Who filed a request: an agent, or the engine when a retention hold ended.
+enum class RequestOrigin { kAgent, kHold };
+enum class ReviewDecision { kExclude, kInclude, kRedactFields };
+enum class HoldStatus { kActive, kEnded };
 
 std::string_view ToString(RequestType type);
 std::string_view ToString(RequestStatus status);
 std::string_view ToString(TaskStatus status);
 std::string_view ToString(TaskAction action);
+std::string_view ToString(RequestOrigin origin);
+std::string_view ToString(ReviewDecision decision);
+std::string_view ToString(HoldStatus status);
 Result<RequestType> ParseRequestType(std::string_view text);
 Result<RequestStatus> ParseRequestStatus(std::string_view text);
 Result<TaskStatus> ParseTaskStatus(std::string_view text);
 Result<TaskAction> ParseTaskAction(std::string_view text);
+Result<RequestOrigin> ParseRequestOrigin(std::string_view text);
+Result<ReviewDecision> ParseReviewDecision(std::string_view text);
+Result<HoldStatus> ParseHoldStatus(std::string_view text);
+
+// A request in a final state changes no more.
+bool IsFinal(RequestStatus status);
+// The action a request type runs at each source.
+TaskAction ActionFor(RequestType type);
 
 // Canonical identities of the data subject ("email" → "a@b.example").
 using SubjectIdentities = std::map<std::string, std::string>;
@@ -44,12 +68,21 @@ struct RequestRecord {
   std::string language;  // "de" | "en"
   std::optional<std::string> channel;
   std::optional<std::string> note;
-  CivilDate received_on;  // local date in the controller's time zone
-  CivilDate due_on;
+  CivilDate received_on;   // local date in the controller's time zone
+  CivilDate due_on;        // shifted by paused days
   std::string created_at;  // RFC 3339 UTC
   std::string updated_at;
   std::optional<std::string> completed_at;
   std::optional<BundleInfo> bundle;
+  std::optional<std::string> corrections;  // JSON object, rectification requests
+  RequestOrigin origin = RequestOrigin::kAgent;
+  std::optional<std::string> follow_up_of;  // the request whose hold ended
+  std::optional<CivilDate> paused_since;    // the clock stands still since then
+  int paused_days = 0;                      // days of finished pauses
+  std::optional<std::string> approved_at;
+  std::optional<std::string> closing_ground;  // why rejected: "manifestly_unfounded" …
+  std::optional<std::string> closing_reason;  // the agent's words on rejection or cancellation
+  std::optional<std::string> letter_path;     // the letter, once written
 };
 
 struct TaskRecord {
@@ -62,9 +95,74 @@ struct TaskRecord {
   std::optional<std::string> worker;  // name of the worker of the current attempt
   std::optional<std::string> error_code;
   std::optional<std::string> error_message;
-  std::optional<int64_t> records;  // exported records, once succeeded
+  std::optional<int64_t> records;  // reported records, once succeeded
   std::string created_at;
   std::string updated_at;
+  std::optional<std::string> scope;  // JSON ActionScope for erase and rectify
+  int round = 1;                     // 2, 3 … for follow-up tasks after a review
+};
+
+// An agent's record of how the data subject's identity was checked.
+struct IdentityCheckRecord {
+  std::string id;
+  std::string request_id;
+  std::string at;
+  std::string actor;
+  std::string method;   // "email_reply", "customer_login", "id_document" …
+  std::string outcome;  // "confirmed" | "failed"
+  std::optional<std::string> note;
+};
+
+// A time the deadline clock stood still while the data subject was asked.
+struct PauseRecord {
+  std::string id;
+  std::string request_id;
+  CivilDate started_on;
+  std::optional<CivilDate> ended_on;
+  std::string reason;
+  std::string actor;
+};
+
+// What an erasure or rectification task did to one collection.
+struct OutcomeRecord {
+  std::string task_id;
+  std::string collection;
+  std::string kind;  // connectors::OutcomeKind name: "erased", "retained" …
+  int64_t records = 0;
+  std::optional<CivilDate> retained_until;
+  std::optional<std::string> legal_basis;
+};
+
+// Records kept under a legal obligation until a date; when it passes the
+// engine files their erasure.
+struct HoldRecord {
+  std::string id;
+  std::string request_id;
+  std::string source;
+  std::string collection;
+  CivilDate retained_until;
+  std::string legal_basis;
+  std::vector<std::string> keys;
+  HoldStatus status = HoldStatus::kActive;
+  std::optional<std::string> follow_up_request_id;
+  std::string created_at;
+};
+
+// An agent's decision on one reported record during review: exclude it (or
+// some of its fields) as data of other people (Art. 15(4)), or include an
+// ambiguous record as the subject's.
+struct ReviewDecisionRecord {
+  std::string id;
+  std::string request_id;
+  std::string task_id;
+  std::string collection;
+  int64_t line = 0;  // 0-based line of the record in the task's spool file
+  std::optional<std::string> record_key;
+  ReviewDecision decision = ReviewDecision::kExclude;
+  std::vector<std::string> fields;  // kRedactFields: the fields withheld
+  std::string reason;
+  std::string actor;
+  std::string at;
 };
 
 // One collection (table, folder, file) of a succeeded task, spooled on disk.

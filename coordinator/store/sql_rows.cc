@@ -73,6 +73,21 @@ Result<RequestRecord> RequestFromRow(const soci::row& row) {
     request.bundle =
         BundleInfo{*path, TextColumn(row, "bundle_sha256"), IntColumn(row, "bundle_bytes")};
   }
+  request.corrections = OptionalTextColumn(row, "corrections");
+  auto origin = ParseRequestOrigin(TextColumn(row, "origin"));
+  if (!origin.ok()) return Internal("request " + request.id + " is corrupt in the store: origin");
+  request.origin = *origin;
+  request.follow_up_of = OptionalTextColumn(row, "follow_up_of");
+  if (auto paused = OptionalTextColumn(row, "paused_since")) {
+    auto since = CivilDate::Parse(*paused);
+    if (!since.ok()) return Internal("request " + request.id + " is corrupt: paused_since");
+    request.paused_since = *since;
+  }
+  request.paused_days = static_cast<int>(IntColumn(row, "paused_days"));
+  request.approved_at = OptionalTextColumn(row, "approved_at");
+  request.closing_ground = OptionalTextColumn(row, "closing_ground");
+  request.closing_reason = OptionalTextColumn(row, "closing_reason");
+  request.letter_path = OptionalTextColumn(row, "letter_path");
   return request;
 }
 
@@ -93,6 +108,8 @@ Result<TaskRecord> TaskFromRow(const soci::row& row) {
   task.records = OptionalIntColumn(row, "records");
   task.created_at = TextColumn(row, "created_at");
   task.updated_at = TextColumn(row, "updated_at");
+  task.scope = OptionalTextColumn(row, "scope");
+  task.round = static_cast<int>(IntColumn(row, "round"));
   return task;
 }
 
@@ -118,6 +135,97 @@ EventRecord EventFromRow(const soci::row& row) {
   event.prev_hash = TextColumn(row, "prev_hash");
   event.hash = TextColumn(row, "hash");
   return event;
+}
+
+IdentityCheckRecord IdentityCheckFromRow(const soci::row& row) {
+  return {TextColumn(row, "id"),          TextColumn(row, "request_id"), TextColumn(row, "at"),
+          TextColumn(row, "actor"),       TextColumn(row, "method"),     TextColumn(row, "outcome"),
+          OptionalTextColumn(row, "note")};
+}
+
+Result<PauseRecord> PauseFromRow(const soci::row& row) {
+  PauseRecord pause;
+  pause.id = TextColumn(row, "id");
+  pause.request_id = TextColumn(row, "request_id");
+  auto started = CivilDate::Parse(TextColumn(row, "started_on"));
+  if (!started.ok()) return Internal("pause " + pause.id + " is corrupt in the store");
+  pause.started_on = *started;
+  if (auto ended = OptionalTextColumn(row, "ended_on")) {
+    auto parsed = CivilDate::Parse(*ended);
+    if (!parsed.ok()) return Internal("pause " + pause.id + " is corrupt in the store");
+    pause.ended_on = *parsed;
+  }
+  pause.reason = TextColumn(row, "reason");
+  pause.actor = TextColumn(row, "actor");
+  return pause;
+}
+
+Result<OutcomeRecord> OutcomeFromRow(const soci::row& row) {
+  OutcomeRecord outcome;
+  outcome.task_id = TextColumn(row, "task_id");
+  outcome.collection = TextColumn(row, "collection");
+  outcome.kind = TextColumn(row, "kind");
+  outcome.records = IntColumn(row, "records");
+  if (auto until = OptionalTextColumn(row, "retained_until")) {
+    auto parsed = CivilDate::Parse(*until);
+    if (!parsed.ok()) return Internal("an outcome of task " + outcome.task_id + " is corrupt");
+    outcome.retained_until = *parsed;
+  }
+  outcome.legal_basis = OptionalTextColumn(row, "legal_basis");
+  return outcome;
+}
+
+Result<HoldRecord> HoldFromRow(const soci::row& row) {
+  HoldRecord hold;
+  hold.id = TextColumn(row, "id");
+  hold.request_id = TextColumn(row, "request_id");
+  hold.source = TextColumn(row, "source");
+  hold.collection = TextColumn(row, "collection");
+  auto until = CivilDate::Parse(TextColumn(row, "retained_until"));
+  auto status = ParseHoldStatus(TextColumn(row, "status"));
+  auto keys = StringListFromJson(TextColumn(row, "record_keys"));
+  if (!until.ok() || !status.ok() || !keys.ok()) return Internal("hold " + hold.id + " is corrupt");
+  hold.retained_until = *until;
+  hold.legal_basis = TextColumn(row, "legal_basis");
+  hold.keys = std::move(keys.value());
+  hold.status = *status;
+  hold.follow_up_request_id = OptionalTextColumn(row, "follow_up_request_id");
+  hold.created_at = TextColumn(row, "created_at");
+  return hold;
+}
+
+Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row) {
+  ReviewDecisionRecord decision;
+  decision.id = TextColumn(row, "id");
+  auto kind = ParseReviewDecision(TextColumn(row, "decision"));
+  auto fields = StringListFromJson(TextColumn(row, "fields"));
+  if (!kind.ok() || !fields.ok()) return Internal("review decision " + decision.id + " is corrupt");
+  decision.request_id = TextColumn(row, "request_id");
+  decision.task_id = TextColumn(row, "task_id");
+  decision.collection = TextColumn(row, "collection");
+  decision.line = IntColumn(row, "line");
+  decision.record_key = OptionalTextColumn(row, "record_key");
+  decision.decision = *kind;
+  decision.fields = std::move(fields.value());
+  decision.reason = TextColumn(row, "reason");
+  decision.actor = TextColumn(row, "actor");
+  decision.at = TextColumn(row, "at");
+  return decision;
+}
+
+std::string StringListToJson(const std::vector<std::string>& values) {
+  return nlohmann::json(values).dump();
+}
+
+Result<std::vector<std::string>> StringListFromJson(const std::string& text) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return Internal("not a JSON list");
+  std::vector<std::string> values;
+  for (const auto& value : parsed) {
+    if (!value.is_string()) return Internal("not a list of strings");
+    values.push_back(value.get<std::string>());
+  }
+  return values;
 }
 
 std::string SubjectToJson(const SubjectIdentities& subject) {

@@ -38,6 +38,14 @@ Result<TaskRecord> TaskFromRow(const soci::row& row);
 ResultRecord ResultFromRow(const soci::row& row);
 EventRecord EventFromRow(const soci::row& row);
 
+IdentityCheckRecord IdentityCheckFromRow(const soci::row& row);
+Result<PauseRecord> PauseFromRow(const soci::row& row);
+Result<OutcomeRecord> OutcomeFromRow(const soci::row& row);
+Result<HoldRecord> HoldFromRow(const soci::row& row);
+Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row);
+
+std::string StringListToJson(const std::vector<std::string>& values);
+Result<std::vector<std::string>> StringListFromJson(const std::string& text);
 std::string SubjectToJson(const SubjectIdentities& subject);
 Result<SubjectIdentities> SubjectFromJson(const std::string& text);
 

@@ -7,195 +7,10 @@
 #include "common/clock.h"
 #include "coordinator/store/dialect.h"
 #include "coordinator/store/migrations.h"
-#include "coordinator/store/sql_rows.h"
+#include "coordinator/store/store_internal.h"
 
 namespace dsr::store {
-namespace {
-
-constexpr const char* kRequestColumns =
-    "id, type, status, subject, language, channel, note, received_on, due_on, created_at, "
-    "updated_at, completed_at, bundle_path, bundle_sha256, bundle_bytes";
-constexpr const char* kTaskColumns =
-    "id, request_id, source, action, status, attempts, worker, error_code, error_message, "
-    "records, created_at, updated_at";
-constexpr const char* kEventColumns = "seq, request_id, at, kind, actor, details, prev_hash, hash";
-
-// Runs `body`, turning SOCI and standard exceptions into a Status.
-template <typename Body>
-auto Guarded(const std::string& what, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const soci::soci_error& error) {
-    return StatusFromSociError(error, what);
-  } catch (const std::exception& error) {
-    return Internal("store: " + what + " failed: " + error.what());
-  }
-}
-
-template <typename Record, typename Convert>
-Result<std::vector<Record>> Collect(soci::rowset<soci::row>& rows, Convert convert) {
-  std::vector<Record> records;
-  for (const auto& row : rows) {
-    auto record = convert(row);
-    if (!record.ok()) return record.status();
-    records.push_back(std::move(record.value()));
-  }
-  return records;
-}
-
-// Reads shared by the pooled readers and the writer's transaction.
-Result<RequestRecord> ReadRequest(soci::session& sql, const std::string& id) {
-  soci::row row;
-  sql << "SELECT " << kRequestColumns << " FROM requests WHERE id = :id", soci::use(id),
-      soci::into(row);
-  if (!sql.got_data()) return NotFound("no request with id " + id);
-  return RequestFromRow(row);
-}
-
-Result<TaskRecord> ReadTask(soci::session& sql, const std::string& id) {
-  soci::row row;
-  sql << "SELECT " << kTaskColumns << " FROM tasks WHERE id = :id", soci::use(id), soci::into(row);
-  if (!sql.got_data()) return NotFound("no task with id " + id);
-  return TaskFromRow(row);
-}
-
-Result<std::vector<TaskRecord>> ReadTasksOfRequest(soci::session& sql, const std::string& id) {
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT " << kTaskColumns
-                   << " FROM tasks WHERE request_id = :id ORDER BY source, id",
-       soci::use(id));
-  return Collect<TaskRecord>(rows, TaskFromRow);
-}
-
-class SessionWriter final : public StoreWriter {
- public:
-  explicit SessionWriter(soci::session& sql) : sql_(sql) {}
-
-  Status InsertRequest(const RequestRecord& r) override {
-    return Guarded("insert request", [&]() -> Status {
-      const std::string type(ToString(r.type)), status(ToString(r.status));
-      const std::string subject = SubjectToJson(r.subject);
-      const std::string received = r.received_on.ToString(), due = r.due_on.ToString();
-      NullableText channel(r.channel), note(r.note), completed(r.completed_at);
-      sql_ << "INSERT INTO requests (id, type, status, subject, language, channel, note, "
-              "received_on, due_on, created_at, updated_at, completed_at) VALUES (:id, :type, "
-              ":status, :subject, :language, :channel, :note, :received, :due, :created, "
-              ":updated, :completed)",
-          soci::use(r.id), soci::use(type), soci::use(status), soci::use(subject),
-          soci::use(r.language), soci::use(channel.value, channel.indicator),
-          soci::use(note.value, note.indicator), soci::use(received), soci::use(due),
-          soci::use(r.created_at), soci::use(r.updated_at),
-          soci::use(completed.value, completed.indicator);
-      return Status::Ok();
-    });
-  }
-
-  Status UpdateRequest(const RequestRecord& r) override {
-    return Guarded("update request", [&]() -> Status {
-      const std::string status(ToString(r.status)), due = r.due_on.ToString();
-      NullableText completed(r.completed_at);
-      NullableText path(r.bundle ? std::optional<std::string>(r.bundle->path) : std::nullopt);
-      NullableText sha(r.bundle ? std::optional<std::string>(r.bundle->sha256) : std::nullopt);
-      NullableInt bytes(r.bundle ? std::optional<int64_t>(r.bundle->bytes) : std::nullopt);
-      soci::statement update =
-          (sql_.prepare << "UPDATE requests SET status = :status, due_on = :due, updated_at = "
-                           ":updated, completed_at = :completed, bundle_path = :path, "
-                           "bundle_sha256 = :sha, bundle_bytes = :bytes WHERE id = :id",
-           soci::use(status), soci::use(due), soci::use(r.updated_at),
-           soci::use(completed.value, completed.indicator), soci::use(path.value, path.indicator),
-           soci::use(sha.value, sha.indicator), soci::use(bytes.value, bytes.indicator),
-           soci::use(r.id));
-      update.execute(true);
-      if (update.get_affected_rows() != 1) return NotFound("no request with id " + r.id);
-      return Status::Ok();
-    });
-  }
-
-  Status InsertTask(const TaskRecord& t) override {
-    return Guarded("insert task", [&]() -> Status {
-      const std::string action(ToString(t.action)), status(ToString(t.status));
-      NullableText worker(t.worker), code(t.error_code), message(t.error_message);
-      NullableInt records(t.records);
-      sql_ << "INSERT INTO tasks (id, request_id, source, action, status, attempts, worker, "
-              "error_code, error_message, records, created_at, updated_at) VALUES (:id, :request, "
-              ":source, :action, :status, :attempts, :worker, :code, :message, :records, "
-              ":created, :updated)",
-          soci::use(t.id), soci::use(t.request_id), soci::use(t.source), soci::use(action),
-          soci::use(status), soci::use(t.attempts), soci::use(worker.value, worker.indicator),
-          soci::use(code.value, code.indicator), soci::use(message.value, message.indicator),
-          soci::use(records.value, records.indicator), soci::use(t.created_at),
-          soci::use(t.updated_at);
-      return Status::Ok();
-    });
-  }
-
-  Status UpdateTask(const TaskRecord& t) override {
-    return Guarded("update task", [&]() -> Status {
-      const std::string status(ToString(t.status));
-      NullableText worker(t.worker), code(t.error_code), message(t.error_message);
-      NullableInt records(t.records);
-      soci::statement update =
-          (sql_.prepare << "UPDATE tasks SET status = :status, attempts = :attempts, worker = "
-                           ":worker, error_code = :code, error_message = :message, records = "
-                           ":records, updated_at = :updated WHERE id = :id",
-           soci::use(status), soci::use(t.attempts), soci::use(worker.value, worker.indicator),
-           soci::use(code.value, code.indicator), soci::use(message.value, message.indicator),
-           soci::use(records.value, records.indicator), soci::use(t.updated_at), soci::use(t.id));
-      update.execute(true);
-      if (update.get_affected_rows() != 1) return NotFound("no task with id " + t.id);
-      return Status::Ok();
-    });
-  }
-
-  Status ReplaceResults(const std::string& task_id,
-                        const std::vector<ResultRecord>& results) override {
-    return Guarded("replace task results", [&]() -> Status {
-      sql_ << "DELETE FROM task_results WHERE task_id = :task", soci::use(task_id);
-      for (const auto& result : results) {
-        const long long records = result.records, bytes = result.bytes;
-        sql_ << "INSERT INTO task_results (task_id, collection, records, path, sha256, bytes) "
-                "VALUES (:task, :collection, :records, :path, :sha, :bytes)",
-            soci::use(task_id), soci::use(result.collection), soci::use(records),
-            soci::use(result.path), soci::use(result.sha256), soci::use(bytes);
-      }
-      return Status::Ok();
-    });
-  }
-
-  Status AppendEvent(EventRecord event) override {
-    return Guarded("append audit event", [&]() -> Status {
-      std::string last_hash;
-      soci::indicator last_indicator = soci::i_null;
-      sql_ << "SELECT hash FROM events ORDER BY seq DESC LIMIT 1",
-          soci::into(last_hash, last_indicator);
-      event.prev_hash =
-          sql_.got_data() && last_indicator == soci::i_ok ? last_hash : std::string(kGenesisHash);
-      event.hash = ChainHash(event);
-      NullableText request(event.request_id);
-      sql_ << "INSERT INTO events (request_id, at, kind, actor, details, prev_hash, hash) VALUES "
-              "(:request, :at, :kind, :actor, :details, :prev, :hash)",
-          soci::use(request.value, request.indicator), soci::use(event.at), soci::use(event.kind),
-          soci::use(event.actor), soci::use(event.details), soci::use(event.prev_hash),
-          soci::use(event.hash);
-      return Status::Ok();
-    });
-  }
-
-  Result<RequestRecord> GetRequest(const std::string& id) override {
-    return Guarded("read request", [&] { return ReadRequest(sql_, id); });
-  }
-  Result<TaskRecord> GetTask(const std::string& id) override {
-    return Guarded("read task", [&] { return ReadTask(sql_, id); });
-  }
-  Result<std::vector<TaskRecord>> TasksOfRequest(const std::string& request_id) override {
-    return Guarded("read tasks", [&] { return ReadTasksOfRequest(sql_, request_id); });
-  }
-
- private:
-  soci::session& sql_;
-};
-
-}  // namespace
+namespace {}  // namespace
 
 struct Store::Impl {
   std::unique_ptr<Dialect> dialect;
@@ -359,11 +174,101 @@ Result<std::vector<std::string>> Store::RequestsAwaitingBundle() const {
   return Guarded("read requests awaiting a bundle", [&]() -> Result<std::vector<std::string>> {
     soci::session sql(*impl_->readers);
     soci::rowset<std::string> ids =
-        (sql.prepare << "SELECT r.id FROM requests r WHERE r.status = 'in_progress' AND "
-                        "r.type = 'access' AND r.bundle_path IS NULL AND NOT EXISTS (SELECT 1 "
-                        "FROM tasks t WHERE t.request_id = r.id AND t.status <> 'succeeded') "
-                        "ORDER BY r.created_at");
+        (sql.prepare << "SELECT id FROM requests WHERE status = 'in_review' AND type = 'access' "
+                        "AND approved_at IS NOT NULL AND bundle_path IS NULL ORDER BY created_at");
     return std::vector<std::string>(ids.begin(), ids.end());
+  });
+}
+
+Result<std::vector<std::string>> Store::RequestsWithSettledTasks() const {
+  return Guarded("read requests with settled tasks", [&]() -> Result<std::vector<std::string>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<std::string> ids =
+        (sql.prepare << "SELECT r.id FROM requests r WHERE r.status = 'in_progress' AND NOT "
+                        "EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = r.id AND t.status IN "
+                        "('pending', 'dispatched', 'running')) ORDER BY r.created_at");
+    return std::vector<std::string>(ids.begin(), ids.end());
+  });
+}
+
+Result<std::vector<OutcomeRecord>> Store::OutcomesOfRequest(const std::string& request_id) const {
+  return Guarded("read outcomes", [&]() -> Result<std::vector<OutcomeRecord>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT o.task_id, o.collection, o.kind, o.records, o.retained_until, "
+                        "o.legal_basis FROM task_outcomes o JOIN tasks t ON t.id = o.task_id "
+                        "WHERE t.request_id = :id ORDER BY t.round, t.source, o.position",
+         soci::use(request_id));
+    return Collect<OutcomeRecord>(rows, OutcomeFromRow);
+  });
+}
+
+Result<std::vector<IdentityCheckRecord>> Store::IdentityChecksOf(
+    const std::string& request_id) const {
+  return Guarded("read identity checks", [&]() -> Result<std::vector<IdentityCheckRecord>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, request_id, at, actor, method, outcome, note FROM "
+                        "identity_checks WHERE request_id = :id ORDER BY at, id",
+         soci::use(request_id));
+    return Collect<IdentityCheckRecord>(rows,
+                                        [](const soci::row& row) -> Result<IdentityCheckRecord> {
+                                          return IdentityCheckFromRow(row);
+                                        });
+  });
+}
+
+Result<std::vector<PauseRecord>> Store::PausesOf(const std::string& request_id) const {
+  return Guarded("read pauses", [&]() -> Result<std::vector<PauseRecord>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, request_id, started_on, ended_on, reason, actor FROM pauses "
+                        "WHERE request_id = :id ORDER BY started_on, id",
+         soci::use(request_id));
+    return Collect<PauseRecord>(rows, PauseFromRow);
+  });
+}
+
+Result<std::vector<ReviewDecisionRecord>> Store::ReviewDecisionsOf(
+    const std::string& request_id) const {
+  return Guarded("read review decisions", [&]() -> Result<std::vector<ReviewDecisionRecord>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, request_id, task_id, collection, line, record_key, decision, "
+                        "fields, reason, actor, at FROM review_decisions WHERE request_id = :id "
+                        "ORDER BY position",
+         soci::use(request_id));
+    return Collect<ReviewDecisionRecord>(rows, ReviewDecisionFromRow);
+  });
+}
+
+Result<std::vector<HoldRecord>> Store::ListHolds(const HoldFilter& filter) const {
+  return Guarded("list holds", [&]() -> Result<std::vector<HoldRecord>> {
+    soci::session sql(*impl_->readers);
+    const std::string status = filter.status ? std::string(ToString(*filter.status)) : "";
+    const std::string request = filter.request_id.value_or("");
+    const int any_status = filter.status ? 0 : 1, any_request = filter.request_id ? 0 : 1;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kHoldColumns
+                     << " FROM holds WHERE (:any_status = 1 OR status = :status) AND "
+                        "(:any_request = 1 OR request_id = :request) ORDER BY retained_until, id "
+                        "LIMIT :limit",
+         soci::use(any_status), soci::use(status), soci::use(any_request), soci::use(request),
+         soci::use(filter.limit));
+    return Collect<HoldRecord>(rows, HoldFromRow);
+  });
+}
+
+Result<std::vector<HoldRecord>> Store::HoldsEndedBefore(CivilDate today) const {
+  return Guarded("read ended holds", [&]() -> Result<std::vector<HoldRecord>> {
+    soci::session sql(*impl_->readers);
+    const std::string date = today.ToString();
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kHoldColumns
+                     << " FROM holds WHERE status = 'active' AND retained_until < :today ORDER BY "
+                        "retained_until, id",
+         soci::use(date));
+    return Collect<HoldRecord>(rows, HoldFromRow);
   });
 }
 
@@ -374,8 +279,8 @@ Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
     sql << impl_->dialect->BeginWrite();
     Status status;
     try {
-      SessionWriter writer(sql);
-      status = body(writer);
+      const auto writer = NewSessionWriter(sql);
+      status = body(*writer);
     } catch (...) {
       sql << "ROLLBACK";
       throw;

@@ -39,6 +39,17 @@ class StoreWriter {
   // Replaces all result rows of a task.
   virtual Status ReplaceResults(const std::string& task_id,
                                 const std::vector<ResultRecord>& results) = 0;
+  // Replaces all outcome rows of a task (erasure, rectification).
+  virtual Status ReplaceOutcomes(const std::string& task_id,
+                                 const std::vector<OutcomeRecord>& outcomes) = 0;
+  virtual Status InsertIdentityCheck(const IdentityCheckRecord& check) = 0;
+  virtual Status InsertPause(const PauseRecord& pause) = 0;
+  // Ends the request's open pause; kConflict when there is none.
+  virtual Status EndPause(const std::string& request_id, CivilDate ended_on) = 0;
+  virtual Status InsertHold(const HoldRecord& hold) = 0;
+  // Replaces the mutable fields (status, follow-up) of a hold.
+  virtual Status UpdateHold(const HoldRecord& hold) = 0;
+  virtual Status InsertReviewDecision(const ReviewDecisionRecord& decision) = 0;
   // Appends to the audit chain; fills seq, prev_hash and hash.
   virtual Status AppendEvent(EventRecord event) = 0;
 
@@ -46,6 +57,13 @@ class StoreWriter {
   virtual Result<RequestRecord> GetRequest(const std::string& id) = 0;
   virtual Result<TaskRecord> GetTask(const std::string& id) = 0;
   virtual Result<std::vector<TaskRecord>> TasksOfRequest(const std::string& request_id) = 0;
+  virtual Result<HoldRecord> GetHold(const std::string& id) = 0;
+};
+
+struct HoldFilter {
+  std::optional<HoldStatus> status;
+  std::optional<std::string> request_id;
+  int limit = 1000;
 };
 
 class Store {
@@ -68,8 +86,18 @@ class Store {
   Result<std::vector<EventRecord>> EventsOfRequest(const std::string& request_id) const;
   // Events in chain order with seq > after_seq, at most `limit`.
   Result<std::vector<EventRecord>> EventsAfter(int64_t after_seq, int limit) const;
-  // Requests in progress whose tasks have all succeeded but that have no bundle yet.
+  // Access requests approved in review whose bundle is not sealed yet.
   Result<std::vector<std::string>> RequestsAwaitingBundle() const;
+  // Requests in progress none of whose tasks is still pending, dispatched or running.
+  Result<std::vector<std::string>> RequestsWithSettledTasks() const;
+
+  Result<std::vector<OutcomeRecord>> OutcomesOfRequest(const std::string& request_id) const;
+  Result<std::vector<IdentityCheckRecord>> IdentityChecksOf(const std::string& request_id) const;
+  Result<std::vector<PauseRecord>> PausesOf(const std::string& request_id) const;
+  Result<std::vector<ReviewDecisionRecord>> ReviewDecisionsOf(const std::string& request_id) const;
+  Result<std::vector<HoldRecord>> ListHolds(const HoldFilter& filter) const;
+  // Active holds whose retention ended before `today` (their last day has passed).
+  Result<std::vector<HoldRecord>> HoldsEndedBefore(CivilDate today) const;
 
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);

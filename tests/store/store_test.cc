@@ -58,11 +58,11 @@ TEST_SUITE("Store") {
     {
       auto store = Store::Open(UrlFor(dir), 2);
       REQUIRE(store.ok());
-      CHECK((*store)->schema_version() == 1);
+      CHECK((*store)->schema_version() == 2);
     }
     auto reopened = Store::Open(UrlFor(dir), 1);
     REQUIRE(reopened.ok());
-    CHECK((*reopened)->schema_version() == 1);
+    CHECK((*reopened)->schema_version() == 2);
   }
 
   TEST_CASE("refuses an unsupported URL and an unreachable database") {
@@ -159,26 +159,97 @@ TEST_SUITE("Store") {
     CHECK(store->ListRequests({std::nullopt, 2, 4})->size() == 1);
   }
 
-  TEST_CASE("finds access requests whose tasks have all succeeded and that lack a bundle") {
+  TEST_CASE("finds approved access requests without a bundle and requests with settled tasks") {
     testing::TempDir dir;
     auto store = std::move(Store::Open(UrlFor(dir), 1).value());
     REQUIRE(store
                 ->Write([&](StoreWriter& w) {
-                  for (const char* id : {"done", "waiting"}) {
+                  for (const char* id : {"approved", "reviewing", "working", "settled"}) {
                     RequestRecord request = SampleRequest(id);
-                    request.status = RequestStatus::kInProgress;
+                    const std::string name = id;
+                    request.status = name == "approved" || name == "reviewing"
+                                         ? RequestStatus::kInReview
+                                         : RequestStatus::kInProgress;
+                    if (name == "approved") request.approved_at = "2025-03-06T10:00:00.000Z";
                     DSR_RETURN_IF_ERROR(w.InsertRequest(request));
+                    DSR_RETURN_IF_ERROR(w.UpdateRequest(request));
                     TaskRecord task = SampleTask(std::string("t-") + id, id, "crm");
-                    task.status =
-                        std::string(id) == "done" ? TaskStatus::kSucceeded : TaskStatus::kRunning;
+                    task.status = name == "working" ? TaskStatus::kRunning : TaskStatus::kSucceeded;
                     DSR_RETURN_IF_ERROR(w.InsertTask(task));
                   }
                   return Status::Ok();
                 })
                 .ok());
-    auto awaiting = store->RequestsAwaitingBundle();
-    REQUIRE(awaiting.ok());
-    CHECK(*awaiting == std::vector<std::string>{"done"});
+    CHECK(*store->RequestsAwaitingBundle() == std::vector<std::string>{"approved"});
+    CHECK(*store->RequestsWithSettledTasks() == std::vector<std::string>{"settled"});
+  }
+
+  TEST_CASE("keeps identity checks, pauses, outcomes, holds and review decisions") {
+    testing::TempDir dir;
+    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    RequestRecord request = SampleRequest("r1");
+    request.corrections = R"({"email":"new@example.org"})";
+    HoldRecord hold{"h1",
+                    "r1",
+                    "crm",
+                    "invoices",
+                    CivilDate(2033, 12, 31),
+                    "HGB §257",
+                    {"17", "18"},
+                    HoldStatus::kActive,
+                    std::nullopt,
+                    "2025-03-06T10:00:00.000Z"};
+    REQUIRE(
+        store
+            ->Write([&](StoreWriter& w) {
+              DSR_RETURN_IF_ERROR(w.InsertRequest(request));
+              DSR_RETURN_IF_ERROR(w.InsertTask(SampleTask("t1", "r1", "crm")));
+              DSR_RETURN_IF_ERROR(
+                  w.InsertIdentityCheck({"c1", "r1", "2025-03-05T11:00:00.000Z", "agent",
+                                         "email_reply", "confirmed", std::nullopt}));
+              DSR_RETURN_IF_ERROR(w.InsertPause(
+                  {"p1", "r1", CivilDate(2025, 3, 6), std::nullopt, "asked for ID", "agent"}));
+              DSR_RETURN_IF_ERROR(w.EndPause("r1", CivilDate(2025, 3, 9)));
+              DSR_RETURN_IF_ERROR(w.ReplaceOutcomes(
+                  "t1", {{"t1", "customers", "anonymized", 1, std::nullopt, std::nullopt},
+                         {"t1", "invoices", "retained", 2, CivilDate(2033, 12, 31), "HGB §257"}}));
+              DSR_RETURN_IF_ERROR(w.InsertHold(hold));
+              return w.InsertReviewDecision({"d1",
+                                             "r1",
+                                             "t1",
+                                             "orders",
+                                             3,
+                                             "88",
+                                             ReviewDecision::kRedactFields,
+                                             {"note"},
+                                             "names a neighbour",
+                                             "agent",
+                                             "2025-03-07T10:00:00.000Z"});
+            })
+            .ok());
+    CHECK(store->GetRequest("r1")->corrections == request.corrections);
+    CHECK(store->IdentityChecksOf("r1")->at(0).method == "email_reply");
+    const auto pauses = *store->PausesOf("r1");
+    REQUIRE(pauses.size() == 1);
+    CHECK(pauses[0].ended_on == std::optional<CivilDate>(CivilDate(2025, 3, 9)));
+    CHECK(store->Write([](StoreWriter& w) { return w.EndPause("r1", CivilDate(2025, 3, 10)); })
+              .code() == StatusCode::kConflict);
+    const auto outcomes = *store->OutcomesOfRequest("r1");
+    REQUIRE(outcomes.size() == 2);
+    CHECK(outcomes[1].retained_until == std::optional<CivilDate>(CivilDate(2033, 12, 31)));
+    CHECK(store->ListHolds({})->at(0).keys == std::vector<std::string>{"17", "18"});
+    CHECK(store->HoldsEndedBefore(CivilDate(2033, 12, 31))->empty());
+    CHECK(store->HoldsEndedBefore(CivilDate(2034, 1, 1))->size() == 1);
+    hold.status = HoldStatus::kEnded;
+    hold.follow_up_request_id = "r2";
+    REQUIRE(store->Write([&](StoreWriter& w) { return w.UpdateHold(hold); }).ok());
+    CHECK(store->HoldsEndedBefore(CivilDate(2034, 1, 1))->empty());
+    CHECK(store->ListHolds({HoldStatus::kEnded, std::nullopt, 10})->at(0).follow_up_request_id ==
+          std::optional<std::string>("r2"));
+    const auto decisions = *store->ReviewDecisionsOf("r1");
+    REQUIRE(decisions.size() == 1);
+    CHECK(decisions[0].fields == std::vector<std::string>{"note"});
+    CHECK(decisions[0].decision == ReviewDecision::kRedactFields);
   }
 
   TEST_CASE("chains audit events and detects a changed or removed event") {

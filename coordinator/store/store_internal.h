@@ -1,0 +1,62 @@
+// What the store's implementation files share: the exception guard, row
+// collection, column lists and the reads both the pooled readers and the
+// writer's transaction use. Internal to the store.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "coordinator/store/sql_rows.h"
+#include "coordinator/store/store.h"
+
+namespace dsr::store {
+
+inline constexpr const char* kRequestColumns =
+    "id, type, status, subject, language, channel, note, received_on, due_on, created_at, "
+    "updated_at, completed_at, bundle_path, bundle_sha256, bundle_bytes, corrections, origin, "
+    "follow_up_of, paused_since, paused_days, approved_at, closing_ground, closing_reason, "
+    "letter_path";
+inline constexpr const char* kTaskColumns =
+    "id, request_id, source, action, status, attempts, worker, error_code, error_message, "
+    "records, created_at, updated_at, scope, round";
+inline constexpr const char* kEventColumns =
+    "seq, request_id, at, kind, actor, details, prev_hash, hash";
+inline constexpr const char* kHoldColumns =
+    "id, request_id, source, collection, retained_until, legal_basis, record_keys, status, "
+    "follow_up_request_id, created_at";
+
+// Runs `body`, turning SOCI and standard exceptions into a Status.
+template <typename Body>
+auto Guarded(const std::string& what, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const soci::soci_error& error) {
+    return StatusFromSociError(error, what);
+  } catch (const std::exception& error) {
+    return Internal("store: " + what + " failed: " + error.what());
+  }
+}
+
+template <typename Record, typename Convert>
+Result<std::vector<Record>> Collect(soci::rowset<soci::row>& rows, Convert convert) {
+  std::vector<Record> records;
+  for (const auto& row : rows) {
+    Result<Record> record = convert(row);
+    if (!record.ok()) return record.status();
+    records.push_back(std::move(record.value()));
+  }
+  return records;
+}
+
+Result<RequestRecord> ReadRequest(soci::session& sql, const std::string& id);
+Result<TaskRecord> ReadTask(soci::session& sql, const std::string& id);
+Result<std::vector<TaskRecord>> ReadTasksOfRequest(soci::session& sql, const std::string& id);
+Result<HoldRecord> ReadHold(soci::session& sql, const std::string& id);
+
+// A StoreWriter working in `sql`'s open transaction.
+std::unique_ptr<StoreWriter> NewSessionWriter(soci::session& sql);
+
+}  // namespace dsr::store
