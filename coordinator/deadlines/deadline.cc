@@ -58,4 +58,26 @@ CivilDate ExtendedDueDate(CivilDate received, const HolidayCalendar& calendar, E
   return RollToWorkingDay(unmoved, calendar);
 }
 
+Result<PauseMode> ParsePauseMode(std::string_view text) {
+  if (text == "pause") return PauseMode::kPause;
+  if (text == "restart_from_answer") return PauseMode::kRestartFromAnswer;
+  if (text == "ignore") return PauseMode::kIgnore;
+  return ValidationError("identity_pause must be pause, restart_from_answer or ignore, not '" +
+                         std::string(text) + "'");
+}
+
+CivilDate DueDateAfterPauses(CivilDate received, int paused_days,
+                             std::optional<CivilDate> last_resumed_on, PauseMode mode,
+                             const HolidayCalendar& calendar) {
+  switch (mode) {
+    case PauseMode::kPause:
+      return RollToWorkingDay(FirstPeriodEnd(received).AddDays(paused_days), calendar);
+    case PauseMode::kRestartFromAnswer:
+      return DueDate(last_resumed_on.value_or(received), calendar);
+    case PauseMode::kIgnore:
+      break;
+  }
+  return DueDate(received, calendar);
+}
+
 }  // namespace dsr::deadlines

@@ -15,6 +15,7 @@
 // before rule 4 moves it, which gives the earlier, safer date.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "common/civil_date.h"
@@ -53,5 +54,23 @@ CivilDate DueDate(CivilDate received, const HolidayCalendar& calendar);
 // 2025-01-31 gives 2025-04-28 from kFirstPeriodEnd, 2025-04-30 from kReceipt.
 CivilDate ExtendedDueDate(CivilDate received, const HolidayCalendar& calendar,
                           ExtensionFrom from = ExtensionFrom::kFirstPeriodEnd);
+
+// How asking the data subject for more information (Art. 12(6)) affects the
+// deadline (config key `identity_pause`).
+enum class PauseMode {
+  kPause,  // "pause": the clock stands still; the end moves by the paused days (default)
+  kRestartFromAnswer,  // "restart_from_answer": the month starts again from the answer
+  kIgnore,             // "ignore": the clock runs on
+};
+
+Result<PauseMode> ParsePauseMode(std::string_view text);
+
+// The Art. 12(3) deadline after pauses. kPause adds the paused days to the
+// unmoved end of the first month, then rolls to a working day (the earlier,
+// safer date); kRestartFromAnswer counts one month from `last_resumed_on`
+// (the day the subject answered) when there was a pause; kIgnore is DueDate.
+CivilDate DueDateAfterPauses(CivilDate received, int paused_days,
+                             std::optional<CivilDate> last_resumed_on, PauseMode mode,
+                             const HolidayCalendar& calendar);
 
 }  // namespace dsr::deadlines

@@ -180,3 +180,37 @@ TEST_SUITE("Deadline") {
 }
 
 }  // namespace dsr::deadlines
+
+namespace dsr::deadlines {
+TEST_SUITE("DeadlineAfterPauses") {
+  TEST_CASE("a pause moves the unmoved end of the month by the paused days, then rolls") {
+    auto calendar = std::move(NewHolidayCalendar("DE").value());
+    // Receipt 2025-03-05: the month ends Sat 2025-04-05 (due Mon 04-07).
+    CHECK(DueDateAfterPauses(CivilDate(2025, 3, 5), 0, std::nullopt, PauseMode::kPause,
+                             *calendar) == CivilDate(2025, 4, 7));
+    // Paused 3 days: 04-08, a Tuesday.
+    CHECK(DueDateAfterPauses(CivilDate(2025, 3, 5), 3, CivilDate(2025, 3, 12), PauseMode::kPause,
+                             *calendar) == CivilDate(2025, 4, 8));
+    // Paused 13 days: 04-18 is Good Friday, then the weekend and Easter Monday.
+    CHECK(DueDateAfterPauses(CivilDate(2025, 3, 5), 13, CivilDate(2025, 3, 20), PauseMode::kPause,
+                             *calendar) == CivilDate(2025, 4, 22));
+  }
+
+  TEST_CASE("a pause spanning a month end counts calendar days") {
+    auto calendar = std::move(NewHolidayCalendar("DE").value());
+    // Receipt 2025-01-31, month ends 2025-02-28; paused 2025-01-30..2025-02-03 = 4 days → 03-04.
+    CHECK(DueDateAfterPauses(CivilDate(2025, 1, 31), 4, CivilDate(2025, 2, 3), PauseMode::kPause,
+                             *calendar) == CivilDate(2025, 3, 4));
+  }
+
+  TEST_CASE("restart_from_answer counts the month from the answer; ignore keeps the date") {
+    auto calendar = std::move(NewHolidayCalendar("DE").value());
+    CHECK(DueDateAfterPauses(CivilDate(2025, 3, 5), 10, CivilDate(2025, 3, 20),
+                             PauseMode::kRestartFromAnswer, *calendar) == CivilDate(2025, 4, 22));
+    CHECK(DueDateAfterPauses(CivilDate(2025, 3, 5), 10, CivilDate(2025, 3, 20), PauseMode::kIgnore,
+                             *calendar) == CivilDate(2025, 4, 7));
+    CHECK(ParsePauseMode("pause").value() == PauseMode::kPause);
+    CHECK_FALSE(ParsePauseMode("stop").ok());
+  }
+}
+}  // namespace dsr::deadlines
