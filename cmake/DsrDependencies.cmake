@@ -1,5 +1,6 @@
 # Third-party libraries, all from Debian 12 packages (deploy/setup.sh installs them).
 find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)
 find_package(Poco REQUIRED COMPONENTS Foundation Net Util Zip Crypto JSON)
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)

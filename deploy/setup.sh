@@ -7,7 +7,7 @@ packages=(
   # build
   cmake ninja-build ccache g++ pkg-config git
   # libraries
-  libzmq3-dev cppzmq-dev libsoci-dev libboost-dev libsqlite3-dev libmariadb-dev
+  libzmq3-dev cppzmq-dev libsoci-dev libboost-dev libsqlite3-dev libmariadb-dev libssl-dev
   libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev doctest-dev libkainjow-mustache-dev
   # run time and tests
   sqlite3 tzdata unzip curl python3 ca-certificates
