@@ -1,9 +1,10 @@
-// Completion of an access request: what goes into its bundle, and recording
-// the built bundle as the request's answer.
-// Thread-safe given a thread-safe Store; CompleteRequest writes and belongs to
-// the engine thread.
+// Completion of a request: what goes into an access bundle after review, and
+// recording the sealed bundle as the request's answer.
+// BuildAccessAnswer only reads (thread-safe given the Store); CompleteRequest
+// writes and belongs to the engine thread.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,13 +16,25 @@
 
 namespace dsr::workflow {
 
-// Every source's collections for the request, in the order of `sources`.
-Result<bundle::BundleInput> BundleInputFor(const store::Store& store,
-                                           const ControllerSettings& controller,
-                                           const std::vector<SourceSettings>& sources,
-                                           const std::string& request_id, CivilDate answered_on);
+// What review withheld from one source's answer.
+struct Withholding {
+  int64_t other_people = 0;     // confirmed records excluded (Art. 15(4))
+  int64_t uncertain = 0;        // ambiguous records not accepted as the subject's
+  int64_t partly_redacted = 0;  // records given with some fields removed
+};
 
-// Records the bundle and moves the request to completed (in_progress → completed).
+struct AccessAnswer {
+  bundle::BundleInput bundle;                   // without its letter yet
+  std::map<std::string, Withholding> withheld;  // by source
+};
+
+// Every configured source's collections for the request, in source order,
+// with the review decisions applied (the latest decision per record counts).
+Result<AccessAnswer> BuildAccessAnswer(const store::Store& store,
+                                       const std::vector<SourceSettings>& sources,
+                                       const std::string& request_id, CivilDate answered_on);
+
+// Records the sealed bundle and completes the request (in_review → completed).
 Status CompleteRequest(store::Store& store, const Clock& clock, const std::string& request_id,
                        const bundle::BundleSummary& summary);
 

@@ -16,6 +16,9 @@
 #include "coordinator/workflow/completion.h"
 #include "coordinator/workflow/engine_client.h"
 #include "coordinator/workflow/intake.h"
+#include "coordinator/workflow/letter_writer.h"
+#include "coordinator/workflow/request_actions.h"
+#include "coordinator/workflow/request_commands.h"
 #include "coordinator/workflow/result_spool.h"
 #include "coordinator/workflow/task_flow.h"
 
@@ -31,7 +34,8 @@ constexpr std::chrono::seconds kBundleRetryDelay{30};
 class Engine::Loop {
  public:
   Loop(const EngineSettings& settings, store::Store& store, const Clock& clock,
-       const deadlines::HolidayCalendar& calendar, zmq::context_t& context)
+       const deadlines::HolidayCalendar& calendar, const KeyedHasher& hasher,
+       zmq::context_t& context)
       : settings_(settings),
         store_(store),
         clock_(clock),
@@ -42,7 +46,10 @@ class Engine::Loop {
         registry_(settings.heartbeat_interval * settings.heartbeat_liveness),
         spool_(settings.data_dir + "/results"),
         tasks_(store, clock, spool_, settings.max_attempts),
-        bundles_(context, kBundleEndpoint) {
+        bundles_(context, kBundleEndpoint),
+        actions_(ActionContext{store, clock, calendar, settings.policy, settings.sources, hasher}),
+        request_commands_(actions_, clock, settings.controller.default_language),
+        letters_(store, clock, settings) {
     ApplyCommonOptions(commands_);
     ApplyCommonOptions(bundle_reports_);
   }
@@ -51,6 +58,9 @@ class Engine::Loop {
     DSR_RETURN_IF_ERROR(MakePrivateDirectories(settings_.data_dir + "/results"));
     DSR_RETURN_IF_ERROR(MakePrivateDirectories(settings_.data_dir + "/bundles"));
     DSR_RETURN_IF_ERROR(tasks_.Recover());
+    auto settled = store_.RequestsWithSettledTasks();
+    if (!settled.ok()) return settled.status();
+    for (const auto& request_id : *settled) SettleRequest(request_id);
     auto endpoint = broker_.Bind(settings_.broker_bind);
     if (!endpoint.ok()) return endpoint;
     commands_.bind(kEngineEndpoint);
@@ -66,6 +76,7 @@ class Engine::Loop {
 
   void Run(const std::atomic<bool>& stopping) {
     next_heartbeat_ = clock_.Monotonic();
+    next_hold_check_ = clock_.Monotonic();
     while (!stopping.load()) {
       zmq::pollitem_t items[] = {{broker_.socket().handle(), 0, ZMQ_POLLIN, 0},
                                  {commands_.handle(), 0, ZMQ_POLLIN, 0},
@@ -99,6 +110,10 @@ class Engine::Loop {
       (void)broker_.Send(worker->routing_id, wire::Heartbeat());
     }
     RetryFailedBundles();
+    if (clock_.Monotonic() >= next_hold_check_) {
+      FileFollowUpsForEndedHolds();
+      next_hold_check_ = clock_.Monotonic() + settings_.hold_check_interval;
+    }
     for (const auto& gone : registry_.Expire(clock_.Monotonic())) {
       LogWarn("engine", "worker " + gone.name + " of source " + gone.source +
                             " missed its heartbeats; requeueing its tasks");
@@ -187,7 +202,7 @@ class Engine::Loop {
     }
     registry_.Release(worker.routing_id, result.at("task_id").get<std::string>());
     if (!finished.ok()) return Report(finished.status());
-    if (finished->has_value()) StartBundle(**finished);
+    if (finished->has_value()) SettleRequest(**finished);
   }
 
   void DispatchPending() {
@@ -223,15 +238,26 @@ class Engine::Loop {
     }
   }
 
+  // The bundle input of an approved access request, with its cover letter.
+  Result<bundle::BundleInput> PrepareAccessAnswer(const std::string& request_id) {
+    auto request = store_.GetRequest(request_id);
+    if (!request.ok()) return request.status();
+    auto answer = BuildAccessAnswer(store_, settings_.sources, request_id, LocalDate(clock_.Now()));
+    if (!answer.ok()) return answer.status();
+    auto letter = letters_.RenderAccess(*request, *answer);
+    if (!letter.ok()) return letter.status();
+    answer->bundle.letter_html = std::move(letter.value());
+    return std::move(answer->bundle);
+  }
+
   void StartBundle(const std::string& request_id) {
     if (!bundling_.insert(request_id).second) return;
-    auto input = BundleInputFor(store_, settings_.controller, settings_.sources, request_id,
-                                LocalDate(clock_.Now()));
-    if (!input.ok()) {
+    auto answer = PrepareAccessAnswer(request_id);
+    if (!answer.ok()) {
       bundling_.erase(request_id);
-      return Report(input.status());
+      return Report(answer.status());
     }
-    bundles_.Enqueue({request_id, std::move(input.value()),
+    bundles_.Enqueue({request_id, std::move(answer.value()),
                       settings_.data_dir + "/bundles/" + request_id + ".zip"});
   }
 
@@ -267,22 +293,44 @@ class Engine::Loop {
   nlohmann::json HandleCommand(const std::string& text) {
     const auto command = nlohmann::json::parse(text, nullptr, false);
     const std::string op = command.is_object() ? command.value("op", "") : "";
-    if (op == "submit") return Submit(command);
+    if (auto outcome = request_commands_.Handle(command)) {
+      if (outcome->reply.value("ok", false)) {
+        ApplyEffects(outcome->reply.at("id").get<std::string>(), outcome->effects);
+      }
+      return outcome->reply;
+    }
     if (op == "workers") return Workers();
     if (op == "stats") return Stats();
     return ErrorReply(Internal("unknown engine command"));
   }
 
-  nlohmann::json Submit(const nlohmann::json& command) {
-    auto input = ParseNewRequest(command.at("body"), LocalDate(clock_.Now()),
-                                 settings_.controller.default_language);
-    if (!input.ok()) return ErrorReply(input.status());
-    auto planned = SubmitRequest(store_, clock_, calendar_, settings_.sources, *input,
-                                 command.value("actor", "api"));
-    if (!planned.ok()) return ErrorReply(planned.status());
-    tasks_.Enqueue(planned->tasks);
-    if (planned->tasks.empty()) StartBundle(planned->request.id);
-    return {{"ok", true}, {"id", planned->request.id}};
+  // What follows an action: tasks to queue or forget, a bundle to seal, a letter.
+  void ApplyEffects(const std::string& request_id, const ActionEffects& effects) {
+    tasks_.Enqueue(effects.enqueue);
+    tasks_.Forget(effects.cancelled_tasks);
+    if (effects.seal_bundle) StartBundle(request_id);
+    if (effects.write_letter) Report(letters_.Write(request_id));
+  }
+
+  void SettleRequest(const std::string& request_id) {
+    auto effects = actions_.Settle(request_id);
+    if (!effects.ok()) return Report(effects.status());
+    ApplyEffects(request_id, *effects);
+  }
+
+  void FileFollowUpsForEndedHolds() {
+    auto ended = store_.HoldsEndedBefore(LocalDate(clock_.Now()));
+    if (!ended.ok()) return Report(ended.status());
+    for (const auto& hold : *ended) {
+      auto filed = actions_.FileFollowUp(hold);
+      if (!filed.ok()) {
+        Report(filed.status());
+        continue;
+      }
+      LogInfo("engine", "retention of hold " + hold.id + " ended; filed erasure request " +
+                            filed->request_id);
+      ApplyEffects(filed->request_id, filed->effects);
+    }
   }
 
   nlohmann::json Workers() const {
@@ -333,18 +381,24 @@ class Engine::Loop {
   ResultSpool spool_;
   TaskFlow tasks_;
   BundleService bundles_;
+  RequestActions actions_;
+  RequestCommands request_commands_;
+  LetterWriter letters_;
   std::set<std::string> bundling_;
   std::map<std::string, Clock::MonotonicTime> bundle_retries_;  // failed builds, by request
   Clock::MonotonicTime next_heartbeat_{};
+  Clock::MonotonicTime next_hold_check_{};
   uint64_t stale_messages_ = 0;
 };
 
 Engine::Engine(EngineSettings settings, store::Store& store, const Clock& clock,
-               const deadlines::HolidayCalendar& calendar, zmq::context_t& context)
+               const deadlines::HolidayCalendar& calendar, const KeyedHasher& hasher,
+               zmq::context_t& context)
     : settings_(std::move(settings)),
       store_(store),
       clock_(clock),
       calendar_(calendar),
+      hasher_(hasher),
       context_(context) {}
 
 Engine::~Engine() {
@@ -358,7 +412,7 @@ Result<std::string> Engine::Start() {
   thread_ = std::thread([this, &opened] {
     bool announced = false;
     try {
-      Loop loop(settings_, store_, clock_, calendar_, context_);
+      Loop loop(settings_, store_, clock_, calendar_, hasher_, context_);
       auto endpoint = loop.Open();
       const bool ok = endpoint.ok();
       opened.set_value(std::move(endpoint));

@@ -17,8 +17,10 @@
 #include <zmq.hpp>
 
 #include "common/clock.h"
+#include "common/keyed_hash.h"
 #include "common/status.h"
 #include "coordinator/deadlines/holiday_calendar.h"
+#include "coordinator/letters/letter.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/settings.h"
 
@@ -34,13 +36,22 @@ struct EngineSettings {
   int max_attempts = 3;        // dispatches per task before it fails
   std::string data_dir;        // results/ and bundles/ live below it
   ControllerSettings controller;
+  WorkflowPolicy policy;
   std::vector<SourceSettings> sources;
+  // For letters: the controller's full details, each source's record of
+  // processing (same order as `sources`), and the loaded templates.
+  letters::ControllerInfo controller_info;
+  std::vector<letters::SourceRecord> records_of_processing;
+  std::shared_ptr<const letters::LetterTemplates> letter_templates;
+  std::chrono::seconds hold_check_interval{60};  // how often ended holds are looked for
 };
 
 class Engine {
  public:
+  // `hasher` makes the keyed hashes of identities in audit events.
   Engine(EngineSettings settings, store::Store& store, const Clock& clock,
-         const deadlines::HolidayCalendar& calendar, zmq::context_t& context);
+         const deadlines::HolidayCalendar& calendar, const KeyedHasher& hasher,
+         zmq::context_t& context);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -56,6 +67,7 @@ class Engine {
   store::Store& store_;
   const Clock& clock_;
   const deadlines::HolidayCalendar& calendar_;
+  const KeyedHasher& hasher_;
   zmq::context_t& context_;
   std::thread thread_;
 };

@@ -1,23 +1,15 @@
-// Intake: turning an agent's new request into a stored request with its due
-// date and one task per source, in one transaction.
-//
-// ParseNewRequest checks a request body (already valid against
-// schemas/api/request-create.json) for what a schema cannot say: a real
-// calendar date, not in the future, a request type this version handles.
-// Both functions are thread-safe given a thread-safe Store.
+// Intake: checking an agent's new request body for what a schema cannot say:
+// a real calendar date, not in the future, corrections only and always with
+// rectification. Pure function; thread-safe.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "common/civil_date.h"
-#include "common/clock.h"
 #include "common/status.h"
-#include "coordinator/deadlines/holiday_calendar.h"
-#include "coordinator/store/store.h"
-#include "coordinator/workflow/settings.h"
+#include "coordinator/store/model.h"
 
 namespace dsr::workflow {
 
@@ -28,23 +20,13 @@ struct NewRequest {
   std::string language;
   std::optional<std::string> channel;
   std::optional<std::string> note;
+  std::optional<std::string> corrections;  // JSON object, rectification only
 };
 
-// `today` is the local date in the controller's time zone: the default
-// receipt date and the latest one allowed.
+// `body` is checked against schemas/api/request-create.json first. `today` is
+// the local date in the controller's time zone: the default receipt date and
+// the latest one allowed.
 Result<NewRequest> ParseNewRequest(const nlohmann::json& body, CivilDate today,
                                    const std::string& default_language);
-
-struct PlannedRequest {
-  store::RequestRecord request;
-  std::vector<store::TaskRecord> tasks;
-};
-
-// Stores the request (received → in_progress) with its due date and one
-// pending task per source, plus the audit events, in one transaction.
-Result<PlannedRequest> SubmitRequest(store::Store& store, const Clock& clock,
-                                     const deadlines::HolidayCalendar& calendar,
-                                     const std::vector<SourceSettings>& sources,
-                                     const NewRequest& input, const std::string& actor);
 
 }  // namespace dsr::workflow

@@ -13,8 +13,21 @@ struct RequestTransition {
 };
 
 constexpr RequestTransition kRequestTransitions[] = {
+    {RequestStatus::kReceived, RequestEvent::kAwaitIdentity, RequestStatus::kAwaitingIdentity},
     {RequestStatus::kReceived, RequestEvent::kPlan, RequestStatus::kInProgress},
-    {RequestStatus::kInProgress, RequestEvent::kComplete, RequestStatus::kCompleted},
+    {RequestStatus::kAwaitingIdentity, RequestEvent::kPlan, RequestStatus::kInProgress},
+    {RequestStatus::kInProgress, RequestEvent::kSettle, RequestStatus::kInReview},
+    {RequestStatus::kInReview, RequestEvent::kRevise, RequestStatus::kInProgress},
+    {RequestStatus::kInReview, RequestEvent::kApprove, RequestStatus::kCompleted},
+    {RequestStatus::kInProgress, RequestEvent::kCompleteFollowUp, RequestStatus::kCompleted},
+    {RequestStatus::kReceived, RequestEvent::kReject, RequestStatus::kRejected},
+    {RequestStatus::kAwaitingIdentity, RequestEvent::kReject, RequestStatus::kRejected},
+    {RequestStatus::kInProgress, RequestEvent::kReject, RequestStatus::kRejected},
+    {RequestStatus::kInReview, RequestEvent::kReject, RequestStatus::kRejected},
+    {RequestStatus::kReceived, RequestEvent::kCancel, RequestStatus::kCancelled},
+    {RequestStatus::kAwaitingIdentity, RequestEvent::kCancel, RequestStatus::kCancelled},
+    {RequestStatus::kInProgress, RequestEvent::kCancel, RequestStatus::kCancelled},
+    {RequestStatus::kInReview, RequestEvent::kCancel, RequestStatus::kCancelled},
 };
 
 struct TaskTransition {
@@ -33,58 +46,72 @@ constexpr TaskTransition kTaskTransitions[] = {
     {TaskStatus::kRunning, TaskEvent::kFail, TaskStatus::kFailed},
     {TaskStatus::kDispatched, TaskEvent::kRequeue, TaskStatus::kPending},
     {TaskStatus::kRunning, TaskEvent::kRequeue, TaskStatus::kPending},
+    {TaskStatus::kFailed, TaskEvent::kRetry, TaskStatus::kPending},
+    {TaskStatus::kPending, TaskEvent::kCancel, TaskStatus::kCancelled},
+    {TaskStatus::kDispatched, TaskEvent::kCancel, TaskStatus::kCancelled},
+    {TaskStatus::kRunning, TaskEvent::kCancel, TaskStatus::kCancelled},
+    {TaskStatus::kFailed, TaskEvent::kCancel, TaskStatus::kCancelled},
+};
+
+struct RequestEventName {
+  RequestEvent event;
+  std::string_view name;
+  std::string_view audit_kind;
+};
+
+constexpr RequestEventName kRequestEventNames[] = {
+    {RequestEvent::kAwaitIdentity, "await identity", "request.awaiting_identity"},
+    {RequestEvent::kPlan, "plan", "request.planned"},
+    {RequestEvent::kSettle, "go to review", "request.in_review"},
+    {RequestEvent::kRevise, "revise", "request.revised"},
+    {RequestEvent::kApprove, "be approved", "request.completed"},
+    {RequestEvent::kCompleteFollowUp, "complete", "request.completed"},
+    {RequestEvent::kReject, "be rejected", "request.rejected"},
+    {RequestEvent::kCancel, "be cancelled", "request.cancelled"},
+};
+
+struct TaskEventName {
+  TaskEvent event;
+  std::string_view name;
+  std::string_view audit_kind;
+};
+
+constexpr TaskEventName kTaskEventNames[] = {
+    {TaskEvent::kDispatch, "dispatch", "task.dispatched"},
+    {TaskEvent::kStart, "start", "task.started"},
+    {TaskEvent::kSucceed, "succeed", "task.succeeded"},
+    {TaskEvent::kFail, "fail", "task.failed"},
+    {TaskEvent::kRequeue, "requeue", "task.requeued"},
+    {TaskEvent::kRetry, "be retried", "task.retried"},
+    {TaskEvent::kCancel, "be cancelled", "task.cancelled"},
 };
 
 }  // namespace
 
 std::string_view ToString(RequestEvent event) {
-  switch (event) {
-    case RequestEvent::kPlan:
-      return "plan";
-    case RequestEvent::kComplete:
-      return "complete";
+  for (const auto& row : kRequestEventNames) {
+    if (row.event == event) return row.name;
   }
   return "?";
 }
 
 std::string_view ToString(TaskEvent event) {
-  switch (event) {
-    case TaskEvent::kDispatch:
-      return "dispatch";
-    case TaskEvent::kStart:
-      return "start";
-    case TaskEvent::kSucceed:
-      return "succeed";
-    case TaskEvent::kFail:
-      return "fail";
-    case TaskEvent::kRequeue:
-      return "requeue";
+  for (const auto& row : kTaskEventNames) {
+    if (row.event == event) return row.name;
   }
   return "?";
 }
 
 std::string_view AuditKind(RequestEvent event) {
-  switch (event) {
-    case RequestEvent::kPlan:
-      return "request.planned";
-    case RequestEvent::kComplete:
-      return "request.completed";
+  for (const auto& row : kRequestEventNames) {
+    if (row.event == event) return row.audit_kind;
   }
   return "request.?";
 }
 
 std::string_view AuditKind(TaskEvent event) {
-  switch (event) {
-    case TaskEvent::kDispatch:
-      return "task.dispatched";
-    case TaskEvent::kStart:
-      return "task.started";
-    case TaskEvent::kSucceed:
-      return "task.succeeded";
-    case TaskEvent::kFail:
-      return "task.failed";
-    case TaskEvent::kRequeue:
-      return "task.requeued";
+  for (const auto& row : kTaskEventNames) {
+    if (row.event == event) return row.audit_kind;
   }
   return "task.?";
 }

@@ -2,6 +2,14 @@
 // one table of (state, event) → state per lifecycle. Every state change in
 // the coordinator goes through Next(), so an illegal change is a kConflict
 // with a message that names the state and the event, never a silent write.
+//
+//   received ─▶ awaiting_identity ─▶ in_progress ─▶ in_review ─▶ completed
+//       │              │                  ▲  │           │
+//       │              │                  └──┼── revise ─┘
+//       └──────────────┴────── rejected / cancelled (from any open state)
+//
+// Follow-up erasures filed by the engine when a hold ends skip identity and
+// review: in_progress ─▶ completed.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -13,8 +21,14 @@
 namespace dsr::workflow {
 
 enum class RequestEvent {
-  kPlan,      // tasks were planned for every source
-  kComplete,  // the answer (bundle) is ready
+  kAwaitIdentity,     // the identity must be checked before anything else happens
+  kPlan,              // tasks were planned for every source (identity confirmed or not needed)
+  kSettle,            // every task has succeeded: the agent reviews what was found and done
+  kRevise,            // the agent accepted ambiguous records: follow-up tasks run
+  kApprove,           // the agent approved; the answer is sealed
+  kCompleteFollowUp,  // a follow-up erasure needs no review
+  kReject,            // refused (Art. 12(5)), or identity not established
+  kCancel,            // withdrawn by the data subject
 };
 
 enum class TaskEvent {
@@ -23,6 +37,8 @@ enum class TaskEvent {
   kSucceed,   // the worker reported success and the result is stored
   kFail,      // the worker reported a failure that retrying will not mend
   kRequeue,   // the attempt was lost (worker gone, retryable failure): try again
+  kRetry,     // an agent asks to run a failed task again
+  kCancel,    // its request was rejected or cancelled
 };
 
 std::string_view ToString(RequestEvent event);

@@ -25,7 +25,22 @@ struct ResultSpool::OpenAttempt {
 
 namespace {
 
-// Counts the payload's lines and checks that each is one JSON object.
+// schemas/wire/envelope.json, checked by hand: this runs for every record.
+bool IsEnvelope(const nlohmann::json& envelope) {
+  if (!envelope.is_object() || envelope.size() > 4) return false;
+  const auto record = envelope.find("record");
+  const auto match = envelope.find("match");
+  const auto key = envelope.find("key");
+  const auto ambiguity = envelope.find("ambiguity");
+  return record != envelope.end() && record->is_object() && match != envelope.end() &&
+         (*match == "confirmed" || *match == "ambiguous") && key != envelope.end() &&
+         (key->is_null() ||
+          (key->is_string() && key->get_ref<const std::string&>().size() <= 256)) &&
+         (ambiguity == envelope.end() || ambiguity->is_string()) &&
+         envelope.size() == (ambiguity == envelope.end() ? 3u : 4u);
+}
+
+// Counts the payload's lines and checks that each is one record envelope.
 Status CheckRecords(std::string_view payload, int64_t announced) {
   if (payload.empty() || payload.back() != '\n') {
     return InvalidArgument("chunk payload does not end with a newline");
@@ -35,9 +50,10 @@ Status CheckRecords(std::string_view payload, int64_t announced) {
   while (start < payload.size()) {
     const size_t end = payload.find('\n', start);
     const auto line = payload.substr(start, end - start);
-    const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!record.is_object()) {
-      return InvalidArgument("chunk record " + std::to_string(lines + 1) + " is not a JSON object");
+    const auto envelope = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!IsEnvelope(envelope)) {
+      return InvalidArgument("chunk line " + std::to_string(lines + 1) +
+                             " is not a record envelope {key, match, record}");
     }
     ++lines;
     start = end + 1;

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/deadlines/deadline.h"
+
 namespace dsr::workflow {
 
 // A data source as the coordinator knows it: one task per request goes to it.
@@ -18,6 +20,14 @@ struct ControllerSettings {
   std::string name;
   std::string contact;
   std::string default_language = "en";
+};
+
+// How requests are handled (coordinator config `controller`).
+struct WorkflowPolicy {
+  // Whether a request waits in awaiting_identity until an agent records the check.
+  bool identity_required = true;
+  // How asking the data subject for more information affects the deadline.
+  deadlines::PauseMode pause_mode = deadlines::PauseMode::kPause;
 };
 
 }  // namespace dsr::workflow

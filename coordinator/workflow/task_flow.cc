@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/digest.h"
 #include "common/log.h"
 
 namespace dsr::workflow {
@@ -20,7 +21,85 @@ bool IsRetryable(const std::string& code) {
   return code == "unavailable" || code == "attempt_lost" || code == "invalid_result";
 }
 
+// The outcomes of an erasure or rectification, and the holds its retained
+// collections need.
+struct ParsedOutcomes {
+  std::vector<store::OutcomeRecord> outcomes;
+  std::vector<store::HoldRecord> holds;
+};
+
+Result<ParsedOutcomes> ParseOutcomes(const std::string& task_id, const nlohmann::json& result) {
+  ParsedOutcomes parsed;
+  const auto list = result.find("outcomes");
+  if (list == result.end()) return parsed;
+  for (const auto& item : *list) {
+    store::OutcomeRecord outcome;
+    outcome.task_id = task_id;
+    outcome.collection = item.at("collection").get<std::string>();
+    outcome.kind = item.at("kind").get<std::string>();
+    outcome.records = item.at("records").get<int64_t>();
+    if (outcome.kind == "retained") {
+      auto until = CivilDate::Parse(item.at("retained_until").get<std::string>());
+      if (!until.ok()) return InvalidArgument("an outcome's retained_until is not a date");
+      outcome.retained_until = *until;
+      outcome.legal_basis = item.at("legal_basis").get<std::string>();
+      store::HoldRecord hold;
+      hold.collection = outcome.collection;
+      hold.retained_until = *until;
+      hold.legal_basis = *outcome.legal_basis;
+      hold.keys = item.at("keys").get<std::vector<std::string>>();
+      parsed.holds.push_back(std::move(hold));
+    }
+    parsed.outcomes.push_back(std::move(outcome));
+  }
+  return parsed;
+}
+
+// Outcome kinds and counts for the audit log (no keys, no values).
+nlohmann::json OutcomeSummary(const std::vector<store::OutcomeRecord>& outcomes) {
+  nlohmann::json summary = nlohmann::json::array();
+  for (const auto& outcome : outcomes) {
+    nlohmann::json entry = {
+        {"collection", outcome.collection}, {"kind", outcome.kind}, {"records", outcome.records}};
+    if (outcome.retained_until) entry["retained_until"] = outcome.retained_until->ToString();
+    summary.push_back(std::move(entry));
+  }
+  return summary;
+}
+
 }  // namespace
+
+Status TaskFlow::StoreHold(store::StoreWriter& writer, const store::TaskRecord& task,
+                           store::HoldRecord hold, const std::string& worker_name) {
+  hold.id = NewUuid();
+  hold.request_id = task.request_id;
+  hold.source = task.source;
+  hold.status = store::HoldStatus::kActive;
+  hold.created_at = FormatUtc(clock_.Now());
+  DSR_RETURN_IF_ERROR(writer.InsertHold(hold));
+  store::EventRecord event;
+  event.request_id = task.request_id;
+  event.at = hold.created_at;
+  event.kind = "hold.created";
+  event.actor = WorkerActor(worker_name);
+  event.details = nlohmann::json{{"hold_id", hold.id},
+                                 {"source", hold.source},
+                                 {"collection", hold.collection},
+                                 {"records", hold.keys.size()},
+                                 {"retained_until", hold.retained_until.ToString()}}
+                      .dump();
+  return writer.AppendEvent(std::move(event));
+}
+
+void TaskFlow::Forget(const std::vector<std::string>& task_ids) {
+  for (const auto& task_id : task_ids) {
+    in_flight_.erase(task_id);
+    spool_.Abandon(task_id);
+    for (auto& [source, queue] : pending_) {
+      queue.erase(std::remove(queue.begin(), queue.end(), task_id), queue.end());
+    }
+  }
+}
 
 TaskFlow::TaskFlow(store::Store& store, const Clock& clock, ResultSpool& spool, int max_attempts)
     : store_(store), clock_(clock), spool_(spool), max_attempts_(max_attempts) {}
@@ -145,6 +224,10 @@ Result<TaskFlow::Dispatch> TaskFlow::DispatchTask(const std::string& task_id,
                     {"request_id", task.request_id},
                     {"action", std::string(store::ToString(task.action))},
                     {"subject", request.subject}};
+  if (task.scope) message.header["scope"] = nlohmann::json::parse(*task.scope);
+  if (task.action == store::TaskAction::kRectify && request.corrections) {
+    message.header["corrections"] = nlohmann::json::parse(*request.corrections);
+  }
   return Dispatch{task_id, std::move(message)};
 }
 
@@ -211,18 +294,29 @@ Result<std::optional<std::string>> TaskFlow::Finished(const WorkerRef& worker,
     DSR_RETURN_IF_ERROR(FailOrRetry(task_id, current, "invalid_result", stored.status().message()));
     return stored.status();
   }
+  auto outcomes = ParseOutcomes(task_id, result);
+  if (!outcomes.ok()) {
+    DSR_RETURN_IF_ERROR(
+        FailOrRetry(task_id, current, "invalid_result", outcomes.status().message()));
+    return outcomes.status();
+  }
   bool request_ready = false;
   DSR_RETURN_IF_ERROR(store_.Write([&](StoreWriter& writer) -> Status {
     auto task = writer.GetTask(task_id);
     if (!task.ok()) return task.status();
     task->records = total;
     DSR_RETURN_IF_ERROR(writer.ReplaceResults(task_id, *stored));
-    DSR_RETURN_IF_ERROR(Transition(writer, *task, TaskEvent::kSucceed, WorkerActor(worker.name),
-                                   {{"records", total}}));
+    DSR_RETURN_IF_ERROR(writer.ReplaceOutcomes(task_id, outcomes->outcomes));
+    for (const auto& hold : outcomes->holds) {
+      DSR_RETURN_IF_ERROR(StoreHold(writer, *task, hold, worker.name));
+    }
+    DSR_RETURN_IF_ERROR(
+        Transition(writer, *task, TaskEvent::kSucceed, WorkerActor(worker.name),
+                   {{"records", total}, {"outcomes", OutcomeSummary(outcomes->outcomes)}}));
     auto siblings = writer.TasksOfRequest(current.request_id);
     if (!siblings.ok()) return siblings.status();
     request_ready = std::all_of(siblings->begin(), siblings->end(), [](const TaskRecord& t) {
-      return t.status == TaskStatus::kSucceeded;
+      return t.status == TaskStatus::kSucceeded || t.status == TaskStatus::kCancelled;
     });
     return Status::Ok();
   }));

@@ -61,6 +61,8 @@ class TaskFlow {
   // The current attempt of `task_id` is lost (worker gone, send failed): the
   // task goes back to the queue, or fails once it used up its attempts.
   Status Requeue(const std::string& task_id, const std::string& reason);
+  // Drops cancelled tasks from the queue and stops listening to their attempts.
+  void Forget(const std::vector<std::string>& task_ids);
 
  private:
   struct InFlight {
@@ -73,6 +75,8 @@ class TaskFlow {
   Result<InFlight*> CurrentAttempt(const WorkerRef& worker, const nlohmann::json& header);
   Status FailOrRetry(const std::string& task_id, InFlight flight, const std::string& code,
                      const std::string& message);
+  Status StoreHold(store::StoreWriter& writer, const store::TaskRecord& task,
+                   store::HoldRecord hold, const std::string& worker_name);
   Status Transition(store::StoreWriter& writer, store::TaskRecord& task, TaskEvent event,
                     const std::string& actor, nlohmann::json details);
 

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/workflow/workflow_fixture.h"
@@ -9,12 +10,33 @@
 namespace dsr::workflow {
 namespace {
 
-const ControllerSettings kController{"Beispiel Versand GmbH", "datenschutz@example.com", "de"};
+using store::ReviewDecision;
 
-// Marks both tasks succeeded with results: the CRM found two collections, the mailbox nothing.
-void StoreResults(store::Store& store, const PlannedRequest& planned) {
-  REQUIRE(store
-              .Write([&](store::StoreWriter& writer) -> Status {
+std::string WriteSpool(const dsr::testing::TempDir& dir, const std::string& name,
+                       const std::vector<nlohmann::json>& lines) {
+  const std::string path = dir.File(name);
+  std::ofstream out(path);
+  for (const auto& line : lines) out << line.dump() << "\n";
+  return path;
+}
+
+nlohmann::json Line(const std::string& key, bool ambiguous) {
+  nlohmann::json line = {{"key", key},
+                         {"match", ambiguous ? "ambiguous" : "confirmed"},
+                         {"record", {{"id", key}, {"note", "n"}}}};
+  if (ambiguous) line["ambiguity"] = "matches phone; email differs";
+  return line;
+}
+
+// Marks both tasks succeeded: the CRM found orders (3 lines, one ambiguous) and
+// contacts (2 lines), the mailbox nothing; then settles the request (in review).
+void StoreResults(testing::WorkflowFixture& f, const testing::PlannedRequest& planned) {
+  const std::string orders =
+      WriteSpool(f.dir, "orders.jsonl", {Line("1", false), Line("2", true), Line("3", false)});
+  const std::string contacts =
+      WriteSpool(f.dir, "contacts.jsonl", {Line("7", false), Line("8", false)});
+  REQUIRE(f.store
+              ->Write([&](store::StoreWriter& writer) -> Status {
                 for (store::TaskRecord task : planned.tasks) {
                   task.status = store::TaskStatus::kSucceeded;
                   task.attempts = 1;
@@ -22,12 +44,13 @@ void StoreResults(store::Store& store, const PlannedRequest& planned) {
                   DSR_RETURN_IF_ERROR(writer.UpdateTask(task));
                   if (task.source != "crm") continue;
                   DSR_RETURN_IF_ERROR(writer.ReplaceResults(
-                      task.id, {{task.id, "orders", 3, "/spool/orders.jsonl", "aa", 300},
-                                {task.id, "contacts", 2, "/spool/contacts.jsonl", "bb", 200}}));
+                      task.id, {{task.id, "orders", 3, orders, "aa", 300},
+                                {task.id, "contacts", 2, contacts, "bb", 200}}));
                 }
                 return Status::Ok();
               })
               .ok());
+  REQUIRE(f.Actions().Settle(planned.request.id).ok());
 }
 
 bundle::BundleSummary Summary() {
@@ -43,59 +66,72 @@ bundle::BundleSummary Summary() {
 }  // namespace
 
 TEST_SUITE("Completion") {
-  TEST_CASE("BundleInputFor lists every configured source in order with its collections") {
+  TEST_CASE(
+      "BuildAccessAnswer lists every configured source in order and applies the latest decisions") {
     testing::WorkflowFixture f;
     const auto planned = f.Submit();
-    StoreResults(*f.store, planned);
+    StoreResults(f, planned);
+    const std::string crm_task = planned.tasks.at(1).id;
+    RequestActions actions = f.Actions();
+    const std::string id = planned.request.id;
+    REQUIRE(
+        actions
+            .Decide(id, {crm_task, "orders", 1, ReviewDecision::kInclude, {}, "same customer"}, "a")
+            .ok());
+    REQUIRE(
+        actions
+            .Decide(id, {crm_task, "orders", 1, ReviewDecision::kExclude, {}, "after all not"}, "a")
+            .ok());
+    REQUIRE(
+        actions
+            .Decide(id,
+                    {crm_task, "orders", 2, ReviewDecision::kRedactFields, {"note"}, "third party"},
+                    "a")
+            .ok());
+    REQUIRE(
+        actions
+            .Decide(id, {crm_task, "contacts", 0, ReviewDecision::kExclude, {}, "neighbour's"}, "a")
+            .ok());
 
-    auto input =
-        BundleInputFor(*f.store, kController, f.sources, planned.request.id, CivilDate(2025, 3, 9));
-    REQUIRE(input.ok());
-    CHECK(input->letter.request_id == planned.request.id);
-    CHECK(input->letter.language == "de");
-    CHECK(input->letter.received_on == CivilDate(2025, 3, 5));
-    CHECK(input->letter.answered_on == CivilDate(2025, 3, 9));
-    CHECK(input->letter.controller_name == "Beispiel Versand GmbH");
-    CHECK(input->letter.controller_contact == "datenschutz@example.com");
-
-    REQUIRE(input->sources.size() == 2);
-    const auto& mail = input->sources[0];
-    CHECK(mail.name == "mail");
-    CHECK(mail.title == "Support mailbox");
-    CHECK(mail.collections.empty());
-    const auto& crm = input->sources[1];
-    CHECK(crm.name == "crm");
-    CHECK(crm.title == "Customer database (CRM)");
+    auto answer = BuildAccessAnswer(*f.store, f.sources, id, CivilDate(2025, 3, 9));
+    REQUIRE(answer.ok());
+    CHECK(answer->bundle.request_id == id);
+    CHECK(answer->bundle.answered_on == CivilDate(2025, 3, 9));
+    REQUIRE(answer->bundle.sources.size() == 2);
+    CHECK(answer->bundle.sources[0].name == "mail");
+    CHECK(answer->bundle.sources[0].collections.empty());
+    const auto& crm = answer->bundle.sources[1];
     REQUIRE(crm.collections.size() == 2);
     CHECK(crm.collections[0].name == "contacts");
-    CHECK(crm.collections[0].records_path == "/spool/contacts.jsonl");
-    CHECK(crm.collections[0].records == 2);
-    CHECK(crm.collections[1].name == "orders");
-    CHECK(crm.collections[1].records == 3);
+    CHECK(crm.collections[0].excluded_lines == std::set<int64_t>{0});
+    const auto& orders = crm.collections[1];
+    CHECK(orders.records == 3);
+    CHECK(orders.excluded_lines == std::set<int64_t>{1});  // the later decision counts
+    CHECK(orders.accepted_lines.empty());
+    CHECK(orders.redacted_fields.at(2) == std::set<std::string>{"note"});
+    const auto& withheld = answer->withheld.at("crm");
+    CHECK(withheld.other_people == 1);
+    CHECK(withheld.uncertain == 1);
+    CHECK(withheld.partly_redacted == 1);
+    CHECK(bundle::RecordsToWrite(orders) == 2);
   }
 
-  TEST_CASE(
-      "BundleInputFor keeps a configured source that has no task, and fails for an "
-      "unknown request") {
+  TEST_CASE("BuildAccessAnswer keeps a configured source that has no task") {
     testing::WorkflowFixture f;
     const auto planned = f.Submit();
     auto sources = f.sources;
     sources.push_back({"tickets", "Ticket system", "http"});
-    auto input =
-        BundleInputFor(*f.store, kController, sources, planned.request.id, CivilDate(2025, 3, 9));
-    REQUIRE(input.ok());
-    REQUIRE(input->sources.size() == 3);
-    CHECK(input->sources[2].name == "tickets");
-    CHECK(input->sources[2].collections.empty());
-    CHECK(BundleInputFor(*f.store, kController, f.sources, "no-such-request", CivilDate(2025, 3, 9))
-              .status()
-              .code() == StatusCode::kNotFound);
+    auto answer = BuildAccessAnswer(*f.store, sources, planned.request.id, CivilDate(2025, 3, 9));
+    REQUIRE(answer.ok());
+    REQUIRE(answer->bundle.sources.size() == 3);
+    CHECK(answer->bundle.sources[2].name == "tickets");
+    CHECK(answer->bundle.sources[2].collections.empty());
   }
 
   TEST_CASE("CompleteRequest records the bundle and completes the request") {
     testing::WorkflowFixture f;
     const auto planned = f.Submit();
-    StoreResults(*f.store, planned);
+    StoreResults(f, planned);
     f.clock.Advance(std::chrono::hours(26));
     REQUIRE(CompleteRequest(*f.store, f.clock, planned.request.id, Summary()).ok());
 
@@ -111,22 +147,29 @@ TEST_SUITE("Completion") {
 
     auto events = f.store->EventsOfRequest(planned.request.id);
     REQUIRE(events.ok());
-    REQUIRE(events->size() == 4);
-    CHECK(events->at(2).kind == "bundle.built");
-    const auto built = nlohmann::json::parse(events->at(2).details);
+    REQUIRE(events->size() == 5);
+    CHECK(events->at(2).kind == "request.in_review");
+    CHECK(events->at(3).kind == "bundle.built");
+    const auto built = nlohmann::json::parse(events->at(3).details);
     CHECK(built.at("sha256") == std::string(64, 'c'));
     CHECK(built.at("bytes") == 4096);
     CHECK(built.at("files") == 6);
     CHECK(built.at("records") == 5);
-    CHECK(events->at(3).kind == "request.completed");
+    CHECK(events->at(4).kind == "request.completed");
     CHECK(store::VerifyAuditChain(*f.store).ok());
     CHECK(f.store->RequestsAwaitingBundle()->empty());
   }
 
-  TEST_CASE("CompleteRequest refuses a request that is not in progress") {
+  TEST_CASE("CompleteRequest refuses a request that is not in review") {
     testing::WorkflowFixture f;
+    SUBCASE("still in progress") {
+      const auto planned = f.Submit();
+      CHECK(CompleteRequest(*f.store, f.clock, planned.request.id, Summary()).code() ==
+            StatusCode::kConflict);
+    }
     SUBCASE("already completed") {
       const auto planned = f.Submit();
+      StoreResults(f, planned);
       REQUIRE(CompleteRequest(*f.store, f.clock, planned.request.id, Summary()).ok());
       const size_t events = f.store->EventsOfRequest(planned.request.id)->size();
       CHECK(CompleteRequest(*f.store, f.clock, planned.request.id, Summary()).code() ==

@@ -82,15 +82,21 @@ TEST_SUITE("Intake") {
     CHECK(DetailNames(parsed.status(), "received_on"));
   }
 
-  TEST_CASE("rectification and erasure are not implemented yet") {
-    for (const char* type : {"rectification", "erasure"}) {
-      CAPTURE(type);
-      nlohmann::json body = ValidBody();
-      body["type"] = type;
-      auto parsed = ParseNewRequest(body, kToday, "en");
-      CHECK(parsed.status().code() == StatusCode::kNotImplemented);
-      CHECK(Contains(parsed.status().message(), type));
-    }
+  TEST_CASE("a rectification carries corrections; other types must not") {
+    nlohmann::json body = ValidBody();
+    body["type"] = "rectification";
+    CHECK(DetailNames(ParseNewRequest(body, kToday, "en").status(), "corrections"));
+    body["corrections"] = {{"email", "neu@example.org"}, {"postal_address", {{"city", "Köln"}}}};
+    auto parsed = ParseNewRequest(body, kToday, "en");
+    REQUIRE(parsed.ok());
+    CHECK(nlohmann::json::parse(*parsed->corrections) == body["corrections"]);
+    body["type"] = "erasure";
+    CHECK(DetailNames(ParseNewRequest(body, kToday, "en").status(), "corrections"));
+    body.erase("corrections");
+    CHECK(ParseNewRequest(body, kToday, "en").ok());
+    body["type"] = "rectification";
+    body["corrections"] = {{"postal_address", {{"country", "Germany"}}}};
+    CHECK(ParseNewRequest(body, kToday, "en").status().code() == StatusCode::kValidation);
   }
 
   TEST_CASE("a body that breaks the schema is a validation error naming the field") {
@@ -142,14 +148,12 @@ TEST_SUITE("Intake") {
           StatusCode::kValidation);
   }
 
-  TEST_CASE(
-      "SubmitRequest stores the request in progress with its deadline and one task per "
-      "source") {
+  TEST_CASE("Submit stores the request in progress with its deadline and one task per source") {
     testing::WorkflowFixture f;
     NewRequest input = f.AccessRequest();
     input.note = "asked by phone first";
-    auto planned = SubmitRequest(*f.store, f.clock, *f.calendar, f.sources, input, "agent-7");
-    REQUIRE(planned.ok());
+    const auto planned_value = f.Submit(input);
+    const auto* planned = &planned_value;
 
     auto stored = f.store->GetRequest(planned->request.id);
     REQUIRE(stored.ok());
@@ -181,7 +185,8 @@ TEST_SUITE("Intake") {
     CHECK(planned->tasks[1].source == "crm");
   }
 
-  TEST_CASE("SubmitRequest writes request.received then request.planned without identities") {
+  TEST_CASE(
+      "Submit writes request.received then request.planned with identities only as keyed hashes") {
     testing::WorkflowFixture f;
     const auto planned = f.Submit();
     auto events = f.store->EventsOfRequest(planned.request.id);
@@ -194,7 +199,8 @@ TEST_SUITE("Intake") {
 
     const auto received = nlohmann::json::parse(events->at(0).details);
     CHECK(received.at("due_on") == "2025-04-07");
-    CHECK(received.at("identities") == nlohmann::json{"email", "name"});
+    CHECK(received.at("identities").at("email") == f.hasher.Hash("jürgen.müller@example.org"));
+    CHECK(received.at("identities").at("name") == f.hasher.Hash("Jürgen Müller"));
     const auto plan = nlohmann::json::parse(events->at(1).details);
     CHECK(plan.at("sources") == nlohmann::json{"mail", "crm"});
 

@@ -45,9 +45,13 @@ TEST_SUITE("ResultSpool") {
   TEST_CASE("writes chunks in order to one JSON Lines file per collection with its SHA-256") {
     SpoolFixture f;
     REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
-    const std::string orders1 = "{\"id\":1,\"total\":9.5}\n{\"id\":2,\"total\":3}\n";
-    const std::string orders2 = "{\"id\":3,\"note\":\"Grüße\"}\n";
-    const std::string contacts = "{\"email\":\"a@example.org\"}\n";
+    const std::string orders1 =
+        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1,\"total\":9.5}}\n{\"key\":null,"
+        "\"match\":\"confirmed\",\"record\":{\"id\":2,\"total\":3}}\n";
+    const std::string orders2 =
+        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":3,\"note\":\"Grüße\"}}\n";
+    const std::string contacts =
+        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"email\":\"a@example.org\"}}\n";
     REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 2, orders1).ok());
     REQUIRE(f.spool.Append(kTask, 1, 1, "orders", 1, orders2).ok());
     REQUIRE(f.spool.Append(kTask, 1, 2, "contacts", 1, contacts).ok());
@@ -70,7 +74,10 @@ TEST_SUITE("ResultSpool") {
   TEST_CASE("keeps its files private: files 0600, folders 0700") {
     SpoolFixture f;
     REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
-    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").ok());
+    REQUIRE(f.spool
+                .Append(kTask, 1, 0, "orders", 1,
+                        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                .ok());
     REQUIRE(f.spool.Finish(kTask, 1, 1, {{"orders", 1}}).ok());
     CHECK(ModeOf(f.FileOf("orders")) == 0600);
     CHECK(ModeOf(f.root + "/" + kRequest + "/" + kTask) == 0700);
@@ -83,10 +90,13 @@ TEST_SUITE("ResultSpool") {
     REQUIRE(f.spool.Begin(kRequest, kTask, 2).ok());
     Status status;
     SUBCASE("out of order") {
-      status = f.spool.Append(kTask, 2, 1, "orders", 1, "{\"id\":1}\n");
+      status = f.spool.Append(kTask, 2, 1, "orders", 1,
+                              "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n");
     }
     SUBCASE("a record that is an array") {
-      status = f.spool.Append(kTask, 2, 0, "orders", 2, "{\"id\":1}\n[1,2]\n");
+      status =
+          f.spool.Append(kTask, 2, 0, "orders", 2,
+                         "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n[1,2]\n");
     }
     SUBCASE("a record that is not JSON") {
       status = f.spool.Append(kTask, 2, 0, "orders", 1, "id=1\n");
@@ -95,13 +105,18 @@ TEST_SUITE("ResultSpool") {
       status = f.spool.Append(kTask, 2, 0, "orders", 1, "\n");
     }
     SUBCASE("fewer records than announced") {
-      status = f.spool.Append(kTask, 2, 0, "orders", 3, "{\"id\":1}\n{\"id\":2}\n");
+      status = f.spool.Append(kTask, 2, 0, "orders", 3,
+                              "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n{"
+                              "\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":2}}\n");
     }
     SUBCASE("more records than announced") {
-      status = f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":1}\n{\"id\":2}\n");
+      status = f.spool.Append(kTask, 2, 0, "orders", 1,
+                              "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n{"
+                              "\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":2}}\n");
     }
     SUBCASE("no trailing newline") {
-      status = f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":1}");
+      status = f.spool.Append(kTask, 2, 0, "orders", 1,
+                              "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}");
     }
     SUBCASE("an empty payload") {
       status = f.spool.Append(kTask, 2, 0, "orders", 1, "");
@@ -109,14 +124,23 @@ TEST_SUITE("ResultSpool") {
     CHECK(status.code() == StatusCode::kInvalidArgument);
     // Nothing was written, and the expected chunk is still seq 0.
     CHECK_FALSE(std::filesystem::exists(f.FileOf("orders")));
-    CHECK(f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":1}\n").ok());
+    CHECK(f.spool
+              .Append(kTask, 2, 0, "orders", 1,
+                      "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+              .ok());
   }
 
   TEST_CASE("refuses chunks and results for an attempt that is not open") {
     SpoolFixture f;
-    CHECK(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").code() == StatusCode::kConflict);
+    CHECK(f.spool
+              .Append(kTask, 1, 0, "orders", 1,
+                      "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+              .code() == StatusCode::kConflict);
     REQUIRE(f.spool.Begin(kRequest, kTask, 2).ok());
-    CHECK(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").code() == StatusCode::kConflict);
+    CHECK(f.spool
+              .Append(kTask, 1, 0, "orders", 1,
+                      "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+              .code() == StatusCode::kConflict);
     CHECK(f.spool.Finish(kTask, 1, 0, {}).status().code() == StatusCode::kConflict);
     CHECK_FALSE(std::filesystem::exists(f.FileOf("orders")));
   }
@@ -124,7 +148,11 @@ TEST_SUITE("ResultSpool") {
   TEST_CASE("Finish checks the worker's totals against the chunks received") {
     SpoolFixture f;
     REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
-    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 2, "{\"id\":1}\n{\"id\":2}\n").ok());
+    REQUIRE(f.spool
+                .Append(kTask, 1, 0, "orders", 2,
+                        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n{\"key\":"
+                        "null,\"match\":\"confirmed\",\"record\":{\"id\":2}}\n")
+                .ok());
     Result<std::vector<store::ResultRecord>> finished = Internal("not run");
     SUBCASE("wrong chunk total") {
       finished = f.spool.Finish(kTask, 1, 2, {{"orders", 2}});
@@ -152,30 +180,49 @@ TEST_SUITE("ResultSpool") {
   TEST_CASE("Begin of a new attempt removes the files of the old one") {
     SpoolFixture f;
     REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
-    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").ok());
-    REQUIRE(f.spool.Append(kTask, 1, 1, "contacts", 1, "{\"id\":1}\n").ok());
+    REQUIRE(f.spool
+                .Append(kTask, 1, 0, "orders", 1,
+                        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                .ok());
+    REQUIRE(f.spool
+                .Append(kTask, 1, 1, "contacts", 1,
+                        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                .ok());
     REQUIRE(std::filesystem::exists(f.FileOf("orders")));
 
     REQUIRE(f.spool.Begin(kRequest, kTask, 2).ok());
     CHECK_FALSE(std::filesystem::exists(f.FileOf("orders")));
     CHECK_FALSE(std::filesystem::exists(f.FileOf("contacts")));
-    REQUIRE(f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":9}\n").ok());
+    REQUIRE(f.spool
+                .Append(kTask, 2, 0, "orders", 1,
+                        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":9}}\n")
+                .ok());
     auto finished = f.spool.Finish(kTask, 2, 1, {{"orders", 1}});
     REQUIRE(finished.ok());
     REQUIRE(finished->size() == 1);
-    CHECK(ReadFile(f.FileOf("orders")) == "{\"id\":9}\n");
+    CHECK(ReadFile(f.FileOf("orders")) ==
+          "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":9}}\n");
   }
 
   TEST_CASE("Abandon and RemoveRequest delete the spooled files") {
     SpoolFixture f;
     REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
-    REQUIRE(f.spool.Append(kTask, 1, 0, "orders", 1, "{\"id\":1}\n").ok());
+    REQUIRE(f.spool
+                .Append(kTask, 1, 0, "orders", 1,
+                        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                .ok());
     f.spool.Abandon(kTask);
     CHECK_FALSE(std::filesystem::exists(f.root + "/" + kRequest + "/" + kTask));
-    CHECK(f.spool.Append(kTask, 1, 1, "orders", 1, "{\"id\":1}\n").code() == StatusCode::kConflict);
+    CHECK(f.spool
+              .Append(kTask, 1, 1, "orders", 1,
+                      "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+              .code() == StatusCode::kConflict);
 
     REQUIRE(f.spool.Begin(kRequest, kTask, 2).ok());
-    REQUIRE(f.spool.Append(kTask, 2, 0, "orders", 1, "{\"id\":1}\n").ok());
+    REQUIRE(f.spool
+                .Append(kTask, 2, 0, "orders", 1,
+                        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                .ok());
     REQUIRE(f.spool.Finish(kTask, 2, 1, {{"orders", 1}}).ok());
     f.spool.RemoveRequest(kRequest);
     CHECK_FALSE(std::filesystem::exists(f.root + "/" + kRequest));

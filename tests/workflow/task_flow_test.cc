@@ -65,7 +65,7 @@ struct TaskFlowFixture : testing::WorkflowFixture {
   std::string spool_root = dir.File("results");
   ResultSpool spool{spool_root};
   TaskFlow flow{*store, clock, spool, 3};
-  PlannedRequest planned = Submit();
+  testing::PlannedRequest planned = Submit();
   std::string mail_task = planned.tasks.at(0).id;
   std::string crm_task = planned.tasks.at(1).id;
 
@@ -155,8 +155,11 @@ TEST_SUITE("TaskFlow") {
     const WorkerRef mail_worker{"routing-3", "mail-1"};
     const auto mail = f.Dispatch("mail", mail_worker, 1);
     REQUIRE(f.flow.Started(kWorker, Progress(crm, 1)).ok());
-    const std::string orders = "{\"id\":1}\n{\"id\":2}\n";
-    const std::string contacts = "{\"email\":\"x@example.org\"}\n";
+    const std::string orders =
+        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n{\"key\":null,\"match\":"
+        "\"confirmed\",\"record\":{\"id\":2}}\n";
+    const std::string contacts =
+        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"email\":\"x@example.org\"}}\n";
     REQUIRE(f.flow.Chunk(kWorker, ChunkHeader(crm, 1, 0, "orders", 2), orders).ok());
     REQUIRE(f.flow.Chunk(kWorker, ChunkHeader(crm, 1, 1, "contacts", 1), contacts).ok());
     auto first = f.flow.Finished(kWorker, Succeeded(crm, 1, 2, {{"orders", 2}, {"contacts", 1}}));
@@ -192,7 +195,7 @@ TEST_SUITE("TaskFlow") {
     TaskFlowFixture f;
     const auto task_id = f.Dispatch("crm", kWorker, 1);
     const size_t events = f.Events().size();
-    const std::string payload = "{\"id\":1}\n";
+    const std::string payload = "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n";
     CHECK(f.flow.Started(kOtherWorker, Progress(task_id, 1)).code() == StatusCode::kConflict);
     CHECK(f.flow.Started(kWorker, Progress(task_id, 2)).code() == StatusCode::kConflict);
     CHECK(f.flow.Chunk(kOtherWorker, ChunkHeader(task_id, 1, 0, "orders", 1), payload).code() ==
@@ -262,7 +265,10 @@ TEST_SUITE("TaskFlow") {
     TaskFlowFixture f;
     const auto task_id = f.Dispatch("crm", kWorker, 1);
     REQUIRE(f.flow.Started(kWorker, Progress(task_id, 1)).ok());
-    REQUIRE(f.flow.Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1), "{\"id\":1}\n").ok());
+    REQUIRE(f.flow
+                .Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1),
+                       "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                .ok());
     REQUIRE(f.flow.Requeue(task_id, "worker crm-1 stopped answering").ok());
     const auto task = f.Task(task_id);
     CHECK(task.status == TaskStatus::kPending);
@@ -354,15 +360,18 @@ TEST_SUITE("TaskFlow") {
   TEST_CASE("a bad chunk ends the attempt as invalid_result and retries it") {
     TaskFlowFixture f;
     const auto task_id = f.Dispatch("crm", kWorker, 1);
-    const Status bad = f.flow.Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1), "{\"id\":1}");
+    const Status bad = f.flow.Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1),
+                                    "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}");
     CHECK_FALSE(bad.ok());
     auto task = f.Task(task_id);
     CHECK(task.status == TaskStatus::kPending);
     CHECK(task.error_code == std::optional<std::string>("invalid_result"));
     CHECK(f.Events().back().kind == "task.requeued");
     // The attempt is over: its further messages are stale.
-    CHECK(f.flow.Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1), "{\"id\":1}\n").code() ==
-          StatusCode::kConflict);
+    CHECK(f.flow
+              .Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1),
+                     "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+              .code() == StatusCode::kConflict);
     CHECK(f.Dispatch("crm", kWorker, 2) == task_id);
   }
 
@@ -371,8 +380,10 @@ TEST_SUITE("TaskFlow") {
     TaskFlow single(*f.store, f.clock, f.spool, 1);
     single.Enqueue(f.planned.tasks);
     REQUIRE(single.DispatchNext("crm", kWorker).ok());
-    CHECK_FALSE(
-        single.Chunk(kWorker, ChunkHeader(f.crm_task, 1, 1, "orders", 1), "{\"id\":1}\n").ok());
+    CHECK_FALSE(single
+                    .Chunk(kWorker, ChunkHeader(f.crm_task, 1, 1, "orders", 1),
+                           "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                    .ok());
     CHECK(f.Task(f.crm_task).status == TaskStatus::kFailed);
     CHECK(f.Task(f.crm_task).error_code == std::optional<std::string>("invalid_result"));
   }
@@ -380,7 +391,10 @@ TEST_SUITE("TaskFlow") {
   TEST_CASE("a RESULT whose counts differ from the chunks retries the attempt") {
     TaskFlowFixture f;
     const auto task_id = f.Dispatch("crm", kWorker, 1);
-    REQUIRE(f.flow.Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1), "{\"id\":1}\n").ok());
+    REQUIRE(f.flow
+                .Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1),
+                       "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                .ok());
     auto finished = f.flow.Finished(kWorker, Succeeded(task_id, 1, 1, {{"orders", 5}}));
     CHECK_FALSE(finished.ok());
     CHECK(f.Task(task_id).status == TaskStatus::kPending);

@@ -11,9 +11,11 @@
 
 #include "common/civil_date.h"
 #include "common/clock.h"
+#include "common/keyed_hash.h"
 #include "coordinator/deadlines/holiday_calendar.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/intake.h"
+#include "coordinator/workflow/request_actions.h"
 #include "coordinator/workflow/settings.h"
 #include "tests/support/temp_dir.h"
 
@@ -30,6 +32,12 @@ inline std::unique_ptr<store::Store> OpenStore(const dsr::testing::TempDir& dir)
   return std::move(opened.value());
 }
 
+// A stored request and the tasks its submission queued.
+struct PlannedRequest {
+  store::RequestRecord request;
+  std::vector<store::TaskRecord> tasks;
+};
+
 struct WorkflowFixture {
   dsr::testing::TempDir dir;
   std::unique_ptr<store::Store> store = OpenStore(dir);
@@ -39,6 +47,14 @@ struct WorkflowFixture {
   // Configured in this order on purpose: not alphabetical.
   std::vector<SourceSettings> sources = {{"mail", "Support mailbox", "mail"},
                                          {"crm", "Customer database (CRM)", "sql"}};
+
+  // No identity check by default, so that submitted requests start their tasks.
+  WorkflowPolicy policy{false, deadlines::PauseMode::kPause};
+  KeyedHasher hasher = KeyedHasher::FromKey(std::string(32, 'k'));
+
+  RequestActions Actions() {
+    return RequestActions(ActionContext{*store, clock, *calendar, policy, sources, hasher});
+  }
 
   NewRequest AccessRequest() const {
     NewRequest input;
@@ -50,11 +66,14 @@ struct WorkflowFixture {
     return input;
   }
 
-  PlannedRequest Submit() {
-    auto planned = SubmitRequest(*store, clock, *calendar, sources, AccessRequest(), "agent-7");
-    REQUIRE(planned.ok());
-    return std::move(planned.value());
+  PlannedRequest Submit(const NewRequest& input) {
+    auto submitted = Actions().Submit(input, "agent-7");
+    REQUIRE(submitted.ok());
+    auto request = store->GetRequest(submitted->request_id);
+    REQUIRE(request.ok());
+    return {std::move(request.value()), submitted->effects.enqueue};
   }
+  PlannedRequest Submit() { return Submit(AccessRequest()); }
 };
 
 }  // namespace dsr::workflow::testing

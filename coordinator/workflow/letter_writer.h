@@ -1,0 +1,38 @@
+// LetterWriter: the letter of a request, rendered from its stored state, the
+// sources' records of processing and the controller's details.
+//
+// RenderAccess renders the cover letter of an access bundle about to be
+// sealed. Write renders the letter of a closed erasure, rectification or
+// rejected request into <data_dir>/letters/<id>.html (mode 0600, atomically),
+// records its path and appends "letter.written". Not thread-safe: engine
+// thread (Write writes to the store).
+#pragma once
+
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "coordinator/store/store.h"
+#include "coordinator/workflow/completion.h"
+#include "coordinator/workflow/engine.h"
+
+namespace dsr::workflow {
+
+class LetterWriter {
+ public:
+  LetterWriter(store::Store& store, const Clock& clock, const EngineSettings& settings)
+      : store_(store), clock_(clock), settings_(settings) {}
+
+  Result<std::string> RenderAccess(const store::RequestRecord& request,
+                                   const AccessAnswer& answer) const;
+  Status Write(const std::string& request_id);
+
+ private:
+  Result<std::string> RenderClosing(const store::RequestRecord& request) const;
+
+  store::Store& store_;
+  const Clock& clock_;
+  const EngineSettings& settings_;
+};
+
+}  // namespace dsr::workflow

@@ -1,0 +1,51 @@
+#include "coordinator/workflow/spool_reader.h"
+
+#include <fstream>
+
+namespace dsr::workflow {
+namespace {
+
+Result<SpooledRecord> ParseEnvelope(const std::string& text, int64_t line,
+                                    const std::string& path) {
+  const auto envelope = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!envelope.is_object() || !envelope.contains("record") || !envelope["record"].is_object()) {
+    return Internal("spool " + path + " line " + std::to_string(line + 1) + " is malformed");
+  }
+  SpooledRecord record;
+  record.line = line;
+  if (envelope.contains("key") && envelope["key"].is_string())
+    record.key = envelope["key"].get<std::string>();
+  record.ambiguous = envelope.value("match", "confirmed") == "ambiguous";
+  record.ambiguity = envelope.value("ambiguity", "");
+  record.record = envelope["record"];
+  return record;
+}
+
+}  // namespace
+
+Status ReadSpool(const std::string& path, int64_t offset, int64_t limit,
+                 const std::function<bool(const SpooledRecord&)>& visit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Internal("cannot open spool " + path);
+  std::string text;
+  for (int64_t line = 0; line < offset + limit && std::getline(in, text); ++line) {
+    if (line < offset) continue;
+    auto record = ParseEnvelope(text, line, path);
+    if (!record.ok()) return record.status();
+    if (!visit(*record)) break;
+  }
+  if (in.bad()) return Internal("read error in spool " + path);
+  return Status::Ok();
+}
+
+Result<SpooledRecord> ReadSpoolLine(const std::string& path, int64_t line) {
+  std::optional<SpooledRecord> found;
+  DSR_RETURN_IF_ERROR(ReadSpool(path, line, 1, [&](const SpooledRecord& record) {
+    found = record;
+    return false;
+  }));
+  if (!found) return NotFound("no record on line " + std::to_string(line));
+  return *found;
+}
+
+}  // namespace dsr::workflow
