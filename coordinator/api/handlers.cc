@@ -30,6 +30,8 @@ Status CheckNestingDepth(const std::string& text) {
   return Status::Ok();
 }
 
+}  // namespace
+
 Result<int> IntParameter(const ApiRequest& request, const std::string& name, int fallback, int min,
                          int max) {
   const auto found = request.query.find(name);
@@ -45,32 +47,25 @@ Result<int> IntParameter(const ApiRequest& request, const std::string& name, int
   return value;
 }
 
+namespace {
+
 ApiResponse CreateRequest(const ApiContext& context, const ApiRequest& request) {
   auto body = ParseJsonBody(request.body);
   if (!body.ok()) return ErrorResponse(body.status());
   auto reply = context.engine.Call({{"op", "submit"}, {"body", *body}, {"actor", "api"}});
   if (!reply.ok()) return ErrorResponse(reply.status());
   const std::string id = reply->at("id").get<std::string>();
-  auto created = context.store.GetRequest(id);
+  auto created = LoadRequestDetails(context.store, id);
   if (!created.ok()) return ErrorResponse(created.status());
-  auto tasks = context.store.TasksOfRequest(id);
-  auto events = context.store.EventsOfRequest(id);
-  if (!tasks.ok()) return ErrorResponse(tasks.status());
-  if (!events.ok()) return ErrorResponse(events.status());
-  ApiResponse response = JsonResponse(201, RequestView(*created, *tasks, *events));
+  ApiResponse response = JsonResponse(201, RequestView(*created));
   response.headers.emplace_back("Location", "/api/v1/requests/" + id);
   return response;
 }
 
 ApiResponse GetRequest(const ApiContext& context, const ApiRequest& request) {
-  const std::string& id = request.params.at("id");
-  auto found = context.store.GetRequest(id);
+  auto found = LoadRequestDetails(context.store, request.params.at("id"));
   if (!found.ok()) return ErrorResponse(found.status());
-  auto tasks = context.store.TasksOfRequest(id);
-  auto events = context.store.EventsOfRequest(id);
-  if (!tasks.ok()) return ErrorResponse(tasks.status());
-  if (!events.ok()) return ErrorResponse(events.status());
-  return JsonResponse(200, RequestView(*found, *tasks, *events));
+  return JsonResponse(200, RequestView(*found));
 }
 
 ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
@@ -78,8 +73,10 @@ ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
   if (auto status = request.query.find("status"); status != request.query.end()) {
     auto parsed = store::ParseRequestStatus(status->second);
     if (!parsed.ok()) {
-      return ErrorResponse(
-          InvalidArgument(parsed.status().message() + "; use received, in_progress or completed"));
+      return ErrorResponse(InvalidArgument(
+          parsed.status().message() +
+          "; use received, awaiting_identity, in_progress, in_review, completed, rejected or "
+          "cancelled"));
     }
     filter.status = *parsed;
   }
@@ -152,7 +149,7 @@ Result<nlohmann::json> ParseJsonBody(const std::string& body) {
 
 std::vector<Route> BuildRoutes(const ApiContext& context) {
   const ApiContext* c = &context;
-  return {
+  std::vector<Route> routes = {
       {"GET", "/healthz", [c](const ApiRequest&) { return Health(*c); }},
       {"POST", "/api/v1/requests", [c](const ApiRequest& r) { return CreateRequest(*c, r); }},
       {"GET", "/api/v1/requests", [c](const ApiRequest& r) { return ListRequests(*c, r); }},
@@ -161,6 +158,8 @@ std::vector<Route> BuildRoutes(const ApiContext& context) {
        [c](const ApiRequest& r) { return GetBundle(*c, r); }},
       {"GET", "/api/v1/sources", [c](const ApiRequest&) { return ListSources(*c); }},
   };
+  for (auto& route : ReviewRoutes(context)) routes.push_back(std::move(route));
+  return routes;
 }
 
 }  // namespace dsr::api

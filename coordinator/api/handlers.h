@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "coordinator/api/router.h"
+#include "coordinator/letters/record_of_processing.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/engine_client.h"
 #include "coordinator/workflow/settings.h"
@@ -15,10 +16,20 @@ struct ApiContext {
   const store::Store& store;
   const workflow::EngineClient& engine;
   std::vector<workflow::SourceSettings> sources;
+  letters::ControllerInfo controller;
+  std::vector<letters::SourceRecord> records_of_processing;
 };
 
 // The route table. `context` must outlive the routes.
 std::vector<Route> BuildRoutes(const ApiContext& context);
+// The routes that move a request through identity, review and closing, and
+// read its records, events and holds (review_handlers.cc).
+std::vector<Route> ReviewRoutes(const ApiContext& context);
+
+// The query parameter `name` as a whole number within [min, max], or `fallback`
+// when absent; kInvalidArgument otherwise.
+Result<int> IntParameter(const ApiRequest& request, const std::string& name, int fallback, int min,
+                         int max);
 
 // Parses a JSON body: kInvalidArgument for bad JSON or nesting deeper than 64.
 Result<nlohmann::json> ParseJsonBody(const std::string& body);

@@ -78,6 +78,12 @@ void SendResponse(const ApiResponse& api, HTTPServerResponse& response) {
     Poco::StreamCopier::copyStream64(file, response.send());
     return;
   }
+  if (api.raw_body) {
+    response.setContentType(api.content_type);
+    response.setContentLength64(api.raw_body->size());
+    response.send() << *api.raw_body;
+    return;
+  }
   const std::string body = api.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   response.setContentType("application/json; charset=utf-8");
   response.setContentLength64(body.size());

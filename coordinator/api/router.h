@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,11 @@ struct ApiRequest {
 
 struct ApiResponse {
   int status = 200;
-  nlohmann::json body;        // sent as JSON unless file_path is set
-  std::string file_path;      // stream this file instead
-  std::string content_type;   // for file_path
-  std::string download_name;  // Content-Disposition filename for file_path
+  nlohmann::json body;                  // sent as JSON unless raw_body or file_path is set
+  std::optional<std::string> raw_body;  // sent as it is, with content_type
+  std::string file_path;                // stream this file instead
+  std::string content_type;             // for file_path
+  std::string download_name;            // Content-Disposition filename for file_path
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

@@ -5,16 +5,31 @@
 #include <vector>
 
 #include "coordinator/store/model.h"
+#include "coordinator/store/store.h"
 
 namespace dsr::api {
 
 // A request in lists: no tasks, no events.
 nlohmann::json RequestSummaryView(const store::RequestRecord& request);
-// A request with its tasks and audit events.
-nlohmann::json RequestView(const store::RequestRecord& request,
-                           const std::vector<store::TaskRecord>& tasks,
-                           const std::vector<store::EventRecord>& events);
-nlohmann::json TaskView(const store::TaskRecord& task);
+
+// Everything about one request, as GET /api/v1/requests/{id} shows it.
+struct RequestDetails {
+  store::RequestRecord request;
+  std::vector<store::TaskRecord> tasks;
+  std::vector<store::EventRecord> events;
+  std::vector<store::OutcomeRecord> outcomes;
+  std::vector<store::IdentityCheckRecord> identity_checks;
+  std::vector<store::PauseRecord> pauses;
+  std::vector<store::ReviewDecisionRecord> decisions;
+  std::vector<store::HoldRecord> holds;
+};
+Result<RequestDetails> LoadRequestDetails(const store::Store& store, const std::string& id);
+nlohmann::json RequestView(const RequestDetails& details);
+
+nlohmann::json TaskView(const store::TaskRecord& task,
+                        const std::vector<store::OutcomeRecord>& outcomes);
 nlohmann::json EventView(const store::EventRecord& event);
+nlohmann::json HoldView(const store::HoldRecord& hold);
+nlohmann::json DecisionView(const store::ReviewDecisionRecord& decision);
 
 }  // namespace dsr::api
