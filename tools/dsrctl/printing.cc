@@ -12,6 +12,11 @@ std::string Text(const nlohmann::json& value) {
   return value.dump();
 }
 
+// The value at `key`, or "-" when the object lacks it.
+std::string Field(const nlohmann::json& object, const char* key) {
+  return object.contains(key) ? Text(object.at(key)) : "-";
+}
+
 std::string Identities(const nlohmann::json& subject) {
   std::string text;
   for (const auto& [attribute, value] : subject.items()) {
@@ -19,6 +24,30 @@ std::string Identities(const nlohmann::json& subject) {
     text += attribute + "=" + Text(value);
   }
   return text;
+}
+
+void PrintTasks(const nlohmann::json& tasks) {
+  std::printf("\nTasks\n  %-12s %-8s %-11s %-8s %-8s %-22s %s\n", "SOURCE", "ACTION", "STATUS",
+              "ATTEMPTS", "RECORDS", "WORKER", "ERROR");
+  for (const auto& task : tasks) {
+    const std::string error =
+        task.at("error").is_null()
+            ? ""
+            : Text(task.at("error").at("code")) + ": " + Text(task.at("error").at("message"));
+    std::printf("  %-12s %-8s %-11s %-8s %-8s %-22s %s\n", Field(task, "source").c_str(),
+                Field(task, "action").c_str(), Field(task, "status").c_str(),
+                Field(task, "attempts").c_str(), Field(task, "records").c_str(),
+                Field(task, "worker").c_str(), error.c_str());
+    for (const auto& outcome : task.value("outcomes", nlohmann::json::array())) {
+      std::string line = "      " + Text(outcome.at("collection")) + ": " +
+                         Text(outcome.at("outcome")) + " (" + Text(outcome.at("records")) + ")";
+      if (!outcome.at("retained_until").is_null()) {
+        line +=
+            " until " + Text(outcome.at("retained_until")) + ", " + Text(outcome.at("legal_basis"));
+      }
+      std::printf("%s\n", line.c_str());
+    }
+  }
 }
 
 }  // namespace
@@ -35,44 +64,78 @@ void PrintSubmitted(const nlohmann::json& request) {
 }
 
 void PrintRequest(const nlohmann::json& r) {
-  std::printf("Request   %s\n", Text(r.at("id")).c_str());
-  std::printf("Type      %-14s Status  %s\n", Text(r.at("type")).c_str(),
-              Text(r.at("status")).c_str());
-  std::printf("Received  %-14s Due     %s\n", Text(r.at("received_on")).c_str(),
-              Text(r.at("due_on")).c_str());
+  std::printf("Request   %s\n", Field(r, "id").c_str());
+  std::printf("Type      %-14s Status  %s\n", Field(r, "type").c_str(), Field(r, "status").c_str());
+  std::printf(
+      "Received  %-14s Due     %s%s\n", Field(r, "received_on").c_str(), Field(r, "due_on").c_str(),
+      r.value("paused", false) ? ("  (clock paused since " + Field(r, "paused_since") + ")").c_str()
+                               : "");
   std::printf("Subject   %s\n", Identities(r.at("subject")).c_str());
-  std::printf("Language  %-14s Channel %s\n", Text(r.at("language")).c_str(),
-              Text(r.at("channel")).c_str());
+  std::printf("Language  %-14s Channel %s\n", Field(r, "language").c_str(),
+              Field(r, "channel").c_str());
+  if (r.contains("corrections")) std::printf("Corrects  %s\n", r.at("corrections").dump().c_str());
+  std::printf("Next      %s\n", Field(r, "next_step").c_str());
+  if (!r.at("closing_reason").is_null()) {
+    std::printf("Closed    %s: %s\n", Field(r, "closing_ground").c_str(),
+                Field(r, "closing_reason").c_str());
+  }
   if (!r.at("bundle").is_null()) {
-    const auto& bundle = r.at("bundle");
-    std::printf("Bundle    %s bytes, sha256 %s\n", Text(bundle.at("bytes")).c_str(),
-                Text(bundle.at("sha256")).c_str());
+    std::printf("Bundle    %s bytes, sha256 %s\n", Text(r.at("bundle").at("bytes")).c_str(),
+                Text(r.at("bundle").at("sha256")).c_str());
   }
-  std::printf("\nTasks\n  %-12s %-11s %-8s %-8s %-24s %s\n", "SOURCE", "STATUS", "ATTEMPTS",
-              "RECORDS", "WORKER", "ERROR");
-  for (const auto& task : r.at("tasks")) {
-    const std::string error =
-        task.at("error").is_null()
-            ? ""
-            : Text(task.at("error").at("code")) + ": " + Text(task.at("error").at("message"));
-    std::printf("  %-12s %-11s %-8s %-8s %-24s %s\n", Text(task.at("source")).c_str(),
-                Text(task.at("status")).c_str(), Text(task.at("attempts")).c_str(),
-                Text(task.at("records")).c_str(), Text(task.at("worker")).c_str(), error.c_str());
+  if (!r.at("letter").is_null())
+    std::printf("Letter    %s\n", Text(r.at("letter").at("url")).c_str());
+  if (r.contains("tasks")) PrintTasks(r.at("tasks"));
+  for (const auto& hold : r.value("holds", nlohmann::json::array())) {
+    std::printf("Hold      %s/%s: %s records until %s (%s), %s\n", Field(hold, "source").c_str(),
+                Field(hold, "collection").c_str(), Field(hold, "records").c_str(),
+                Field(hold, "retained_until").c_str(), Field(hold, "legal_basis").c_str(),
+                Field(hold, "status").c_str());
   }
-  std::printf("\nEvents\n");
-  for (const auto& event : r.at("events")) {
-    std::printf("  %s  %-18s %-16s %s\n", Text(event.at("at")).c_str(),
-                Text(event.at("kind")).c_str(), Text(event.at("actor")).c_str(),
-                event.at("details").dump().c_str());
-  }
+  if (r.contains("events")) PrintEvents(r.at("events"));
 }
 
 void PrintRequestList(const nlohmann::json& requests) {
-  std::printf("%-36s  %-13s %-13s %-10s %-10s\n", "ID", "TYPE", "STATUS", "RECEIVED", "DUE");
+  std::printf("%-36s  %-13s %-17s %-10s %-10s\n", "ID", "TYPE", "STATUS", "RECEIVED", "DUE");
   for (const auto& r : requests) {
-    std::printf("%-36s  %-13s %-13s %-10s %-10s\n", Text(r.at("id")).c_str(),
-                Text(r.at("type")).c_str(), Text(r.at("status")).c_str(),
-                Text(r.at("received_on")).c_str(), Text(r.at("due_on")).c_str());
+    std::printf("%-36s  %-13s %-17s %-10s %-10s\n", Field(r, "id").c_str(),
+                Field(r, "type").c_str(), Field(r, "status").c_str(),
+                Field(r, "received_on").c_str(), Field(r, "due_on").c_str());
+  }
+}
+
+void PrintRecords(const nlohmann::json& page) {
+  std::printf("%s records in all; showing from %s\n", Field(page, "total").c_str(),
+              Field(page, "offset").c_str());
+  for (const auto& r : page.at("records")) {
+    std::string decision =
+        r.at("decision").is_null() ? "" : "  [" + Text(r.at("decision").at("decision")) + "]";
+    std::printf(
+        "%s/%s line %s key %s %s%s%s\n    %s\n", Field(r, "source").c_str(),
+        Field(r, "collection").c_str(), Field(r, "line").c_str(), Field(r, "key").c_str(),
+        Field(r, "match").c_str(),
+        r.value("ambiguity", "").empty() ? "" : (" (" + Field(r, "ambiguity") + ")").c_str(),
+        decision.c_str(), r.at("record").dump().c_str());
+    std::printf("    task %s\n", Field(r, "task_id").c_str());
+  }
+}
+
+void PrintEvents(const nlohmann::json& events) {
+  std::printf("\nEvents\n");
+  for (const auto& event : events) {
+    std::printf("  %s  %-20s %-16s %s\n", Field(event, "at").c_str(), Field(event, "kind").c_str(),
+                Field(event, "actor").c_str(), event.at("details").dump().c_str());
+  }
+}
+
+void PrintHolds(const nlohmann::json& holds) {
+  std::printf("%-36s %-10s %-14s %-8s %-11s %-7s %s\n", "REQUEST", "SOURCE", "COLLECTION",
+              "RECORDS", "UNTIL", "STATUS", "LEGAL BASIS");
+  for (const auto& hold : holds) {
+    std::printf("%-36s %-10s %-14s %-8s %-11s %-7s %s\n", Field(hold, "request_id").c_str(),
+                Field(hold, "source").c_str(), Field(hold, "collection").c_str(),
+                Field(hold, "records").c_str(), Field(hold, "retained_until").c_str(),
+                Field(hold, "status").c_str(), Field(hold, "legal_basis").c_str());
   }
 }
 

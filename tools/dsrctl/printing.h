@@ -9,5 +9,8 @@ void PrintJson(const nlohmann::json& value);
 void PrintSubmitted(const nlohmann::json& request);
 void PrintRequest(const nlohmann::json& request);
 void PrintRequestList(const nlohmann::json& requests);
+void PrintRecords(const nlohmann::json& page);
+void PrintEvents(const nlohmann::json& events);
+void PrintHolds(const nlohmann::json& holds);
 
 }  // namespace dsr::ctl

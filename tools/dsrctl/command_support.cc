@@ -1,0 +1,33 @@
+#include "tools/dsrctl/command_support.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace dsr::ctl {
+
+std::string BaseUrl(const Arguments& args) {
+  const char* env = std::getenv("DSR_URL");
+  return args.Value("--url", env != nullptr ? env : "http://127.0.0.1:8080");
+}
+
+int Report(const Status& status) {
+  std::fprintf(stderr, "dsrctl: %s\n", status.ToString().c_str());
+  return kFailed;
+}
+
+int UsageError(const std::string& message, const char* help) {
+  std::fprintf(stderr, "dsrctl: %s\n\n%s", message.c_str(), help);
+  return kUsage;
+}
+
+std::string OnlyPositional(const Arguments& args) {
+  return args.positional().size() == 1 ? args.positional()[0] : std::string();
+}
+
+OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags) {
+  with_value.insert("--url");
+  flags.insert("--json");
+  return {with_value, flags};
+}
+
+}  // namespace dsr::ctl

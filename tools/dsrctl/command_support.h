@@ -1,0 +1,42 @@
+// What dsrctl's command files share: exit codes, the command table entry, and
+// small helpers for reporting. Internal to dsrctl.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "tools/dsrctl/api_client.h"
+#include "tools/dsrctl/arguments.h"
+
+namespace dsr::ctl {
+
+inline constexpr int kOk = 0;
+inline constexpr int kFailed = 1;  // the coordinator or the network said no
+inline constexpr int kUsage = 2;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  const char* help;
+  OptionSpec options;
+  int (*run)(const Arguments& args, const char* help);
+};
+
+// The coordinator's URL: --url, else $DSR_URL, else http://127.0.0.1:8080.
+std::string BaseUrl(const Arguments& args);
+int Report(const Status& status);
+int UsageError(const std::string& message, const char* help);
+// The one positional argument (a request id); empty when there is not exactly one.
+std::string OnlyPositional(const Arguments& args);
+// Options every remote command takes: --url and --json.
+OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags = {});
+
+// The command groups, each in its own file.
+std::vector<Command>
+RequestCommands();  // submit, show, list, wait, bundle, letter, records, events
+std::vector<Command>
+ReviewCommands();  // identity, pause, resume, review, approve, reject, cancel, retry, holds
+std::vector<Command> OfflineCommands();  // deadline, audit
+
+}  // namespace dsr::ctl

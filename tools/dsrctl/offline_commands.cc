@@ -1,0 +1,68 @@
+// Commands that need no running coordinator: the deadline calculator and the
+// audit-chain check against the store itself.
+#include <cstdio>
+
+#include "common/civil_date.h"
+#include "coordinator/deadlines/deadline.h"
+#include "coordinator/deadlines/holiday_calendar.h"
+#include "coordinator/store/store.h"
+#include "tools/dsrctl/command_support.h"
+
+namespace dsr::ctl {
+namespace {
+
+int Deadline(const Arguments& args, const char* help) {
+  if (!args.Has("--received")) return UsageError("deadline needs --received YYYY-MM-DD", help);
+  auto received = CivilDate::Parse(args.Value("--received"));
+  if (!received.ok()) return UsageError(received.status().message(), help);
+  auto calendar = deadlines::NewHolidayCalendar(args.Value("--region", "DE"));
+  if (!calendar.ok()) return UsageError(calendar.status().message(), help);
+  auto from = deadlines::ParseExtensionFrom(args.Value("--extension-from", "first_period_end"));
+  if (!from.ok()) return UsageError(from.status().message(), help);
+  const CivilDate due = args.Has("--extended")
+                            ? deadlines::ExtendedDueDate(*received, **calendar, *from)
+                            : deadlines::DueDate(*received, **calendar);
+  std::printf("%s\n", due.ToString().c_str());
+  return kOk;
+}
+
+int Audit(const Arguments& args, const char* help) {
+  if (args.positional().size() != 1 || args.positional()[0] != "verify") {
+    return UsageError("the audit command is: audit verify --store URL", help);
+  }
+  if (!args.Has("--store")) return UsageError("audit verify needs --store URL", help);
+  auto store = store::Store::Open(args.Value("--store"), 1);
+  if (!store.ok()) return Report(store.status());
+  Status verified = store::VerifyAuditChain(**store);
+  if (!verified.ok()) {
+    std::printf("BROKEN: %s\n", verified.message().c_str());
+    return kFailed;
+  }
+  std::printf("ok: the audit chain verifies\n");
+  return kOk;
+}
+
+}  // namespace
+
+std::vector<Command> OfflineCommands() {
+  return {
+      {"deadline",
+       "compute a due date offline (Art. 12(3) GDPR, Regulation 1182/71)",
+       "Usage: dsrctl deadline --received YYYY-MM-DD [--extended] [--region DE]\n"
+       "                       [--extension-from first_period_end|receipt]\n"
+       "Prints the due date (with --extended the extended due date) as YYYY-MM-DD.\n"
+       "Needs no running coordinator.\n",
+       {{"--received", "--region", "--extension-from"}, {"--extended"}},
+       Deadline},
+      {"audit",
+       "verify the hash chain of the audit log in the store",
+       "Usage: dsrctl audit verify --store URL\n"
+       "Recomputes every event's hash from the store itself (e.g. --store\n"
+       "\"sqlite3://db=/var/lib/dsr/dsr.db\") and names the first broken link. Exit 0 when the\n"
+       "chain is whole, 1 when it is broken.\n",
+       {{"--store"}, {}},
+       Audit},
+  };
+}
+
+}  // namespace dsr::ctl
