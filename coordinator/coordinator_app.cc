@@ -9,12 +9,14 @@
 #include <zmq.hpp>
 
 #include "common/durable_file.h"
+#include "common/keyed_hash.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "coordinator/api/handlers.h"
 #include "coordinator/api/http_server.h"
 #include "coordinator/coordinator_config.h"
 #include "coordinator/deadlines/holiday_calendar.h"
+#include "coordinator/letters/letter.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/engine.h"
 #include "coordinator/workflow/engine_client.h"
@@ -106,17 +108,32 @@ int RunCoordinator(int argc, char** argv) {
   }
   Status data_dir = MakePrivateDirectories(config->engine.data_dir);
   if (!data_dir.ok()) return Fail(data_dir);
+  auto hasher = KeyedHasher::FromFile(config->audit_key_file, /*create_if_missing=*/true);
+  if (!hasher.ok())
+    return Fail(hasher.status().WithContext(options.config_path + ": audit_key_file"));
+  auto templates = letters::LetterTemplates::Load(config->letter_template_dir);
+  if (!templates.ok())
+    return Fail(templates.status().WithContext(options.config_path + ": letters"));
+  config->engine.letter_templates =
+      std::make_shared<letters::LetterTemplates>(std::move(templates.value()));
+  config->engine.controller_info = config->controller_info;
+  config->engine.records_of_processing = config->records_of_processing;
+  for (const auto& warning :
+       letters::CheckRecordsOfProcessing(config->controller_info, config->records_of_processing)) {
+    LogWarn("record-of-processing", warning.path + ": " + warning.message_en);
+  }
   auto store = store::Store::Open(config->store_url, config->read_connections);
   if (!store.ok()) return Fail(store.status());
 
   const auto clock = NewSystemClock();
   zmq::context_t context;
-  workflow::Engine engine(config->engine, **store, *clock, **calendar, context);
+  workflow::Engine engine(config->engine, **store, *clock, **calendar, *hasher, context);
   auto broker_endpoint = engine.Start();
   if (!broker_endpoint.ok()) return Fail(broker_endpoint.status());
 
   const workflow::EngineClient engine_client(context, std::chrono::seconds(30));
-  const api::ApiContext api_context{**store, engine_client, config->engine.sources};
+  const api::ApiContext api_context{**store, engine_client, config->engine.sources,
+                                    config->controller_info, config->records_of_processing};
   const api::Router router(api::BuildRoutes(api_context));
   api::HttpServer http({config->http.host, config->http.port, config->http.threads,
                         config->http.max_queued, config->http.max_body_bytes},

@@ -37,10 +37,16 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   if (!extension.ok()) return extension.status().WithContext(path);
   config.extension_from = *extension;
   config.controller_info = letters::ParseControllerInfo(controller);
+  config.engine.policy.identity_required =
+      controller.value("identity_check", "required") == "required";
+  auto pause_mode = deadlines::ParsePauseMode(controller.value("identity_pause", "pause"));
+  if (!pause_mode.ok()) return pause_mode.status().WithContext(path);
+  config.engine.policy.pause_mode = *pause_mode;
 
   config.store_url = json.at("store").at("url").get<std::string>();
   config.read_connections = json.at("store").value("read_connections", 4);
   config.engine.data_dir = json.at("data_dir").get<std::string>();
+  config.audit_key_file = json.value("audit_key_file", config.engine.data_dir + "/audit.key");
 
   const nlohmann::json http = json.value("http", nlohmann::json::object());
   if (http.contains("listen")) {

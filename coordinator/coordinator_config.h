@@ -43,6 +43,8 @@ struct CoordinatorConfig {
   std::vector<letters::SourceRecord> records_of_processing;
   // letters.template_dir: operator templates that replace built-in letters.
   std::optional<std::string> letter_template_dir;
+  // The secret behind the keyed hashes of identities in audit events.
+  std::string audit_key_file;
 };
 
 Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path);
