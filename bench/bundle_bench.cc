@@ -114,7 +114,11 @@ int64_t WriteSpool(const std::string& path, int64_t bytes, bool incompressible) 
   Random random;
   int64_t written = 0, records = 0;
   while (written < bytes) {
-    const std::string record = Record(&random, records + 1, incompressible);
+    // Each line is an envelope as the coordinator spools it (schemas/wire/envelope.json).
+    std::string record = Record(&random, records + 1, incompressible);
+    record.pop_back();  // the newline
+    record = "{\"key\":\"" + std::to_string(records + 1) +
+             "\",\"match\":\"confirmed\",\"record\":" + record + "}\n";
     out << record;
     written += static_cast<int64_t>(record.size());
     ++records;
@@ -258,13 +262,13 @@ int main(int argc, char** argv) {
   const double parse = mb / ParseSeconds(spool);
 
   dsr::bundle::BundleInput input;
-  input.letter = {"bench",
-                  "de",
-                  dsr::CivilDate(2025, 3, 5),
-                  dsr::CivilDate(2025, 3, 20),
-                  "Beispiel Versand GmbH",
-                  "datenschutz@example.de"};
-  input.sources = {{"shop", "Webshop", {{"orders", spool, records}}}};
+  input.request_id = "bench";
+  input.answered_on = dsr::CivilDate(2025, 3, 20);
+  input.letter_html = "<!DOCTYPE html><html><body><p>Benchmark</p></body></html>";
+  dsr::bundle::SourceInput shop;
+  shop.name = "shop";
+  shop.collections.push_back({"orders", spool, records});
+  input.sources.push_back(std::move(shop));
   const std::string zip = work + "/bundle.zip";
   const auto start = Clock::now();
   const auto summary = dsr::bundle::BuildBundle(input, zip);

@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <regex>
 #include <set>
 
 #include "common/digest.h"
@@ -13,21 +12,6 @@
 
 namespace dsr::testing {
 namespace {
-
-struct Sample {
-  std::string email;
-  std::string customer_id;
-  std::string kind;
-};
-
-std::vector<Sample> ParseSamples(const std::string& output) {
-  std::vector<Sample> samples;
-  const std::regex line(R"(SAMPLE customer_id=(\S+) email=(\S+) .* case=(\S+))");
-  for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it) {
-    samples.push_back({(*it)[2], (*it)[1], (*it)[3]});
-  }
-  return samples;
-}
 
 // Every file the manifest names exists with its size and hash, and every
 // file of the bundle is in the manifest.
@@ -73,7 +57,7 @@ TEST_SUITE("EndToEnd") {
       CHECK(created.at("status") == "in_progress");
       CHECK(created.at("tasks").size() == 1);
       const std::string id = created.at("id").get<std::string>();
-      const auto done = cluster.WaitForStatus(id, "completed");
+      const auto done = cluster.ReviewAndApprove(id);
       REQUIRE(done.at("status") == "completed");
       CHECK(done.at("tasks").at(0).at("status") == "succeeded");
 
@@ -109,7 +93,7 @@ TEST_SUITE("EndToEnd") {
     REQUIRE(cluster.StartWorker("crm-1"));
     const auto created = cluster.SubmitAccess({{"email", "nobody-at-all@nowhere.example"}});
     REQUIRE(created.is_object());
-    const auto done = cluster.WaitForStatus(created.at("id").get<std::string>(), "completed");
+    const auto done = cluster.ReviewAndApprove(created.at("id").get<std::string>());
     REQUIRE(done.at("status") == "completed");
     CHECK(done.at("tasks").at(0).at("records") == 0);
     const std::string bundle = cluster.FetchBundle(done.at("id").get<std::string>());
@@ -136,7 +120,7 @@ TEST_SUITE("EndToEnd") {
     CHECK(after_crash.at("tasks").at(0).at("status") == "pending");
 
     REQUIRE(cluster.StartWorker("crm-late"));
-    const auto done = cluster.WaitForStatus(id, "completed");
+    const auto done = cluster.ReviewAndApprove(id);
     REQUIRE(done.at("status") == "completed");
     CHECK(done.at("tasks").at(0).at("worker") == "crm-late");
     CHECK(BundleRows(cluster.FetchBundle(id), "crm") ==
@@ -162,7 +146,7 @@ TEST_SUITE("EndToEnd") {
     }
     std::set<std::string> workers;
     for (const auto& id : ids) {
-      const auto done = cluster.WaitForStatus(id, "completed");
+      const auto done = cluster.ReviewAndApprove(id);
       REQUIRE(done.at("status") == "completed");
       workers.insert(done.at("tasks").at(0).at("worker").get<std::string>());
     }

@@ -72,8 +72,11 @@ TEST_SUITE("EndToEnd") {
          R"({"type":"access","subject":{"email":"a@b.example"},"note":")" +
              std::string(10 << 20, 'x') + "\"}",
          413, "larger"},
-        {"a type not supported yet", R"({"type":"erasure","subject":{"email":"a@b.example"}})", 501,
-         "erasure"},
+        {"rectification without corrections",
+         R"({"type":"rectification","subject":{"email":"a@b.example"}})", 422, "corrections"},
+        {"corrections on an access request",
+         R"({"type":"access","subject":{"email":"a@b.example"},"corrections":{"email":"b@c.example"}})",
+         422, "corrections"},
     };
     for (const auto& bad : cases) {
       CAPTURE(bad.name);

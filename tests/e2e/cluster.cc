@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
+#include <stdexcept>
 
 namespace dsr::testing {
 
@@ -28,6 +30,23 @@ void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
 }
 
+std::vector<Sample> ParseSamples(const std::string& output) {
+  std::vector<Sample> samples;
+  const std::regex line(
+      R"re(SAMPLE customer_id=(\S+) email=(\S+) phone="([^"]*)" .* case=(\S+))re");
+  for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it) {
+    samples.push_back({(*it)[1], (*it)[2], (*it)[3], (*it)[4]});
+  }
+  return samples;
+}
+
+Sample SampleOfKind(const std::vector<Sample>& samples, const std::string& kind) {
+  for (const auto& sample : samples) {
+    if (sample.kind.rfind(kind, 0) == 0) return sample;
+  }
+  throw std::runtime_error("the sample CRM names no customer of kind " + kind);
+}
+
 Cluster::Cluster() = default;
 
 Cluster::~Cluster() {
@@ -47,6 +66,7 @@ bool Cluster::StartCoordinator() {
   std::string config = ReadFile(SourceDir() + "/deploy/examples/coordinator.yaml");
   config = ReplaceAll(config, "/var/lib/dsr/dsr.db", store_path());
   config = ReplaceAll(config, "data_dir: /var/lib/dsr", "data_dir: " + dir_.File("data"));
+  config = ReplaceAll(config, "/var/lib/dsr/audit.key", dir_.File("audit.key"));
   config = ReplaceAll(config, "127.0.0.1:8080", "127.0.0.1:0");
   config = ReplaceAll(config, "tcp://127.0.0.1:5555", "tcp://127.0.0.1:*");
   config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
@@ -84,6 +104,10 @@ bool Cluster::StartWorker(const std::string& name) {
   config = ReplaceAll(config, "tcp://127.0.0.1:5555", broker_);
   config = ReplaceAll(config, "/var/lib/dsr/sample-crm.db", crm_path());
   config = ReplaceAll(config, "worker_name: crm-1", "worker_name: " + name);
+  // The secret for keyed hashes of anonymized values; the same for every worker.
+  const std::string key_file = dir_.File("anonymize.key");
+  if (!std::filesystem::exists(key_file)) WriteFile(key_file, std::string(32, 'k') + "-test-key");
+  config = ReplaceAll(config, "/var/lib/dsr/anonymize.key", key_file);
   config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
   const std::string path = dir_.File("worker-" + name + ".yaml");
   WriteFile(path, config);
@@ -111,7 +135,8 @@ int Cluster::WorkerCount() const {
   const auto answer = Call("GET", "/api/v1/sources");
   if (answer.status != 200) return -1;
   int count = 0;
-  for (const auto& source : nlohmann::json::parse(answer.body).at("sources")) {
+  const auto listed = nlohmann::json::parse(answer.body);
+  for (const auto& source : listed.at("sources")) {
     count += static_cast<int>(source.at("workers").size());
   }
   return count;
@@ -122,11 +147,59 @@ HttpAnswer Cluster::Call(const std::string& method, const std::string& path,
   return HttpCall(url_, method, path, body);
 }
 
-nlohmann::json Cluster::SubmitAccess(const nlohmann::json& subject) const {
-  const auto answer = Call("POST", "/api/v1/requests",
-                           nlohmann::json{{"type", "access"}, {"subject", subject}}.dump());
+nlohmann::json Cluster::Submit(const nlohmann::json& body) const {
+  const auto answer = Call("POST", "/api/v1/requests", body.dump());
   if (answer.status != 201) return nlohmann::json();
   return nlohmann::json::parse(answer.body);
+}
+
+HttpAnswer Cluster::Act(const std::string& id, const std::string& action,
+                        const nlohmann::json& body) const {
+  return Call("POST", "/api/v1/requests/" + id + "/" + action, body.dump());
+}
+
+nlohmann::json Cluster::ConfirmIdentity(const std::string& id) const {
+  const auto answer = Act(id, "identity", {{"method", "email_reply"}, {"outcome", "confirmed"}});
+  if (answer.status != 200) return nlohmann::json();
+  return nlohmann::json::parse(answer.body);
+}
+
+nlohmann::json Cluster::SubmitAccess(const nlohmann::json& subject) const {
+  const auto created = Submit({{"type", "access"}, {"subject", subject}});
+  if (!created.is_object()) return created;
+  return ConfirmIdentity(created.at("id").get<std::string>());
+}
+
+nlohmann::json Cluster::Records(const std::string& id, const std::string& query) const {
+  const auto answer = Call("GET", "/api/v1/requests/" + id + "/records?limit=500" + query);
+  if (answer.status != 200) return nlohmann::json();
+  return nlohmann::json::parse(answer.body);
+}
+
+nlohmann::json Cluster::ReviewAndApprove(const std::string& id) const {
+  const auto in_review = WaitForStatus(id, "in_review");
+  if (in_review.value("status", "") != "in_review") return in_review;
+  const auto ambiguous = Records(id, "&match=ambiguous");
+  for (const auto& record : ambiguous.at("records")) {
+    if (!record.at("decision").is_null()) continue;
+    const auto decided = Act(id, "redactions",
+                             {{"task_id", record.at("task_id")},
+                              {"collection", record.at("collection")},
+                              {"line", record.at("line")},
+                              {"decision", "exclude"},
+                              {"reason", "not shown to be the data subject's"}});
+    if (decided.status != 200) {
+      std::fprintf(stderr, "decision on %s answered %d: %s\n", id.c_str(), decided.status,
+                   decided.body.c_str());
+    }
+  }
+  const auto approved = Act(id, "approve");
+  if (approved.status != 200) {
+    std::fprintf(stderr, "approve of %s answered %d: %s\n", id.c_str(), approved.status,
+                 approved.body.c_str());
+    return nlohmann::json();
+  }
+  return WaitForStatus(id, "completed");
 }
 
 nlohmann::json Cluster::WaitForStatus(const std::string& id, const std::string& status) const {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 
 #include "tests/e2e/cluster.h"
@@ -84,6 +85,36 @@ RowsByTable ExpectedRowsForEmail(const std::string& crm_path, const std::string&
   }
   sqlite3_close(db);
   return expected;
+}
+
+RowsByTable AllRows(const std::string& crm_path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(crm_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    throw std::runtime_error("cannot open " + crm_path);
+  }
+  RowsByTable all;
+  for (const char* table :
+       {"customers", "orders", "order_lines", "invoices", "payments", "support_notes"}) {
+    auto rows = Query(db, std::string("SELECT * FROM ") + table, "");
+    SortById(rows);
+    all[table] = std::move(rows);
+  }
+  sqlite3_close(db);
+  return all;
+}
+
+RowsByTable WithoutRowsOf(const RowsByTable& all, const RowsByTable& subject) {
+  RowsByTable rest;
+  for (const auto& [table, rows] : all) {
+    std::set<int64_t> ids;
+    if (auto found = subject.find(table); found != subject.end()) {
+      for (const auto& row : found->second) ids.insert(row.at("id").get<int64_t>());
+    }
+    for (const auto& row : rows) {
+      if (ids.count(row.at("id").get<int64_t>()) == 0) rest[table].push_back(row);
+    }
+  }
+  return rest;
 }
 
 RowsByTable BundleRows(const std::string& bundle_folder, const std::string& source) {

@@ -17,6 +17,11 @@ using RowsByTable = std::map<std::string, std::vector<nlohmann::json>>;
 // are absent. Each table's rows are sorted by id.
 RowsByTable ExpectedRowsForEmail(const std::string& crm_path, const std::string& email);
 
+// Every row of the sample CRM's personal-data tables, by table, sorted by id.
+RowsByTable AllRows(const std::string& crm_path);
+// `all` without the rows whose ids appear in `subject` (per table).
+RowsByTable WithoutRowsOf(const RowsByTable& all, const RowsByTable& subject);
+
 // Every records.json under <bundle>/sources/<source>/, by collection, sorted by id.
 RowsByTable BundleRows(const std::string& bundle_folder, const std::string& source);
 
