@@ -55,6 +55,34 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->engine.sources[0].connector == "sql");
   }
 
+  TEST_CASE("reads the request policy, the audit key and the records of processing") {
+    auto config = LoadCoordinatorConfig(ExamplePath());
+    REQUIRE(config.ok());
+    CHECK(config->engine.policy.identity_required);
+    CHECK(config->engine.policy.pause_mode == deadlines::PauseMode::kPause);
+    CHECK(config->audit_key_file == "/var/lib/dsr/audit.key");
+    CHECK(config->controller_info.authority.name.find("Nordrhein-Westfalen") != std::string::npos);
+    REQUIRE(config->records_of_processing.size() == 1);
+    CHECK(config->records_of_processing[0].name == "crm");
+    REQUIRE(config->records_of_processing[0].record.has_value());
+    CHECK_FALSE(config->records_of_processing[0].record->purposes.empty());
+    CHECK(letters::CheckRecordsOfProcessing(config->controller_info, config->records_of_processing)
+              .empty());
+
+    testing::TempDir dir;
+    std::string text = ReadExample();
+    text = Replace(text, "identity_check: required", "identity_check: not_required");
+    text = Replace(text, "identity_pause: pause", "identity_pause: restart_from_answer");
+    auto changed = LoadText(dir, text);
+    REQUIRE(changed.ok());
+    CHECK_FALSE(changed->engine.policy.identity_required);
+    CHECK(changed->engine.policy.pause_mode == deadlines::PauseMode::kRestartFromAnswer);
+    auto bad =
+        LoadText(dir, Replace(text, "identity_pause: restart_from_answer", "identity_pause: stop"));
+    REQUIRE_FALSE(bad.ok());
+    CHECK(Everything(bad.status()).find("identity_pause") != std::string::npos);
+  }
+
   TEST_CASE("applies the documented defaults to optional keys") {
     testing::TempDir dir;
     auto config = LoadText(dir,
@@ -69,6 +97,8 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->http.threads == 8);
     CHECK(config->engine.heartbeat_liveness == 3);
     CHECK(config->engine.max_attempts == 3);
+    CHECK(config->engine.policy.identity_required);
+    CHECK(config->audit_key_file == "/tmp/x/audit.key");
   }
 
   TEST_CASE("names the file, the key and the problem of an invalid config") {

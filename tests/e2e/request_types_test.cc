@@ -254,3 +254,83 @@ TEST_SUITE("EndToEnd") {
 }
 
 }  // namespace dsr::testing
+
+namespace dsr::testing {
+
+TEST_SUITE("EndToEnd") {
+  TEST_CASE(
+      "a failed identity check or a refusal closes the request with a letter naming the "
+      "authority") {
+    CrmCluster crm;
+    const Sample sample = SampleOfKind(crm.samples, "typical");
+    const auto first =
+        crm.cluster.Submit({{"type", "access"}, {"subject", {{"email", sample.email}}}});
+    const std::string unverified = first.at("id").get<std::string>();
+    CHECK(first.at("status") == "awaiting_identity");
+    CHECK(first.at("tasks").empty());
+    const auto failed = crm.cluster.Act(unverified, "identity",
+                                        {{"method", "id_document"},
+                                         {"outcome", "failed"},
+                                         {"note", "the name on the document differs"}});
+    REQUIRE(failed.status == 200);
+    CHECK(nlohmann::json::parse(failed.body).at("closing_ground") == "identity_not_established");
+
+    const auto second =
+        crm.cluster.Submit({{"type", "erasure"}, {"subject", {{"email", sample.email}}}});
+    const std::string refused = second.at("id").get<std::string>();
+    CHECK(crm.cluster.Act(refused, "reject", {{"ground", "bored"}, {"reason", "xyz"}}).status ==
+          422);
+    REQUIRE(crm.cluster
+                .Act(refused, "reject",
+                     {{"ground", "excessive"},
+                      {"reason", "The same request came five times this week."}})
+                .status == 200);
+    for (const std::string& id : {unverified, refused}) {
+      CAPTURE(id);
+      REQUIRE(crm.cluster.WaitForStatus(id, "rejected").at("status") == "rejected");
+      const auto letter = crm.cluster.Call("GET", "/api/v1/requests/" + id + "/letter");
+      REQUIRE(letter.status == 200);
+      CHECK(letter.body.find("Landesbeauftragte für Datenschutz") != std::string::npos);
+    }
+    // Nothing was searched or changed for a refused request.
+    CHECK(ExpectedRowsForEmail(crm.cluster.crm_path(), sample.email).count("customers") == 1);
+  }
+
+  TEST_CASE("pausing for the data subject's answer moves the due date by the paused days") {
+    CrmCluster crm;
+    const auto created = crm.cluster.Submit({{"type", "access"},
+                                             {"subject", {{"email", "someone@example.org"}}},
+                                             {"received_on", "2025-03-05"}});
+    const std::string id = created.at("id").get<std::string>();
+    CHECK(created.at("due_on") == "2025-04-07");
+    const auto paused = crm.cluster.Act(id, "pause", {{"reason", "asked for the customer number"}});
+    REQUIRE(paused.status == 200);
+    CHECK(nlohmann::json::parse(paused.body).at("paused") == true);
+    CHECK(crm.cluster.Act(id, "pause", {{"reason", "again"}}).status == 409);
+    const auto resumed = crm.cluster.Act(id, "resume");
+    REQUIRE(resumed.status == 200);
+    const auto view = nlohmann::json::parse(resumed.body);
+    CHECK(view.at("paused") == false);
+    CHECK(view.at("paused_days") == 0);  // paused and resumed on the same day
+    CHECK(view.at("due_on") == "2025-04-07");
+    CHECK(crm.cluster.Act(id, "resume").status == 409);
+  }
+
+  TEST_CASE("the record of processing is published as HTML, CSV and a list of what it lacks") {
+    CrmCluster crm;
+    const auto html = crm.cluster.Call("GET", "/api/v1/record-of-processing?format=html&lang=de");
+    REQUIRE(html.status == 200);
+    CHECK(html.headers.at("Content-Type").find("text/html") == 0);
+    CHECK(html.body.find("Beispiel Versand GmbH") != std::string::npos);
+    CHECK(html.body.find("HelpDeskly Inc.") != std::string::npos);
+    const auto csv = crm.cluster.Call("GET", "/api/v1/record-of-processing?format=csv&lang=en");
+    REQUIRE(csv.status == 200);
+    CHECK(csv.body.rfind("\xEF\xBB\xBF", 0) == 0);
+    const auto json = crm.cluster.Call("GET", "/api/v1/record-of-processing?format=json");
+    REQUIRE(json.status == 200);
+    CHECK(nlohmann::json::parse(json.body).at("warnings").empty());
+    CHECK(crm.cluster.Call("GET", "/api/v1/record-of-processing?format=pdf").status == 400);
+  }
+}
+
+}  // namespace dsr::testing
