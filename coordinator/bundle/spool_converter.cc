@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/csv.h"
+
 namespace dsr::bundle {
 namespace {
 
@@ -221,30 +223,6 @@ Status WriteCsv(const std::string& rows_path, const Columns& columns, HashingFil
 }
 
 }  // namespace
-
-void AppendCsvField(std::string_view text, bool guard_formula, std::string* out) {
-  // CSV formula injection: a spreadsheet evaluates a cell that starts with
-  // = + - or @ as a formula, which can run commands (DDE) or send data to a
-  // web address when the data subject opens records.csv; some programs skip a
-  // leading tab or CR first, so those count too. The records come from
-  // free-text fields that anyone may have typed into, so such cells get a
-  // leading apostrophe, the spreadsheet convention for "this is text"
-  // (OWASP's advice). The letter explains it; records.json keeps the value.
-  const bool guard = guard_formula && !text.empty() &&
-                     std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
-  const bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote && !guard) {
-    out->append(text);
-    return;
-  }
-  if (quote) out->push_back('"');
-  if (guard) out->push_back('\'');
-  for (const char c : text) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  if (quote) out->push_back('"');
-}
 
 Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
                                          const std::string& json_path,

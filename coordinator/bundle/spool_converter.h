@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/csv.h"
 #include "common/status.h"
 #include "coordinator/bundle/bundle.h"
 #include "coordinator/bundle/hashing_file.h"
@@ -37,10 +38,5 @@ struct ConvertedCollection {
 // range-checked here (BuildBundle does that).
 Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
                                          const std::string& json_path, const std::string& csv_path);
-
-// Appends `text` to `out` as one CSV field: quoted when it holds a comma,
-// quote or line break; with `guard_formula`, prefixed by an apostrophe when
-// a spreadsheet would read it as a formula (see the .cc for why).
-void AppendCsvField(std::string_view text, bool guard_formula, std::string* out);
 
 }  // namespace dsr::bundle

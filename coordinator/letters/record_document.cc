@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/csv.h"
 #include "coordinator/letters/record_of_processing.h"
 #include "coordinator/letters/view.h"
 #include "coordinator/letters/views.h"
@@ -41,32 +42,6 @@ std::string JoinTexts(const std::vector<LocalizedText>& texts, std::string_view 
   std::vector<std::string> parts;
   for (const auto& text : texts) parts.push_back(text.In(language));
   return Join(parts);
-}
-
-// Spreadsheets run a cell that starts with = + - @ (or a tab or CR before
-// one) as a formula; config texts are typed by people, so every such cell
-// gets the apostrophe that marks text, as in the bundle's records.csv.
-void AppendCell(std::string_view text, std::string* out) {
-  const bool guard =
-      !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
-  const bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (quote) out->push_back('"');
-  if (guard) out->push_back('\'');
-  for (const char c : text) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  if (quote) out->push_back('"');
-}
-
-// One RFC 4180 record with its CRLF.
-std::string CsvRow(const std::vector<std::string>& cells) {
-  std::string row;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) row.push_back(',');
-    AppendCell(cells[i], &row);
-  }
-  return row + "\r\n";
 }
 
 struct Column {
