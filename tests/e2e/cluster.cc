@@ -70,6 +70,9 @@ bool Cluster::StartCoordinator() {
   config = ReplaceAll(config, "127.0.0.1:8080", "127.0.0.1:0");
   config = ReplaceAll(config, "tcp://127.0.0.1:5555", "tcp://127.0.0.1:*");
   config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
+  // Fast heartbeats, but a generous liveness: a loaded CI machine must not
+  // make a live worker look dead.
+  config = ReplaceAll(config, "heartbeat_liveness: 3", "heartbeat_liveness: 25");
   WriteFile(dir_.File("coordinator.yaml"), config);
   const std::string ready = dir_.File("ready.json");
   std::remove(ready.c_str());
@@ -104,6 +107,7 @@ bool Cluster::StartWorker(const std::string& name) {
   config = ReplaceAll(config, "tcp://127.0.0.1:5555", broker_);
   config = ReplaceAll(config, "/var/lib/dsr/sample-crm.db", crm_path());
   config = ReplaceAll(config, "worker_name: crm-1", "worker_name: " + name);
+  config = ReplaceAll(config, "heartbeat_liveness: 3", "heartbeat_liveness: 25");
   // The secret for keyed hashes of anonymized values; the same for every worker.
   const std::string key_file = dir_.File("anonymize.key");
   if (!std::filesystem::exists(key_file)) WriteFile(key_file, std::string(32, 'k') + "-test-key");
