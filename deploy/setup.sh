@@ -10,7 +10,7 @@ packages=(
   libzmq3-dev cppzmq-dev libsoci-dev libboost-dev libsqlite3-dev libmariadb-dev libssl-dev
   libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev doctest-dev libkainjow-mustache-dev
   # run time and tests
-  sqlite3 tzdata unzip curl python3 ca-certificates
+  sqlite3 tzdata unzip curl python3 ca-certificates mariadb-server-core mariadb-client-core
 )
 
 missing=()

@@ -69,7 +69,9 @@ Result<std::set<SqlValue>> ExistingKeys(SourceDatabase& database, const SqlConfi
                  dialect.Quote(table_config.name) + " WHERE " + filter.text;
     DSR_RETURN_IF_ERROR(database.ForEachRow(query, [&](const soci::row& row) {
       size_t position = 0;
-      found.insert(dialect.DecodeColumn(row, &position, key));
+      SqlValue value = dialect.DecodeColumn(row, &position, key);
+      // A MySQL collation may find "ABC" for "abc"; the scope names exactly one.
+      if (texts.count(KeyText(value)) != 0) found.insert(std::move(value));
       return Status::Ok();
     }));
   }

@@ -7,6 +7,9 @@ namespace {
 // SQL by nested REPLACE, which SQLite and MySQL both have.
 constexpr std::string_view kPhoneSeparators = " -/().";
 
+// Where the placeholder of the subject's value goes in Given::value_expression.
+constexpr char kValueSlot[] = "{value}";
+
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
@@ -58,21 +61,32 @@ std::string NormalizeIdentityValue(std::string_view value, const IdentityMapping
 }
 
 std::string NormalizedColumnExpression(const IdentityMapping& mapping, const SqlDialect& dialect) {
-  std::vector<std::string> quoted;
-  for (const auto& column : mapping.columns) quoted.push_back(dialect.Quote(column));
-  std::string expression = quoted.size() == 1 ? quoted.front() : dialect.JoinWithSpace(quoted);
+  std::vector<std::string> columns;
+  for (const auto& column : mapping.columns) {
+    columns.push_back(dialect.AsText(dialect.Quote(column)));
+  }
+  std::string expression = columns.size() == 1 ? columns.front() : dialect.JoinWithSpace(columns);
   switch (mapping.match) {
     case MatchMode::kExact:
-      return expression;
+      break;
     case MatchMode::kCaseInsensitive:
-      return "LOWER(" + expression + ")";
+      expression = "LOWER(" + expression + ")";
+      break;
     case MatchMode::kDigits:
       for (char separator : kPhoneSeparators) {
         expression = "REPLACE(" + expression + ", '" + separator + "', '')";
       }
-      return expression;
+      break;
   }
-  return expression;
+  return dialect.ByteForByte(expression);
+}
+
+std::string NormalizedValueExpression(const std::string& placeholder,
+                                      const IdentityMapping& mapping, const SqlDialect& dialect) {
+  // MySQL's LOWER folds letters beyond ASCII too, so the value gets the same
+  // LOWER as the column; on SQLite it repeats what the C++ side did.
+  const bool fold = mapping.match == MatchMode::kCaseInsensitive;
+  return dialect.ByteForByte(fold ? "LOWER(" + placeholder + ")" : placeholder);
 }
 
 IdentityVerdicts::IdentityVerdicts(const TableConfig& table, const Subject& subject,
@@ -82,22 +96,28 @@ IdentityVerdicts::IdentityVerdicts(const TableConfig& table, const Subject& subj
     if (given == subject.end()) continue;
     std::string value = NormalizeIdentityValue(given->second, mapping);
     if (value.empty()) continue;
-    given_.push_back({attribute, std::move(value), NormalizedColumnExpression(mapping, dialect)});
+    given_.push_back({attribute, std::move(value), NormalizedColumnExpression(mapping, dialect),
+                      NormalizedValueExpression(kValueSlot, mapping, dialect)});
   }
+}
+
+std::string IdentityVerdicts::Equals(const Given& given, BoundSql* query) {
+  std::string value = given.value_expression;
+  value.replace(value.find(kValueSlot), std::string_view(kValueSlot).size(),
+                query->Bind(given.value));
+  return given.expression + " = " + value;
 }
 
 std::string IdentityVerdicts::Verdict(const Given& given, BoundSql* query) const {
   // A column that normalizes to nothing (NULL, blanks, only separators) says
   // nothing about the person, so it contradicts nothing.
-  return "(CASE WHEN " + given.expression + " = " + query->Bind(given.value) +
-         " THEN 'm' WHEN COALESCE(TRIM(" + given.expression + "), '') = '' THEN 'e' ELSE 'd' END)";
+  return "(CASE WHEN " + Equals(given, query) + " THEN 'm' WHEN COALESCE(TRIM(" + given.expression +
+         "), '') = '' THEN 'e' ELSE 'd' END)";
 }
 
 std::string IdentityVerdicts::AnyMatch(BoundSql* query) const {
   std::string text;
-  for (const auto& given : given_) {
-    text += (text.empty() ? "(" : " OR ") + given.expression + " = " + query->Bind(given.value);
-  }
+  for (const auto& given : given_) text += (text.empty() ? "(" : " OR ") + Equals(given, query);
   return text + ")";
 }
 

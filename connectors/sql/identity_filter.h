@@ -1,7 +1,9 @@
 // Identity matching: which rows of a table hold one of the subject's
 // identities, and whether another identity contradicts the match. The
 // subject's value and the column are normalized the same way (once in C++,
-// once in SQL), and the value is always a bound parameter.
+// once in SQL), and the value is always a bound parameter. Text is compared
+// byte for byte on every database, as SQLite does: a MySQL collation that
+// ignores case or accents must not widen an exact match.
 #pragma once
 
 #include <soci/soci.h>
@@ -25,6 +27,10 @@ std::string NormalizeIdentityValue(std::string_view value, const IdentityMapping
 
 // The SQL expression that normalizes `mapping`'s column(s) the same way.
 std::string NormalizedColumnExpression(const IdentityMapping& mapping, const SqlDialect& dialect);
+// The SQL expression to compare that with, around the `placeholder` of the
+// value NormalizeIdentityValue gave.
+std::string NormalizedValueExpression(const std::string& placeholder,
+                                      const IdentityMapping& mapping, const SqlDialect& dialect);
 
 // Whether a located row belongs to the subject for sure, and if not, why
 // (attribute names only: "matches phone; email differs").
@@ -56,9 +62,12 @@ class IdentityVerdicts {
  private:
   struct Given {
     std::string attribute;
-    std::string value;       // normalized
-    std::string expression;  // the normalized column(s)
+    std::string value;             // normalized
+    std::string expression;        // the normalized column(s)
+    std::string value_expression;  // what `value` is compared as, around a slot for it
   };
+  // "<column(s)> = <value>", with the value bound into `query`.
+  static std::string Equals(const Given& given, BoundSql* query);
   // 'm' (matches), 'd' (differs) or 'e' (empty), with its value bound into `query`.
   std::string Verdict(const Given& given, BoundSql* query) const;
   std::string AnyMatch(BoundSql* query) const;

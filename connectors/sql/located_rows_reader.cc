@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connectors/sql/record_attributes.h"
 #include "connectors/sql/row_filters.h"
 
 namespace dsr::connectors::sql {
@@ -41,6 +42,7 @@ Status ReadKeyedRows(SourceDatabase& database, const SqlConfig& config, const Ta
       found.record = DecodeRecord(dialect, columns, row, &position, &key, key_column);
       const auto located = rows.by_key.find(key);
       if (located == rows.by_key.end()) return Status::Ok();  // changed since it was located
+      found.attributes = RecordAttributes(table, columns, found.record);
       found.key = KeyText(key);
       found.match = located->second.match;
       found.ambiguity = located->second.ambiguity;
@@ -68,6 +70,7 @@ Status ReadKeylessRows(SourceDatabase& database, const TableConfig& table,
       size_t position = 0;
       SqlValue unused;
       found.record = DecodeRecord(dialect, columns, row, &position, &unused, nullptr);
+      found.attributes = RecordAttributes(table, columns, found.record);
       const RowMatch match = reason_per_row ? rows.verdicts->Read(row, &position) : group.match;
       found.match = match.match;
       found.ambiguity = match.ambiguity;

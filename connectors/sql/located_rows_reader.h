@@ -28,7 +28,8 @@ enum class RowChoice { kAll, kAmbiguousOnly };
 
 // Sends the chosen rows of `rows` to `sink`, one FoundRecord each: the row as
 // a JSON object (column name as the database spells it → value), its key as
-// text for tables with a key, and its match. Rows come in key order for tables
+// text for tables with a key, its match, and for tables with identities the
+// canonical attributes it holds (RecordAttributes). Rows come in key order for tables
 // with a key. A non-ok Status from the sink stops the reading and is returned.
 Status ReadLocatedRows(SourceDatabase& database, const SqlConfig& config, size_t table,
                        const TableColumns& columns, const LocatedRows& rows, RowChoice choice,

@@ -47,19 +47,28 @@ BoundSql RowAnonymizer::AlreadyAnonymized() const {
         test = quoted + " IS NULL";
         break;
       case How::kFixed:
-        test =
-            quoted + " IS NOT NULL AND " + quoted + " = " + condition.Bind(FixedValue(rule.value));
+        test = quoted + " IS NOT NULL AND " + Equals(quoted, FixedValue(rule.value), &condition);
         break;
       case How::kKeyedHash:
-        test = quoted + " IS NULL OR SUBSTR(" + quoted + ", 1, " +
-               std::to_string(kKeyedHashPrefix.size()) + ") = '" + std::string(kKeyedHashPrefix) +
-               "'";
+        test = quoted + " IS NULL OR " +
+               dialect.SameText(
+                   "SUBSTR(" + quoted + ", 1, " + std::to_string(kKeyedHashPrefix.size()) + ")",
+                   "'" + std::string(kKeyedHashPrefix) + "'");
         break;
     }
     condition.text += (condition.text.empty() ? "(" : " AND (") + test + ")";
   }
   if (condition.text.empty()) condition.text = "1 = 1";  // no rules: nothing left to do
   return condition;
+}
+
+std::string RowAnonymizer::Equals(const std::string& quoted_column, const SqlValue& value,
+                                  BoundSql* statement) const {
+  const std::string placeholder = statement->Bind(value);
+  if (std::holds_alternative<std::string>(value)) {
+    return database_.dialect().SameText(quoted_column, placeholder);
+  }
+  return quoted_column + " = " + placeholder;  // numbers compare as numbers
 }
 
 std::string RowAnonymizer::PlainAssignments(BoundSql* statement) const {
@@ -98,11 +107,13 @@ Result<int64_t> RowAnonymizer::AnonymizeHashed(const BoundSql& pending,
   const SqlDialect& dialect = database_.dialect();
   std::vector<ColumnInfo> columns;
   for (const ColumnInfo* column : hashed) columns.push_back(*column);
-  BoundSql distinct = pending;
-  distinct.text = "SELECT DISTINCT " + SelectList(dialect, columns) + " FROM " +
-                  dialect.Quote(table_.name) + " WHERE " + pending.text;
+  // Not SELECT DISTINCT: a MySQL collation would merge values that differ in
+  // case, and each value must get the hash of its own bytes.
+  BoundSql values_query = pending;
+  values_query.text = "SELECT " + SelectList(dialect, columns) + " FROM " +
+                      dialect.Quote(table_.name) + " WHERE " + pending.text;
   std::set<std::vector<SqlValue>> combinations;
-  DSR_RETURN_IF_ERROR(database_.ForEachRow(distinct, [&](const soci::row& row) {
+  DSR_RETURN_IF_ERROR(database_.ForEachRow(values_query, [&](const soci::row& row) {
     size_t position = 0;
     std::vector<SqlValue> values;
     for (const auto& column : columns) {
@@ -123,7 +134,7 @@ Result<int64_t> RowAnonymizer::AnonymizeHashed(const BoundSql& pending,
         where += " AND " + quoted + " IS NULL";
         continue;  // NULL stays NULL
       }
-      where += " AND " + quoted + " = " + update.Bind(values[i]);
+      where += " AND " + Equals(quoted, values[i], &update);
       // A hash from an earlier erasure (before a rule was added) stays as it
       // is: hashing it again would break its comparability.
       if (IsKeyedHash(values[i])) continue;

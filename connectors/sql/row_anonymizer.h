@@ -34,6 +34,9 @@ class RowAnonymizer {
   Result<int64_t> Anonymize(const BoundSql& filter);
 
  private:
+  // "<column> = <value>", text compared byte for byte (SqlDialect::SameText).
+  std::string Equals(const std::string& quoted_column, const SqlValue& value,
+                     BoundSql* statement) const;
   // "col = NULL, col = :p1, ..." for the null and fixed rules.
   std::string PlainAssignments(BoundSql* statement) const;
   Result<int64_t> AnonymizeHashed(const BoundSql& pending,

@@ -1,5 +1,9 @@
 #include "connectors/sql/source_database.h"
 
+#include <soci/mysql/soci-mysql.h>
+
+#include <set>
+
 namespace dsr::connectors::sql {
 namespace {
 
@@ -84,11 +88,37 @@ void SourceDatabase::Rollback() noexcept {
 }
 
 std::string SociErrorMessage(const soci::soci_error& error) {
-  return error.get_error_message();
+  const std::string message = error.get_error_message();
+  const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error);
+  if (mysql == nullptr) return message;
+  // MySQL quotes the values it refuses ("Duplicate entry '...'", "Incorrect
+  // string value: '...'"), so every quoted part goes; the number tells what it was.
+  std::string redacted;
+  bool quoted = false;
+  for (char c : message) {
+    if (c == '\'') {
+      redacted += quoted ? "...'" : "'";
+      quoted = !quoted;
+    } else if (!quoted) {
+      redacted += c;
+    }
+  }
+  return redacted + " (MySQL error " + std::to_string(mysql->err_num_) + ")";
 }
 
 bool IsTransientSociError(const soci::soci_error& error) {
   if (error.get_error_category() == soci::soci_error::connection_error) return true;
+  if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error)) {
+    static const std::set<unsigned> kTransient = {
+        1040,  // too many connections
+        1053,  // server shutdown in progress
+        1205,  // lock wait timeout exceeded
+        1213,  // deadlock found: the transaction was rolled back
+        2006,  // server has gone away
+        2013,  // lost connection during query
+    };
+    return kTransient.count(mysql->err_num_) != 0;
+  }
   // SOCI's SQLite backend files SQLITE_BUSY under "unknown"; its text is stable.
   const std::string message = error.get_error_message();
   return message.find("database is locked") != std::string::npos ||
@@ -97,8 +127,28 @@ bool IsTransientSociError(const soci::soci_error& error) {
 
 bool IsConstraintError(const soci::soci_error& error) {
   if (error.get_error_category() == soci::soci_error::constraint_violation) return true;
+  if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error)) {
+    static const std::set<unsigned> kRefused = {
+        1048,  // column cannot be null
+        1062,  // duplicate entry
+        1169,  // duplicate unique key
+        1216,  // foreign key: no parent row
+        1217,  // foreign key: still referenced
+        1264,  // out of range value
+        1366,  // incorrect string value (a character the column's charset lacks)
+        1406,  // data too long for the column
+        1451,  // foreign key: cannot delete or update a parent row
+        1452,  // foreign key: cannot add or update a child row
+        1557,  // foreign key: duplicate entry
+        1586,  // duplicate entry for a named key
+        3819,  // check constraint violated (MySQL)
+        4025,  // check constraint failed (MariaDB)
+    };
+    return kRefused.count(mysql->err_num_) != 0;
+  }
+  // SQLite: "... constraint failed"; MySQL, should its error class not be
+  // recognised: "Duplicate entry ...", "... constraint fails".
   const std::string message = error.get_error_message();
-  // SQLite: "... constraint failed"; MySQL: "Duplicate entry ...", "... constraint fails".
   return message.find("constraint failed") != std::string::npos ||
          message.find("Duplicate entry") != std::string::npos ||
          message.find("constraint fails") != std::string::npos;

@@ -69,13 +69,18 @@ class WriteTransaction {
 
 // The SOCI error's own message, without the context SOCI adds to what():
 // that context repeats the query's bound values, which are personal data.
+// MySQL's messages quote values too, so there every quoted part is replaced
+// by "..." and the MySQL error number is added.
 std::string SociErrorMessage(const soci::soci_error& error);
 
-// Whether retrying later may help: the connection is gone or SQLite is busy.
+// Whether retrying later may help: the connection is gone, SQLite is busy,
+// or MySQL timed out waiting for a lock or chose the transaction as a
+// deadlock victim.
 bool IsTransientSociError(const soci::soci_error& error);
 
 // Whether the database refused a change by a constraint (unique key, foreign
-// key, NOT NULL); retrying the same change cannot help.
+// key, NOT NULL, check; on MySQL also a value too long or out of range for
+// its column); retrying the same change cannot help.
 bool IsConstraintError(const soci::soci_error& error);
 
 }  // namespace dsr::connectors::sql

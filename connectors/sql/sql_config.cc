@@ -164,6 +164,9 @@ Result<SqlConfig> ParseSqlConfig(const nlohmann::json& config) {
   SqlConfig parsed;
   parsed.connection = config.at("connection").get<std::string>();
   parsed.batch_size = config.value("batch_size", kDefaultBatchSize);
+  if (const auto discover = config.find("discover"); discover != config.end()) {
+    parsed.discover_sample_rows = discover->value("sample_rows", kDefaultDiscoverSampleRows);
+  }
   if (config.contains("anonymize_key_file")) {
     parsed.anonymize_key_file = config.at("anonymize_key_file").get<std::string>();
   }

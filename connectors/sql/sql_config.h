@@ -95,10 +95,13 @@ struct TableConfig {
 };
 
 inline constexpr int kDefaultBatchSize = 500;
+inline constexpr int kDefaultDiscoverSampleRows = 1000;
 
 struct SqlConfig {
   std::string connection;  // SOCI connection string, e.g. "sqlite3://db=..."
   int batch_size = kDefaultBatchSize;
+  // Rows that Discover reads from each table (discover.sample_rows).
+  int discover_sample_rows = kDefaultDiscoverSampleRows;
   // The secret of keyed hashes; read when an erasure first needs it.
   std::optional<std::string> anonymize_key_file;
   std::vector<TableConfig> tables;  // in config order, which is export order

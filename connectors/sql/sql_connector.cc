@@ -6,6 +6,7 @@
 #include "connectors/sql/action_scope.h"
 #include "connectors/sql/anonymize_key.h"
 #include "connectors/sql/located_rows_reader.h"
+#include "connectors/sql/personal_data_discovery.h"
 #include "connectors/sql/source_database.h"
 #include "connectors/sql/sql_config.h"
 #include "connectors/sql/subject_eraser.h"
@@ -60,6 +61,12 @@ class SqlConnector final : public Connector {
     if (!outcomes.ok()) return outcomes.status();
     DSR_RETURN_IF_ERROR(buffered.SendTo(untouched));
     return outcomes;
+  }
+
+  Result<std::vector<PersonalDataPlace>> Discover() override {
+    return AtEdge<std::vector<PersonalDataPlace>>("discover", [&]() {
+      return sql::DiscoverPersonalData(*database_, config_.discover_sample_rows);
+    });
   }
 
  private:

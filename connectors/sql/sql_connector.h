@@ -23,7 +23,10 @@ namespace dsr::connectors {
 // (SQLite: BEGIN IMMEDIATE) that is rolled back on any failure; SQLite
 // sessions enforce foreign keys. A change the database refuses by a
 // constraint is kConflict. Every SQL statement binds its values as
-// parameters. The anonymize key file is read at the first erasure.
+// parameters, and compares text byte for byte whatever the database's
+// collation. The anonymize key file is read at the first erasure. Discover
+// reads every table of the database, not only the configured ones, up to
+// discover.sample_rows rows each (connectors/sql/personal_data_discovery.h).
 Result<std::unique_ptr<Connector>> NewSqlConnector(const nlohmann::json& config);
 
 }  // namespace dsr::connectors

@@ -64,25 +64,49 @@ std::string SqlDialect::Quote(std::string_view identifier) const {
   return quoted;
 }
 
-std::string SqlDialect::JoinWithSpace(const std::vector<std::string>& quoted_columns) const {
+bool SqlDialect::CanQuote(std::string_view identifier) const {
+  if (identifier.empty() || identifier.find('\0') != std::string_view::npos) return false;
+  return backend_ == Backend::kSqlite || identifier.find_first_of("':\\") == std::string_view::npos;
+}
+
+std::string SqlDialect::JoinWithSpace(const std::vector<std::string>& expressions) const {
   std::string joined;
   if (backend_ == Backend::kMysql) {
-    // CONCAT_WS skips NULL parts; SQLite's || makes the whole name NULL, so a
-    // name with a missing part matches on MySQL only.
-    joined = "CONCAT_WS(' '";
-    for (const auto& column : quoted_columns) joined += ", " + column;
+    // CONCAT, not CONCAT_WS: CONCAT_WS skips NULL parts, so a name with a
+    // missing part would contradict the subject's name on MySQL only.
+    for (const auto& expression : expressions) {
+      joined += (joined.empty() ? "CONCAT(" : ", ' ', ") + expression;
+    }
     return joined + ")";
   }
-  for (const auto& column : quoted_columns) {
+  for (const auto& expression : expressions) {
     if (!joined.empty()) joined += " || ' ' || ";
-    joined += column;
+    joined += expression;
   }
   return "(" + joined + ")";
 }
 
+std::string SqlDialect::AsText(const std::string& expression) const {
+  if (backend_ == Backend::kSqlite) return expression;
+  return "CONVERT(" + expression + " USING utf8mb4)";
+}
+
+std::string SqlDialect::ByteForByte(const std::string& expression) const {
+  if (backend_ == Backend::kSqlite) return expression;
+  // A binary string compares byte for byte, and trailing spaces count.
+  return "CAST(" + expression + " AS BINARY)";
+}
+
+std::string SqlDialect::SameText(const std::string& expression,
+                                 const std::string& placeholder) const {
+  return ByteForByte(AsText(expression)) + " = " + ByteForByte(placeholder);
+}
+
 std::vector<std::string> SqlDialect::SessionSetup() const {
   if (backend_ == Backend::kSqlite) return {"PRAGMA foreign_keys = ON"};
-  return {};
+  // Values travel as UTF-8 whatever the connection string's charset says;
+  // UTF-8, like latin1, is safe for the client-side escaping of parameters.
+  return {"SET NAMES utf8mb4"};
 }
 
 std::string SqlDialect::BeginTransaction() const {
@@ -104,6 +128,37 @@ std::string SqlDialect::ColumnsQuery() const {
   return "SELECT CAST(column_name AS CHAR), CAST(LOWER(data_type) AS CHAR) "
          "FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = :p0 "
          "ORDER BY ordinal_position";
+}
+
+std::string SqlDialect::TablesQuery() const {
+  if (backend_ == Backend::kSqlite) {
+    // Virtual tables keep their text in ordinary shadow tables, which are read.
+    return "SELECT name FROM sqlite_master WHERE type = 'table' "
+           "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+           "AND COALESCE(sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY name";
+  }
+  return "SELECT CAST(table_name AS CHAR) FROM information_schema.tables "
+         "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name";
+}
+
+bool SqlDialect::IsTextLike(const ColumnInfo& column) const {
+  const std::string& type = column.type;
+  if (backend_ == Backend::kSqlite) {
+    // SQLite's rules for TEXT affinity; a column without a type takes anything.
+    return type.empty() || type.find("char") != std::string::npos ||
+           type.find("clob") != std::string::npos || type.find("text") != std::string::npos;
+  }
+  static const std::set<std::string> kTextTypes = {"char",     "varchar",    "tinytext", "text",
+                                                   "longtext", "mediumtext", "json"};
+  return kTextTypes.count(type) != 0;
+}
+
+std::string SqlDialect::TextProjection(const ColumnInfo& column) const {
+  const std::string quoted = Quote(column.name);
+  if (backend_ == Backend::kSqlite) {
+    return "CASE WHEN typeof(" + quoted + ") = 'text' THEN " + quoted + " END";
+  }
+  return AsText(quoted);
 }
 
 std::vector<std::string> SqlDialect::Projection(const ColumnInfo& column) const {

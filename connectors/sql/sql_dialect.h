@@ -27,8 +27,23 @@ class SqlDialect {
 
   // `identifier` quoted for this database ("name" or `name`).
   std::string Quote(std::string_view identifier) const;
-  // The columns (already quoted) joined with one space, as one SQL expression.
-  std::string JoinWithSpace(const std::vector<std::string>& quoted_columns) const;
+  // Whether Quote(identifier) survives SOCI's MySQL backend, which scans the
+  // statement for :name placeholders and '...' literals without knowing
+  // backtick quotes. Configured names are checked by the schema; names read
+  // from the database's catalog are checked here.
+  bool CanQuote(std::string_view identifier) const;
+  // The expressions (text) joined with one space, as one SQL expression that is
+  // NULL when any of them is NULL (SQLite's ||; MySQL's CONCAT, not CONCAT_WS).
+  std::string JoinWithSpace(const std::vector<std::string>& expressions) const;
+
+  // `expression` as text in one character set, so that columns of different
+  // character sets can be joined and compared (MySQL); unchanged on SQLite.
+  std::string AsText(const std::string& expression) const;
+  // `expression` in a form that compares byte for byte, as SQLite compares
+  // text: MySQL's collations may ignore case, accents and trailing spaces.
+  std::string ByteForByte(const std::string& expression) const;
+  // "<expression> = <placeholder>" for a text value, compared byte for byte.
+  std::string SameText(const std::string& expression, const std::string& placeholder) const;
 
   // Statements that every new session runs first: SQLite enforces foreign
   // keys only when asked, per connection.
@@ -45,6 +60,16 @@ class SqlDialect {
   // A query with one parameter :p0 (the table name) that yields one row per
   // column of that table: its name and declared type, as text.
   std::string ColumnsQuery() const;
+  // A query without parameters that yields the name of every table of the
+  // database (not views, not the database's own tables), in name order.
+  std::string TablesQuery() const;
+
+  // Whether `column` may hold free text: SQLite columns of TEXT affinity or
+  // without a declared type; MySQL CHAR, VARCHAR, the TEXT types and JSON.
+  bool IsTextLike(const ColumnInfo& column) const;
+  // The select-list expression that reads a text-like column as text, or NULL
+  // where the value is not text (SQLite stores any type in any column).
+  std::string TextProjection(const ColumnInfo& column) const;
 
   // The select-list expressions that read `column` of a row so that
   // DecodeColumn gets back its value and type exactly.

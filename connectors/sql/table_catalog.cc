@@ -3,9 +3,8 @@
 #include <strings.h>
 
 namespace dsr::connectors::sql {
-namespace {
 
-Status ReadColumns(SourceDatabase& database, const std::string& table, TableColumns* found) {
+Status ReadTableColumns(SourceDatabase& database, const std::string& table, TableColumns* found) {
   BoundSql query;
   query.text = database.dialect().ColumnsQuery();
   query.Bind(table);
@@ -17,6 +16,8 @@ Status ReadColumns(SourceDatabase& database, const std::string& table, TableColu
     return Status::Ok();
   });
 }
+
+namespace {
 
 void CheckColumn(const TableConfig& table, const TableColumns& columns, const std::string& column,
                  const std::string& key, std::vector<std::string>* problems) {
@@ -84,7 +85,7 @@ Result<std::vector<TableColumns>> ReadTableCatalog(SourceDatabase& database,
   std::vector<std::string> problems;
   for (const auto& table : config.tables) {
     catalog.emplace_back();
-    DSR_RETURN_IF_ERROR(ReadColumns(database, table.name, &catalog.back()));
+    DSR_RETURN_IF_ERROR(ReadTableColumns(database, table.name, &catalog.back()));
     if (catalog.back().columns.empty()) {
       problems.push_back(table.config_path + ".name: the database has no table '" + table.name +
                          "'");

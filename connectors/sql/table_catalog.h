@@ -20,6 +20,10 @@ struct TableColumns {
   const ColumnInfo* Find(const std::string& name) const;
 };
 
+// Appends the columns of `table` to `found`; none when there is no such table.
+// Throws soci errors.
+Status ReadTableColumns(SourceDatabase& database, const std::string& table, TableColumns* found);
+
 // One entry per table of `config`, same order. kValidation naming the config
 // key when a configured table or column does not exist. Throws soci errors.
 Result<std::vector<TableColumns>> ReadTableCatalog(SourceDatabase& database,
