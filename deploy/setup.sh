@@ -11,6 +11,8 @@ packages=(
   libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev doctest-dev libkainjow-mustache-dev
   # run time and tests
   sqlite3 tzdata unzip curl python3 ca-certificates mariadb-server-core mariadb-client-core
+  # mail connector tests: a real IMAP server, and openssl for its TLS certificate
+  dovecot-imapd openssl
 )
 
 missing=()
