@@ -45,24 +45,25 @@ std::vector<WorkerInfo> WorkerRegistry::Expire(Clock::MonotonicTime now) {
   return expired;
 }
 
-std::optional<std::string> WorkerRegistry::PickWorker(const std::string& source) {
+std::optional<std::string> WorkerRegistry::PickWorker(const std::string& source) const {
   auto found = rotation_.find(source);
   if (found == rotation_.end()) return std::nullopt;
-  auto& order = found->second;
-  for (auto it = order.begin(); it != order.end(); ++it) {
-    const WorkerInfo& worker = workers_.at(*it);
-    if (static_cast<int>(worker.tasks.size()) >= worker.capacity) continue;
-    std::string chosen = *it;
-    order.erase(it);
-    order.push_back(chosen);  // asked last next time
-    return chosen;
+  for (const auto& id : found->second) {
+    const WorkerInfo& worker = workers_.at(id);
+    if (static_cast<int>(worker.tasks.size()) < worker.capacity) return id;
   }
   return std::nullopt;
 }
 
 void WorkerRegistry::Assign(const std::string& routing_id, const std::string& task_id) {
   auto found = workers_.find(routing_id);
-  if (found != workers_.end()) found->second.tasks.insert(task_id);
+  if (found == workers_.end()) return;
+  found->second.tasks.insert(task_id);
+  // The worker that just got a task is asked last next time. Rotating here,
+  // not when picking, keeps a pick that finds no task from skipping a worker.
+  auto& order = rotation_[found->second.source];
+  order.erase(std::remove(order.begin(), order.end(), routing_id), order.end());
+  order.push_back(routing_id);
 }
 
 void WorkerRegistry::Release(const std::string& routing_id, const std::string& task_id) {

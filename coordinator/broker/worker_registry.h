@@ -46,9 +46,9 @@ class WorkerRegistry {
   // Removes and returns every worker silent for longer than the expiry.
   std::vector<WorkerInfo> Expire(Clock::MonotonicTime now);
 
-  // The next worker of `source` with free capacity, round-robin; none if all
-  // are busy or none is connected.
-  std::optional<std::string> PickWorker(const std::string& source);
+  // The next worker of `source` with free capacity, round-robin (Assign moves
+  // a worker to the end of the line); none if all are busy or none is connected.
+  std::optional<std::string> PickWorker(const std::string& source) const;
   void Assign(const std::string& routing_id, const std::string& task_id);
   void Release(const std::string& routing_id, const std::string& task_id);
 

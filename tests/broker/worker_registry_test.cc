@@ -37,7 +37,28 @@ TEST_SUITE("WorkerRegistry") {
     WorkerRegistry registry(seconds(3));
     REQUIRE_FALSE(registry.Register(Worker("a", "crm", 4)).has_value());
     REQUIRE_FALSE(registry.Register(Worker("b", "crm", 4)).has_value());
-    CHECK(Picks(registry, "crm", 5) == std::vector<std::string>{"a", "b", "a", "b", "a"});
+    std::vector<std::string> assigned;
+    for (int i = 0; i < 5; ++i) {
+      const std::string picked = registry.PickWorker("crm").value_or("-");
+      registry.Assign(picked, "t" + std::to_string(i));
+      assigned.push_back(picked);
+    }
+    CHECK(assigned == std::vector<std::string>{"a", "b", "a", "b", "a"});
+  }
+
+  TEST_CASE("a pick that finds no task to hand out does not skip a worker") {
+    // Regression: the engine picks a worker, then learns the queue is empty;
+    // rotating on that pick sent every single task to the same worker.
+    WorkerRegistry registry(seconds(3));
+    (void)registry.Register(Worker("a", "crm", 1));
+    (void)registry.Register(Worker("b", "crm", 1));
+    for (int round = 0; round < 3; ++round) {
+      const std::string first = registry.PickWorker("crm").value_or("-");
+      registry.Assign(first, "t" + std::to_string(round));
+      CHECK(registry.PickWorker("crm").has_value());  // the idle one, not handed anything
+      registry.Release(first, "t" + std::to_string(round));
+      CHECK(first == (round % 2 == 0 ? "a" : "b"));
+    }
   }
 
   TEST_CASE("skips a busy worker and gives none when all are busy") {
@@ -119,7 +140,14 @@ TEST_SUITE("WorkerRegistry") {
     CHECK(registry.Find("a")->tasks.empty());
     CHECK(registry.WorkersOf("crm").size() == 2);
     // The replaced worker is in the rotation once, not twice.
-    CHECK(Picks(registry, "crm", 4) == std::vector<std::string>{"b", "a", "b", "a"});
+    std::vector<std::string> assigned;
+    for (int i = 0; i < 4; ++i) {
+      const std::string picked = registry.PickWorker("crm").value_or("-");
+      registry.Assign(picked, "t" + std::to_string(i + 10));
+      registry.Release(picked, "t" + std::to_string(i + 10));
+      assigned.push_back(picked);
+    }
+    CHECK(assigned == std::vector<std::string>{"b", "a", "b", "a"});
   }
 
   TEST_CASE("Remove takes a worker out of the rotation") {
