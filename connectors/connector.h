@@ -49,6 +49,10 @@ struct FoundRecord {
   // For an ambiguous record: why, naming attributes, never values
   // ("matches phone; email differs").
   std::string ambiguity;
+  // The canonical attributes this record holds, as the source stores them
+  // ("email", "phone", "name", "postal_address" as one line), so that the
+  // coordinator can show where sources disagree about the subject.
+  std::map<std::string, std::string> attributes;
 };
 
 // Receives reported records collection by collection. A non-ok Status from
@@ -106,6 +110,15 @@ struct CollectionOutcome {
   std::vector<std::string> keys;  // the retained records, for the erasure when the hold ends
 };
 
+// A place in a source that holds personal data, found by Discover: a
+// "table.column", a mail folder, a file (and field). `kinds` are from
+// connectors/discovery.h: "email", "phone", "ip_address", "iban".
+struct PersonalDataPlace {
+  std::string place;
+  std::set<std::string> kinds;
+  int64_t occurrences = 0;  // values of those kinds seen there
+};
+
 struct LocateReport {
   // Records that belong to the subject, per collection; collections without
   // any are absent.
@@ -145,6 +158,11 @@ class Connector {
                                                          const Corrections& corrections,
                                                          const ActionScope& scope,
                                                          RecordSink& untouched) = 0;
+
+  // Scans the whole source (not one subject) for personal data and reports
+  // where it sits, so that the record of processing can be checked against
+  // reality. Reads only; may sample large places; never returns the values.
+  virtual Result<std::vector<PersonalDataPlace>> Discover() = 0;
 };
 
 // Builds the connector named by `config["kind"]` after validating `config`

@@ -22,6 +22,7 @@ Status ChunkingSink::Add(const connectors::FoundRecord& found) {
       {"match", found.match == connectors::Match::kConfirmed ? "confirmed" : "ambiguous"},
       {"record", found.record}};
   if (found.match == connectors::Match::kAmbiguous) envelope["ambiguity"] = found.ambiguity;
+  if (!found.attributes.empty()) envelope["attributes"] = found.attributes;
   // Invalid UTF-8 from a source is replaced rather than failing the export.
   std::string line = envelope.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   line.push_back('\n');

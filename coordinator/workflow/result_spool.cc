@@ -26,18 +26,33 @@ struct ResultSpool::OpenAttempt {
 namespace {
 
 // schemas/wire/envelope.json, checked by hand: this runs for every record.
+bool IsAttributeMap(const nlohmann::json& attributes) {
+  if (!attributes.is_object() || attributes.size() > 5) return false;
+  for (const auto& [name, value] : attributes.items()) {
+    const bool known = name == "email" || name == "phone" || name == "name" ||
+                       name == "postal_address" || name == "customer_id";
+    if (!known || !value.is_string() || value.get_ref<const std::string&>().size() > 1000) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool IsEnvelope(const nlohmann::json& envelope) {
-  if (!envelope.is_object() || envelope.size() > 4) return false;
+  if (!envelope.is_object()) return false;
   const auto record = envelope.find("record");
   const auto match = envelope.find("match");
   const auto key = envelope.find("key");
   const auto ambiguity = envelope.find("ambiguity");
-  return record != envelope.end() && record->is_object() && match != envelope.end() &&
-         (*match == "confirmed" || *match == "ambiguous") && key != envelope.end() &&
+  const auto attributes = envelope.find("attributes");
+  const size_t expected = 3 + (ambiguity != envelope.end()) + (attributes != envelope.end());
+  return envelope.size() == expected && record != envelope.end() && record->is_object() &&
+         match != envelope.end() && (*match == "confirmed" || *match == "ambiguous") &&
+         key != envelope.end() &&
          (key->is_null() ||
           (key->is_string() && key->get_ref<const std::string&>().size() <= 256)) &&
          (ambiguity == envelope.end() || ambiguity->is_string()) &&
-         envelope.size() == (ambiguity == envelope.end() ? 3u : 4u);
+         (attributes == envelope.end() || IsAttributeMap(*attributes));
 }
 
 // Counts the payload's lines and checks that each is one record envelope.

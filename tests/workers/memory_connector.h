@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "connectors/connector.h"
+#include "connectors/discovery.h"
 
 namespace dsr::workers::testing {
 
@@ -87,6 +88,24 @@ class MemoryConnector final : public connectors::Connector {
     last_corrections_ = corrections;
     return std::vector<connectors::CollectionOutcome>{
         {"contacts", connectors::OutcomeKind::kUpdated, 1, std::nullopt, "", {}}};
+  }
+
+  Result<std::vector<connectors::PersonalDataPlace>> Discover() override {
+    std::map<std::string, connectors::PersonalDataPlace> places;
+    for (const auto& [collection, record] : records_) {
+      for (const auto& [field, value] : record.items()) {
+        if (!value.is_string()) continue;
+        const auto found = connectors::DetectPersonalData(value.get<std::string>());
+        if (found.kinds.empty()) continue;
+        auto& place = places[collection + "." + field];
+        place.place = collection + "." + field;
+        place.kinds.insert(found.kinds.begin(), found.kinds.end());
+        place.occurrences += found.occurrences;
+      }
+    }
+    std::vector<connectors::PersonalDataPlace> list;
+    for (auto& entry : places) list.push_back(std::move(entry.second));
+    return list;
   }
 
   const connectors::ActionScope& last_scope() const { return last_scope_; }
