@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/config_file.h"
+#include "coordinator/workflow/consistency.h"
 
 namespace dsr {
 namespace {
@@ -42,6 +43,7 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   auto pause_mode = deadlines::ParsePauseMode(controller.value("identity_pause", "pause"));
   if (!pause_mode.ok()) return pause_mode.status().WithContext(path);
   config.engine.policy.pause_mode = *pause_mode;
+  config.engine.policy.country_code = workflow::CountryCallingCode(config.region);
 
   config.store_url = json.at("store").at("url").get<std::string>();
   config.read_connections = json.at("store").value("read_connections", 4);

@@ -57,6 +57,10 @@ nlohmann::json RequestSummaryView(const store::RequestRecord& request) {
                          {"bundle", nullptr},
                          {"letter", nullptr}};
   if (request.corrections) view["corrections"] = nlohmann::json::parse(*request.corrections);
+  view["consistency"] = request.consistency
+                            ? nlohmann::json::parse(*request.consistency, nullptr, false)
+                            : nlohmann::json::array();
+  if (view["consistency"].is_discarded()) view["consistency"] = nlohmann::json::array();
   if (request.bundle) {
     view["bundle"] = {{"sha256", request.bundle->sha256},
                       {"bytes", request.bundle->bytes},

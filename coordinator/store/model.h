@@ -83,6 +83,9 @@ struct RequestRecord {
   std::optional<std::string> closing_ground;  // why rejected: "manifestly_unfounded" …
   std::optional<std::string> closing_reason;  // the agent's words on rejection or cancellation
   std::optional<std::string> letter_path;     // the letter, once written
+  // Where the sources disagree about the subject's attributes (JSON list),
+  // found when the tasks settled.
+  std::optional<std::string> consistency;
 };
 
 struct TaskRecord {

@@ -41,21 +41,22 @@ class SessionWriter final : public StoreWriter {
       NullableText paused(r.paused_since ? std::optional<std::string>(r.paused_since->ToString())
                                          : std::nullopt);
       NullableText approved(r.approved_at), ground(r.closing_ground), reason(r.closing_reason),
-          letter(r.letter_path);
+          letter(r.letter_path), consistency(r.consistency);
       soci::statement update =
           (sql_.prepare
                << "UPDATE requests SET status = :status, due_on = :due, updated_at = "
                   ":updated, completed_at = :completed, bundle_path = :path, "
                   "bundle_sha256 = :sha, bundle_bytes = :bytes, paused_since = :paused, "
                   "paused_days = :paused_days, approved_at = :approved, closing_ground "
-                  "= :ground, closing_reason = :reason, letter_path = :letter WHERE id = :id",
+                  "= :ground, closing_reason = :reason, letter_path = :letter, consistency = "
+                  ":consistency WHERE id = :id",
            soci::use(status), soci::use(due), soci::use(r.updated_at),
            soci::use(completed.value, completed.indicator), soci::use(path.value, path.indicator),
            soci::use(sha.value, sha.indicator), soci::use(bytes.value, bytes.indicator),
            soci::use(paused.value, paused.indicator), soci::use(r.paused_days),
            soci::use(approved.value, approved.indicator), soci::use(ground.value, ground.indicator),
            soci::use(reason.value, reason.indicator), soci::use(letter.value, letter.indicator),
-           soci::use(r.id));
+           soci::use(consistency.value, consistency.indicator), soci::use(r.id));
       update.execute(true);
       if (update.get_affected_rows() != 1) return NotFound("no request with id " + r.id);
       return Status::Ok();

@@ -88,6 +88,7 @@ Result<RequestRecord> RequestFromRow(const soci::row& row) {
   request.closing_ground = OptionalTextColumn(row, "closing_ground");
   request.closing_reason = OptionalTextColumn(row, "closing_reason");
   request.letter_path = OptionalTextColumn(row, "letter_path");
+  request.consistency = OptionalTextColumn(row, "consistency");
   return request;
 }
 

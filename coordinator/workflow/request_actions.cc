@@ -4,6 +4,7 @@
 
 #include "common/digest.h"
 #include "coordinator/deadlines/deadline.h"
+#include "coordinator/workflow/consistency.h"
 #include "coordinator/workflow/lifecycle.h"
 #include "coordinator/workflow/request_changes.h"
 
@@ -124,6 +125,8 @@ Status RequestActions::Resume(const std::string& id, const std::string& actor) {
 Result<ActionEffects> RequestActions::Settle(const std::string& id) {
   const std::string now = FormatUtc(c_.clock.Now());
   ActionEffects effects;
+  auto differences = CompareAttributes(c_.store, id, c_.policy.country_code);
+  if (!differences.ok()) return differences.status();
   DSR_RETURN_IF_ERROR(c_.store.Write([&](StoreWriter& writer) -> Status {
     auto request = writer.GetRequest(id);
     if (!request.ok()) return request.status();
@@ -135,6 +138,13 @@ Result<ActionEffects> RequestActions::Settle(const std::string& id) {
         return Conflict("task " + task.id + " of source " + task.source + " is " +
                         std::string(store::ToString(task.status)));
       }
+    }
+    if (!differences->empty()) {
+      request->consistency = differences->dump();
+      nlohmann::json attributes = nlohmann::json::array();
+      for (const auto& difference : *differences) attributes.push_back(difference.at("attribute"));
+      DSR_RETURN_IF_ERROR(writer.AppendEvent(
+          MakeEvent(id, now, "consistency.differs", "system", {{"attributes", attributes}})));
     }
     if (request->origin == store::RequestOrigin::kHold) {
       request->completed_at = now;

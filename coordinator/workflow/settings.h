@@ -28,6 +28,9 @@ struct WorkflowPolicy {
   bool identity_required = true;
   // How asking the data subject for more information affects the deadline.
   deadlines::PauseMode pause_mode = deadlines::PauseMode::kPause;
+  // International calling code of the controller's country ("49"), to compare
+  // phone numbers written nationally and internationally.
+  std::string country_code = "49";
 };
 
 }  // namespace dsr::workflow

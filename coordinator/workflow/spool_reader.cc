@@ -18,6 +18,11 @@ Result<SpooledRecord> ParseEnvelope(const std::string& text, int64_t line,
   record.ambiguous = envelope.value("match", "confirmed") == "ambiguous";
   record.ambiguity = envelope.value("ambiguity", "");
   record.record = envelope["record"];
+  if (envelope.contains("attributes") && envelope["attributes"].is_object()) {
+    for (const auto& [name, value] : envelope["attributes"].items()) {
+      if (value.is_string()) record.attributes[name] = value.get<std::string>();
+    }
+  }
   return record;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ struct SpooledRecord {
   bool ambiguous = false;
   std::string ambiguity;
   nlohmann::json record;
+  std::map<std::string, std::string> attributes;  // canonical attributes the connector saw
 };
 
 // Calls `visit` for lines [offset, offset + limit) of the file; stops early

@@ -75,6 +75,17 @@ void PrintRequest(const nlohmann::json& r) {
               Field(r, "channel").c_str());
   if (r.contains("corrections")) std::printf("Corrects  %s\n", r.at("corrections").dump().c_str());
   std::printf("Next      %s\n", Field(r, "next_step").c_str());
+  for (const auto& difference : r.value("consistency", nlohmann::json::array())) {
+    std::string spellings;
+    for (const auto& value : difference.at("values")) {
+      std::string sources;
+      for (const auto& source : value.at("sources"))
+        sources += (sources.empty() ? "" : ", ") + Text(source);
+      spellings +=
+          (spellings.empty() ? "" : " | ") + Text(value.at("value")) + " (" + sources + ")";
+    }
+    std::printf("Differs   %s: %s\n", Field(difference, "attribute").c_str(), spellings.c_str());
+  }
   if (!r.at("closing_reason").is_null()) {
     std::printf("Closed    %s: %s\n", Field(r, "closing_ground").c_str(),
                 Field(r, "closing_reason").c_str());
