@@ -27,6 +27,8 @@ constexpr const char* kUsage =
     "\n"
     "  --config FILE   worker configuration (YAML; see deploy/examples/worker-crm.yaml)\n"
     "  --check         validate the configuration and the connection to the source, then exit\n"
+    "  --discover      scan the whole source for personal data and print where it sits as JSON\n"
+    "                  (for `dsrctl discover`), then exit\n"
     "  --version       print the version and exit\n"
     "  --help          print this help and exit\n"
     "\n"
@@ -54,17 +56,35 @@ int Fail(const Status& status) {
   return 1;
 }
 
+// Prints the discovery report of schemas/api/discovery-report.json.
+int PrintDiscovery(const std::string& source, connectors::Connector& connector) {
+  auto places = connector.Discover();
+  if (!places.ok()) return Fail(places.status().WithContext("discover"));
+  nlohmann::json report = {{"source", source},
+                           {"connector", std::string(connector.kind())},
+                           {"places", nlohmann::json::array()}};
+  for (const auto& place : *places) {
+    report["places"].push_back(
+        {{"place", place.place}, {"kinds", place.kinds}, {"occurrences", place.occurrences}});
+  }
+  std::printf("%s\n", report.dump(2).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int RunWorker(int argc, char** argv) {
   std::string config_path;
   bool check_only = false;
+  bool discover = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") return std::fputs(kUsage, stdout), 0;
     if (arg == "--version") return std::printf("dsr-worker %s\n", kDsrVersion), 0;
     if (arg == "--check") {
       check_only = true;
+    } else if (arg == "--discover") {
+      discover = true;
     } else if (arg == "--config" && i + 1 < argc) {
       config_path = argv[++i];
     } else {
@@ -95,6 +115,7 @@ int RunWorker(int argc, char** argv) {
   if (!settings.ok()) return Fail(settings.status());
   auto connector = connectors::NewConnector(config->at("connector"), config_path);
   if (!connector.ok()) return Fail(connector.status());
+  if (discover) return PrintDiscovery(settings->source, **connector);
   if (check_only) {
     auto probe = (*connector)->Locate({{"email", "dsr-check@invalid.invalid"}});
     if (!probe.ok()) return Fail(probe.status().WithContext("source check"));

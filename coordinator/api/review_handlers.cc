@@ -1,5 +1,6 @@
 // Routes that move a request on (identity, pause, review, approval, closing)
 // and read what it found, its audit events and the retention holds.
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -193,6 +194,38 @@ ApiResponse RecordOfProcessing(const ApiContext& context, const ApiRequest& requ
   return response;
 }
 
+// POST /api/v1/record-of-processing/check: a source's discovery report
+// (dsr-worker --discover) against its record: which places it does not list.
+ApiResponse CheckDiscovery(const ApiContext& context, const ApiRequest& request) {
+  auto body = ParseJsonBody(request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  Status valid = SchemaRegistry::Embedded().Validate("api/discovery-report", *body);
+  if (!valid.ok())
+    return ErrorResponse(ValidationError("invalid discovery report", valid.details()));
+  const std::string source = body->at("source").get<std::string>();
+  const letters::SourceRecord* record = nullptr;
+  for (const auto& candidate : context.records_of_processing) {
+    if (candidate.name == source) record = &candidate;
+  }
+  if (record == nullptr)
+    return ErrorResponse(NotFound("no source named '" + source + "' is configured"));
+  std::vector<std::string> places;
+  for (const auto& place : body->at("places"))
+    places.push_back(place.at("place").get<std::string>());
+  const auto unlisted =
+      letters::UnlistedPlaces(record->record.value_or(letters::RecordOfProcessing{}), places);
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& place : body->at("places")) {
+    if (std::find(unlisted.begin(), unlisted.end(), place.at("place")) != unlisted.end()) {
+      findings.push_back(place);
+    }
+  }
+  return JsonResponse(200, {{"source", source},
+                            {"places", places.size()},
+                            {"unlisted", findings},
+                            {"has_record", record->record.has_value()}});
+}
+
 }  // namespace
 
 std::vector<Route> ReviewRoutes(const ApiContext& context) {
@@ -221,6 +254,8 @@ std::vector<Route> ReviewRoutes(const ApiContext& context) {
       {"GET", "/api/v1/holds", [c](const ApiRequest& r) { return ListHolds(*c, r); }},
       {"GET", "/api/v1/record-of-processing",
        [c](const ApiRequest& r) { return RecordOfProcessing(*c, r); }},
+      {"POST", "/api/v1/record-of-processing/check",
+       [c](const ApiRequest& r) { return CheckDiscovery(*c, r); }},
   };
 }
 

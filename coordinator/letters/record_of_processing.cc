@@ -3,6 +3,9 @@
 // keys and enumerations already, so this file only maps names to values.
 #include "coordinator/letters/record_of_processing.h"
 
+#include <fnmatch.h>
+
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -185,6 +188,9 @@ Result<RecordOfProcessing> ParseRecordOfProcessing(const nlohmann::json& json,
     record.recipients.push_back(std::move(*recipient));
   }
   record.storage_location = Text(json, "storage_location");
+  if (json.contains("data_locations")) {
+    record.data_locations = json.at("data_locations").get<std::vector<std::string>>();
+  }
   for (const auto& transfer : json.value("third_country_transfers", Json::array())) {
     record.transfers.push_back(ParseTransfer(transfer));
   }
@@ -216,6 +222,19 @@ ControllerInfo ParseControllerInfo(const nlohmann::json& json) {
   controller.authority.address = authority.value("address", "");
   controller.authority.url = authority.value("url", "");
   return controller;
+}
+
+std::vector<std::string> UnlistedPlaces(const RecordOfProcessing& record,
+                                        const std::vector<std::string>& places) {
+  std::vector<std::string> unlisted;
+  for (const auto& place : places) {
+    const bool listed = std::any_of(record.data_locations.begin(), record.data_locations.end(),
+                                    [&](const std::string& pattern) {
+                                      return fnmatch(pattern.c_str(), place.c_str(), 0) == 0;
+                                    });
+    if (!listed) unlisted.push_back(place);
+  }
+  return unlisted;
 }
 
 }  // namespace dsr::letters

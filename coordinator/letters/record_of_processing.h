@@ -137,6 +137,9 @@ struct RecordOfProcessing {
   std::vector<DataCategory> categories;
   std::vector<Recipient> recipients;
   LocalizedText storage_location;
+  // Where in the source the data sits, as shell-style patterns over the
+  // places Discover reports ("customers.*", "chat/*.jsonl:visitor_ip").
+  std::vector<std::string> data_locations;
   std::vector<ThirdCountryTransfer> transfers;
   std::vector<LocalizedText> access;    // who has access
   std::vector<LocalizedText> measures;  // technical and organisational measures, Art. 32
@@ -174,6 +177,11 @@ Result<RecordOfProcessing> ParseRecordOfProcessing(const nlohmann::json& record,
                                                    const std::string& where);
 // `controller` is the validated `controller` object of the coordinator config.
 ControllerInfo ParseControllerInfo(const nlohmann::json& controller);
+
+// The places (from Connector::Discover) that none of the record's
+// data_locations patterns covers: personal data the record does not list.
+std::vector<std::string> UnlistedPlaces(const RecordOfProcessing& record,
+                                        const std::vector<std::string>& places);
 
 // Something the DPO should complete; never an error.
 struct RecordWarning {

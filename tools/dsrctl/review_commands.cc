@@ -1,6 +1,7 @@
 // Commands that move a request on: identity check, pause and resume, review
 // decisions, approval, rejection, cancellation, task retry; and the holds list.
 #include <cstdio>
+#include <fstream>
 
 #include "tools/dsrctl/command_support.h"
 #include "tools/dsrctl/printing.h"
@@ -114,6 +115,39 @@ int Holds(const Arguments& args, const char*) {
   return kOk;
 }
 
+// Checks discovery reports (dsr-worker --discover) against the record of
+// processing and prints the places it does not list.
+int Discover(const Arguments& args, const char* help) {
+  if (args.positional().empty()) return UsageError("discover needs at least one report file", help);
+  const ApiClient client(BaseUrl(args));
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& path : args.positional()) {
+    std::ifstream in(path);
+    const auto report = nlohmann::json::parse(in, nullptr, false);
+    if (!in || report.is_discarded())
+      return Report(InvalidArgument(path + " is not a JSON discovery report"));
+    auto checked = client.Post("/api/v1/record-of-processing/check", report);
+    if (!checked.ok()) return Report(checked.status().WithContext(path));
+    results.push_back(*checked);
+  }
+  if (args.Has("--json")) return PrintJson(results), kOk;
+  for (const auto& result : results) {
+    const auto& unlisted = result.at("unlisted");
+    std::printf("%s: %s places hold personal data, %zu not listed in the record of processing\n",
+                result.at("source").get<std::string>().c_str(), result.at("places").dump().c_str(),
+                unlisted.size());
+    for (const auto& place : unlisted) {
+      std::string kinds;
+      for (const auto& kind : place.at("kinds"))
+        kinds += (kinds.empty() ? "" : ", ") + kind.get<std::string>();
+      std::printf("  NOT LISTED  %-50s %s (%s found)\n",
+                  place.at("place").get<std::string>().c_str(), kinds.c_str(),
+                  place.at("occurrences").dump().c_str());
+    }
+  }
+  return kOk;
+}
+
 }  // namespace
 
 std::vector<Command> ReviewCommands() {
@@ -151,6 +185,10 @@ std::vector<Command> ReviewCommands() {
        Cancel},
       {"retry", "run a failed task again",
        "Usage: dsrctl retry ID --task TASK [--url URL] [--json]\n", Remote({"--task"}), Retry},
+      {"discover", "show where sources hold personal data their record of processing does not list",
+       "Usage: dsrctl discover REPORT.json [REPORT.json ...] [--url URL] [--json]\n"
+       "Each report comes from `dsr-worker --config FILE --discover` run next to a source.\n",
+       Remote({}), Discover},
       {"holds", "list records kept under a legal obligation, and until when",
        "Usage: dsrctl holds [--status active|ended] [--url URL] [--json]\n", Remote({"--status"}),
        Holds},
