@@ -4,6 +4,8 @@
 
 #include "common/schema.h"
 #include "connectors/connector.h"
+#include "connectors/files/files_connector.h"
+#include "connectors/http/http_connector.h"
 #include "connectors/mail/mail_connector.h"
 #include "connectors/sql/sql_connector.h"
 
@@ -17,6 +19,8 @@ const std::vector<std::pair<std::string, Factory>>& Kinds() {
   static const std::vector<std::pair<std::string, Factory>> kinds = {
       {"sql", NewSqlConnector},
       {"mail", NewMailConnector},
+      {"http", NewHttpConnector},
+      {"files", NewFilesConnector},
   };
   return kinds;
 }

@@ -1,0 +1,76 @@
+// ZendeskStore: the accounts data of dsr-zendesk-standin, a local stand-in
+// for Zendesk (not Zendesk itself) used by dsr's tests and demos. It holds
+// users, tickets and comments as the Zendesk API v2 shows them and applies
+// the changes that API documents, in memory; with a save path every change is
+// written back to that file (whole, atomically).
+//
+// Behaviour copied from Zendesk's documentation: search and lists show active
+// users only; deleting a user soft-deletes it (it shows with "active": false
+// and under deleted_users); only a soft-deleted user can be permanently
+// deleted; a user who requests a ticket that is not closed cannot be deleted
+// (HTTP 422); tickets and comments stay when their users go. Error bodies
+// follow Zendesk's shapes; their wording is the stand-in's own.
+// Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace dsr::zendesk_standin {
+
+// What the API answers: an HTTP status and a JSON body.
+struct ApiAnswer {
+  int status = 200;
+  nlohmann::json body;
+};
+
+class ZendeskStore {
+ public:
+  // Reads {"users": [...], "tickets": [...], "comments": [...]} (comments
+  // carry "ticket_id"). `save_path` empty: changes stay in memory.
+  static Result<std::unique_ptr<ZendeskStore>> Load(const std::string& path, std::string save_path);
+
+  // `query`: "email:<address>" (without case), "phone:<number>" (quotes
+  // allowed; compared by digits) or text found in a name or an address.
+  std::vector<nlohmann::json> SearchUsers(const std::string& query) const;
+  std::vector<nlohmann::json> ActiveUsers() const;
+  std::vector<nlohmann::json> Tickets() const;
+  // Empty when the user is not active (unknown, or deleted).
+  std::optional<std::vector<nlohmann::json>> UserTickets(long long user, bool requested) const;
+  // Without "ticket_id"; empty when there is no such ticket.
+  std::optional<std::vector<nlohmann::json>> Comments(long long ticket) const;
+
+  ApiAnswer ShowUser(long long user) const;
+  ApiAnswer ShowDeletedUser(long long user) const;
+  ApiAnswer UpdateUser(long long user, const nlohmann::json& request_body);
+  ApiAnswer DeleteUser(long long user);
+  ApiAnswer PermanentlyDeleteUser(long long user);
+
+  // Everything, in the data file's format.
+  nlohmann::json Dump() const;
+
+ private:
+  ZendeskStore(nlohmann::json users, nlohmann::json tickets, nlohmann::json comments,
+               std::string save_path);
+  nlohmann::json DumpLocked() const;
+  Status SaveLocked() const;
+  const nlohmann::json* FindUser(long long user) const;
+
+  mutable std::mutex mutex_;
+  std::map<long long, nlohmann::json> users_;  // by id; soft-deleted ones have "active": false
+  std::vector<nlohmann::json> tickets_;
+  std::vector<nlohmann::json> comments_;
+  std::string save_path_;
+};
+
+// {"error": "RecordNotFound", "description": "Not found"} with 404.
+ApiAnswer NotFoundAnswer();
+
+}  // namespace dsr::zendesk_standin
