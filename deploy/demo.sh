@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The dsr demo: installs what is missing, builds, generates a sample CRM,
-# starts the coordinator (embedded SQLite store) and one SQL worker, files a
-# real access request for a sample customer over the HTTP API, waits for it,
-# and shows the response bundle. Then it stops what it started.
+# The dsr demo: installs what is missing, builds, generates sample data for
+# every kind of source from the same customers (CRM database, support
+# mailbox, ticket system, spreadsheets, address book, chat logs), starts the
+# coordinator (embedded SQLite store), a local stand-in for Zendesk and one
+# worker per source, files real requests over the HTTP API, and shows what
+# came back. Then it stops what it started.
 #
 #   deploy/demo.sh           run the demo once and stop
-#   deploy/demo.sh --serve   leave coordinator and worker running on the
+#   deploy/demo.sh --serve   leave coordinator and workers running on the
 #                            sample data until Ctrl-C or SIGTERM
 set -euo pipefail
 
@@ -13,7 +15,7 @@ serve=false
 case "${1:-}" in
   "") ;;
   --serve) serve=true ;;
-  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "demo.sh: unknown option '$1' (use --serve or --help)" >&2; exit 2 ;;
 esac
 
@@ -28,7 +30,8 @@ bash "$repo/deploy/setup.sh"
 
 say "Building dsr in $build"
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target dsr-coordinator dsr-worker dsrctl dsr-sample-crm | tail -n 1
+cmake --build "$build" --target dsr-coordinator dsr-worker dsrctl dsr-sample-crm \
+  dsr-zendesk-standin | tail -n 1
 
 work="$(mktemp -d /tmp/dsr-demo.XXXXXX)"
 pids=()
@@ -39,8 +42,9 @@ stop_all() {
 }
 trap stop_all EXIT
 
-say "Generating a sample CRM in $work/crm.db"
-"$bin/dsr-sample-crm" --out "$work/crm.db" | tee "$work/samples.txt" | sed 's/^/  /'
+say "Generating sample data for every source in $work"
+"$bin/dsr-sample-crm" --out "$work/crm.db" --mailbox "$work/mailbox" --tickets "$work/tickets.json" \
+  --files "$work/files" | tee "$work/samples.txt" | sed 's/^/  /'
 
 # wait_for SECONDS COMMAND...: polls COMMAND until it succeeds, or fails after SECONDS.
 wait_for() {
@@ -70,19 +74,44 @@ broker="$(sed -n 's/.*"broker":"\([^"]*\)".*/\1/p' "$work/ready.json")"
 export DSR_URL="$api"
 echo "  API $api, workers connect to $broker"
 
-say "Starting a worker for source 'crm' (SQL connector on the sample CRM)"
-# The secret for keyed hashes of anonymized values (erasure).
+say "Starting dsr-zendesk-standin, a local stand-in for Zendesk (not Zendesk), on the sample tickets"
+head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/zendesk.token"
+chmod 600 "$work/zendesk.token"
+"$bin/dsr-zendesk-standin" --data "$work/tickets.json" --token-file "$work/zendesk.token" \
+  --auth-email dsr@example.com --listen 127.0.0.1:0 --ready-file "$work/zendesk.json" \
+  >"$work/zendesk-standin.log" 2>&1 &
+pids+=("$!")
+if ! wait_for 30 test -s "$work/zendesk.json"; then
+  echo "the stand-in did not start; its log:" >&2; cat "$work/zendesk-standin.log" >&2; exit 1
+fi
+zendesk="$(sed -n 's/.*"url": *"\([^"]*\)".*/\1/p' "$work/zendesk.json")"
+echo "  Zendesk API stand-in at $zendesk"
+
+# The secret for keyed hashes of anonymized values (erasure in the CRM).
 head -c 48 /dev/urandom > "$work/anonymize.key"
 chmod 600 "$work/anonymize.key"
-sed -e "s#tcp://127.0.0.1:5555#$broker#" -e "s#/var/lib/dsr/sample-crm.db#$work/crm.db#" \
-    -e "s#/var/lib/dsr/anonymize.key#$work/anonymize.key#" \
-    "$repo/deploy/examples/worker-crm.yaml" > "$work/worker-crm.yaml"
-"$bin/dsr-worker" --config "$work/worker-crm.yaml" >"$work/worker-crm.log" 2>&1 &
-pids+=("$!")
-worker_connected() { curl -sf "$api/api/v1/sources" | grep -q '"crm-1"'; }
-if ! wait_for 30 worker_connected; then
-  echo "the worker did not connect; its log:" >&2; cat "$work/worker-crm.log" >&2; exit 1
-fi
+# start_worker SOURCE WHAT: a worker from deploy/examples/worker-SOURCE.yaml on the sample data.
+start_worker() {
+  local source="$1"
+  echo "  $source: $2"
+  sed -e "s#tcp://127.0.0.1:5555#$broker#" -e "s#/var/lib/dsr/sample-crm.db#$work/crm.db#" \
+      -e "s#/var/lib/dsr/anonymize.key#$work/anonymize.key#" \
+      -e "s#/var/lib/dsr/sample-mailbox#$work/mailbox#" \
+      -e "s#/var/lib/dsr/sample-files#$work/files#" \
+      -e "s#http://127.0.0.1:8090#$zendesk#" -e "s#/etc/dsr/zendesk.token#$work/zendesk.token#" \
+      "$repo/deploy/examples/worker-$source.yaml" > "$work/worker-$source.yaml"
+  "$bin/dsr-worker" --config "$work/worker-$source.yaml" >"$work/worker-$source.log" 2>&1 &
+  pids+=("$!")
+  if ! wait_for 30 eval "curl -sf '$api/api/v1/sources' | grep -q '\"$source-1\"'"; then
+    echo "the $source worker did not connect; its log:" >&2; cat "$work/worker-$source.log" >&2
+    exit 1
+  fi
+}
+say "Starting one worker per source"
+start_worker crm "SQL connector on the sample CRM"
+start_worker mail "mail connector on the support mailbox (Maildir)"
+start_worker tickets "http connector, Zendesk profile, on the stand-in"
+start_worker files "files connector on spreadsheets, an address book and chat logs"
 
 # sample_field KIND FIELD: a field of the first SAMPLE line of that kind.
 sample_field() {
@@ -110,23 +139,26 @@ for r in json.load(sys.stdin)["records"]:
 
 email="$(sample_field typical email)"
 customer="$(sample_field typical customer_id)"
-say "1. Access (Art. 15 GDPR) for customer $customer <$email>"
+say "1. Access (Art. 15 GDPR) for customer $customer <$email>, across every source"
 access="$(dsrctl submit --type access --email "$email" --channel email --language de)"
 handle "$access"
-dsrctl show "$access" | sed -n '1,12p'
+# "Differs" shows where the sources disagree about the subject (Art. 5(1)(d)):
+# this customer's phone number in the ticket system is an old one.
+dsrctl show "$access" | sed '/^Events/,$d'
 bundle="$work/dsr-$access.zip"
 dsrctl bundle "$access" --out "$bundle" >/dev/null
 echo "  Bundle: $bundle"
 unzip -l "$bundle" | sed 's/^/  /'
-echo "  Records per table:"
+echo "  Records per source and table, folder or file:"
 for records in $(unzip -Z1 "$bundle" | grep 'records.json$'); do
   count="$(unzip -p "$bundle" "$records" | grep -c '^{' || true)"
-  printf '    %-42s %s\n' "$records" "$count"
+  printf '    %-56s %s\n' "$records" "$count"
 done
 
 email="$(sample_field mixed-case-email email)"
 customer="$(sample_field mixed-case-email customer_id)"
 say "2. Rectification (Art. 16) for customer $customer: new e-mail address and postal address"
+echo "  (the mailbox cannot be corrected, and says so; the others are)"
 rectification="$(dsrctl submit --type rectification --email "$email" --language en \
   --new-email "new.address@example.net" --new-street "Lindenstraße 5" --new-postal-code 50674 \
   --new-city Köln --new-country DE)"
@@ -137,7 +169,8 @@ echo "  Letter: $work/letter-rectification.html"
 
 email="$(sample_field invoice-paid-next-year email)"
 customer="$(sample_field invoice-paid-next-year customer_id)"
-say "3. Erasure (Art. 17) for customer $customer: invoices are kept under a legal hold"
+say "3. Erasure (Art. 17) for customer $customer across every source"
+echo "  (invoices and business letters are kept under legal holds, the rest is erased)"
 erasure="$(dsrctl submit --type erasure --email "$email" --language de)"
 handle "$erasure"
 dsrctl show "$erasure" | sed -n '/^Tasks/,/^Events/p' | sed '$d'
@@ -152,6 +185,13 @@ dsrctl reject "$rejected" --ground excessive \
   --reason "This is the fourth identical request within two weeks; we answered it on the first." >/dev/null
 dsrctl letter "$rejected" --out "$work/letter-rejection.html" >/dev/null
 echo "  Letter: $work/letter-rejection.html"
+
+say "5. Where is personal data the record of processing does not list? (dsr-worker --discover)"
+for source in crm mail tickets files; do
+  "$bin/dsr-worker" --config "$work/worker-$source.yaml" --discover \
+    > "$work/discover-$source.json" 2>> "$work/discover.log"
+done
+dsrctl discover "$work"/discover-{crm,mail,tickets,files}.json
 
 say "The audit trail"
 dsrctl list

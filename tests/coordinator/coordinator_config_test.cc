@@ -50,9 +50,12 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->http.max_body_bytes == 1048576);
     CHECK(config->engine.broker_bind == "tcp://127.0.0.1:5555");
     CHECK(config->engine.heartbeat_interval == std::chrono::milliseconds(1000));
-    REQUIRE(config->engine.sources.size() == 1);
+    REQUIRE(config->engine.sources.size() == 4);
     CHECK(config->engine.sources[0].name == "crm");
     CHECK(config->engine.sources[0].connector == "sql");
+    CHECK(config->engine.sources[1].connector == "mail");
+    CHECK(config->engine.sources[2].connector == "http");
+    CHECK(config->engine.sources[3].connector == "files");
   }
 
   TEST_CASE("reads the request policy, the audit key and the records of processing") {
@@ -62,8 +65,13 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->engine.policy.pause_mode == deadlines::PauseMode::kPause);
     CHECK(config->audit_key_file == "/var/lib/dsr/audit.key");
     CHECK(config->controller_info.authority.name.find("Nordrhein-Westfalen") != std::string::npos);
-    REQUIRE(config->records_of_processing.size() == 1);
+    REQUIRE(config->records_of_processing.size() == 4);
     CHECK(config->records_of_processing[0].name == "crm");
+    for (const auto& source : config->records_of_processing) {
+      CAPTURE(source.name);
+      REQUIRE(source.record.has_value());
+      CHECK_FALSE(source.record->data_locations.empty());
+    }
     REQUIRE(config->records_of_processing[0].record.has_value());
     CHECK_FALSE(config->records_of_processing[0].record->purposes.empty());
     CHECK(letters::CheckRecordsOfProcessing(config->controller_info, config->records_of_processing)

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/config_file.h"
+
 namespace dsr::testing {
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
@@ -52,6 +54,7 @@ Cluster::Cluster() = default;
 Cluster::~Cluster() {
   for (auto& entry : workers_) entry.second->Stop(SIGTERM);
   if (coordinator_) coordinator_->Stop(SIGTERM);
+  if (ticket_system_) ticket_system_->Stop(SIGTERM);
 }
 
 std::string Cluster::GenerateCrm(int customers) {
@@ -62,18 +65,55 @@ std::string Cluster::GenerateCrm(int customers) {
   return ReadFile(output);
 }
 
-bool Cluster::StartCoordinator() {
-  std::string config = ReadFile(SourceDir() + "/deploy/examples/coordinator.yaml");
-  config = ReplaceAll(config, "/var/lib/dsr/dsr.db", store_path());
-  config = ReplaceAll(config, "data_dir: /var/lib/dsr", "data_dir: " + dir_.File("data"));
-  config = ReplaceAll(config, "/var/lib/dsr/audit.key", dir_.File("audit.key"));
-  config = ReplaceAll(config, "127.0.0.1:8080", "127.0.0.1:0");
-  config = ReplaceAll(config, "tcp://127.0.0.1:5555", "tcp://127.0.0.1:*");
-  config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
+std::string Cluster::GenerateAllSources(int customers) {
+  const std::string output = dir_.File("sample-all.out");
+  const std::string command = BinDir() + "/dsr-sample-crm --out " + crm_path() + " --customers " +
+                              std::to_string(customers) + " --mailbox " + mailbox_path() +
+                              " --tickets " + tickets_path() + " --files " + files_path() + " > " +
+                              output + " 2>&1";
+  if (std::system(command.c_str()) != 0) return "";
+  return ReadFile(output);
+}
+
+bool Cluster::StartTicketSystem() {
+  WriteFile(dir_.File("zendesk.token"), "standin-token-for-tests\n");
+  const std::string ready = dir_.File("tickets-ready.json");
+  ticket_system_ = std::make_unique<ChildProcess>();
+  if (!ticket_system_->Start(
+          BinDir() + "/dsr-zendesk-standin",
+          {"--data", tickets_path(), "--token-file", dir_.File("zendesk.token"), "--auth-email",
+           "dsr@example.com", "--listen", "127.0.0.1:0", "--ready-file", ready},
+          dir_.File("zendesk-standin.log"))) {
+    return false;
+  }
+  if (!WaitFor([&] { return std::filesystem::exists(ready); })) return false;
+  ticket_url_ = nlohmann::json::parse(ReadFile(ready)).at("url").get<std::string>();
+  return true;
+}
+
+bool Cluster::StartCoordinator(std::set<std::string> sources,
+                               const std::function<void(nlohmann::json&)>& edit) {
+  sources_ = std::move(sources);
+  auto config = YamlToJson(ReadFile(SourceDir() + "/deploy/examples/coordinator.yaml"));
+  if (!config.ok()) return false;
+  nlohmann::json& c = config.value();
+  c["store"]["url"] = "sqlite3://db=" + store_path() + " timeout=5";
+  c["data_dir"] = dir_.File("data");
+  c["audit_key_file"] = dir_.File("audit.key");
+  c["http"]["listen"] = "127.0.0.1:0";
+  c["broker"]["bind"] = "tcp://127.0.0.1:*";
   // Fast heartbeats, but a generous liveness: a loaded CI machine must not
   // make a live worker look dead.
-  config = ReplaceAll(config, "heartbeat_liveness: 3", "heartbeat_liveness: 25");
-  WriteFile(dir_.File("coordinator.yaml"), config);
+  c["broker"]["heartbeat_interval_ms"] = 200;
+  c["broker"]["heartbeat_liveness"] = 25;
+  nlohmann::json kept = nlohmann::json::array();
+  for (const auto& source : c["sources"]) {
+    if (sources_.count(source.at("name").get<std::string>()) > 0) kept.push_back(source);
+  }
+  c["sources"] = kept;
+  if (edit) edit(c);
+  // JSON is YAML: the coordinator reads the changed config as it is.
+  WriteFile(dir_.File("coordinator.yaml"), c.dump(2));
   const std::string ready = dir_.File("ready.json");
   std::remove(ready.c_str());
   coordinator_ = std::make_unique<ChildProcess>();
@@ -102,19 +142,34 @@ int Cluster::StopCoordinator() {
   return coordinator_ ? coordinator_->Stop(SIGTERM) : -1;
 }
 
-bool Cluster::StartWorker(const std::string& name) {
-  std::string config = ReadFile(SourceDir() + "/deploy/examples/worker-crm.yaml");
-  config = ReplaceAll(config, "tcp://127.0.0.1:5555", broker_);
-  config = ReplaceAll(config, "/var/lib/dsr/sample-crm.db", crm_path());
-  config = ReplaceAll(config, "worker_name: crm-1", "worker_name: " + name);
-  config = ReplaceAll(config, "heartbeat_liveness: 3", "heartbeat_liveness: 25");
-  // The secret for keyed hashes of anonymized values; the same for every worker.
-  const std::string key_file = dir_.File("anonymize.key");
-  if (!std::filesystem::exists(key_file)) WriteFile(key_file, std::string(32, 'k') + "-test-key");
-  config = ReplaceAll(config, "/var/lib/dsr/anonymize.key", key_file);
-  config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
+nlohmann::json Cluster::WorkerConfig(const std::string& name, const std::string& source) const {
+  auto config =
+      YamlToJson(ReadFile(SourceDir() + "/deploy/examples/worker-" + source + ".yaml")).value();
+  config["coordinator"] = broker_;
+  config["worker_name"] = name;
+  config["heartbeat_interval_ms"] = 200;
+  config["heartbeat_liveness"] = 25;
+  nlohmann::json& connector = config["connector"];
+  if (source == "crm") {
+    connector["connection"] = "sqlite3://db=" + crm_path() + " timeout=5";
+    // The secret for keyed hashes of anonymized values; the same for every worker.
+    const std::string key_file = dir_.File("anonymize.key");
+    if (!std::filesystem::exists(key_file)) WriteFile(key_file, std::string(32, 'k') + "-test-key");
+    connector["anonymize_key_file"] = key_file;
+  } else if (source == "mail") {
+    connector["maildir"] = mailbox_path();
+  } else if (source == "tickets") {
+    connector["base_url"] = ticket_url_;
+    connector["auth"]["token_file"] = dir_.File("zendesk.token");
+  } else if (source == "files") {
+    connector["root"] = files_path();
+  }
+  return config;
+}
+
+bool Cluster::StartWorker(const std::string& name, const std::string& source) {
   const std::string path = dir_.File("worker-" + name + ".yaml");
-  WriteFile(path, config);
+  WriteFile(path, WorkerConfig(name, source).dump(2));
   auto worker = std::make_unique<ChildProcess>();
   if (!worker->Start(BinDir() + "/dsr-worker", {"--config", path},
                      dir_.File("worker-" + name + ".log"))) {

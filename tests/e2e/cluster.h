@@ -3,9 +3,11 @@
 // examples in deploy/examples (so those stay correct too).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,14 +24,28 @@ class Cluster {
 
   // Creates the sample CRM with dsr-sample-crm; returns its SAMPLE lines.
   std::string GenerateCrm(int customers = 2000);
-  // Starts the coordinator and waits until it answers /healthz.
-  bool StartCoordinator();
+  // Creates the sample CRM and, from the same customers, the support mailbox,
+  // the ticket system's data and the folder of lists, contacts and chat logs.
+  std::string GenerateAllSources(int customers = 400);
+  // Starts dsr-zendesk-standin (a stand-in for Zendesk) on the sample tickets.
+  bool StartTicketSystem();
+  // Starts the coordinator with the example config's `sources` cut down to
+  // `sources` and then changed by `edit` (when given), and waits until it
+  // answers /healthz.
+  bool StartCoordinator(std::set<std::string> sources = {"crm"},
+                        const std::function<void(nlohmann::json&)>& edit = {});
   // SIGKILLs the coordinator (a crash).
   void CrashCoordinator();
   int StopCoordinator();
-  // Starts a worker for the sample CRM and waits until the coordinator lists it.
-  bool StartWorker(const std::string& name);
+  // Starts a worker for `source` from deploy/examples/worker-<source>.yaml,
+  // pointed at this cluster's sample data, and waits until the coordinator
+  // lists it.
+  bool StartWorker(const std::string& name, const std::string& source = "crm");
   int StopWorker(const std::string& name);
+  // The config file StartWorker wrote for worker `name`.
+  std::string worker_config(const std::string& name) const {
+    return dir_.File("worker-" + name + ".yaml");
+  }
 
   HttpAnswer Call(const std::string& method, const std::string& path,
                   const std::string& body = "") const;
@@ -58,12 +74,21 @@ class Cluster {
   const std::string& url() const { return url_; }
   const std::string& broker() const { return broker_; }
   std::string crm_path() const { return dir_.File("crm.db"); }
+  std::string mailbox_path() const { return dir_.File("mailbox"); }
+  std::string tickets_path() const { return dir_.File("tickets.json"); }
+  std::string files_path() const { return dir_.File("files"); }
+  const std::string& ticket_url() const { return ticket_url_; }
   std::string store_path() const { return dir_.File("dsr.db"); }
   std::string coordinator_log() const;
 
  private:
   TempDir dir_;
+  nlohmann::json WorkerConfig(const std::string& name, const std::string& source) const;
+
   std::unique_ptr<ChildProcess> coordinator_;
+  std::unique_ptr<ChildProcess> ticket_system_;
+  std::string ticket_url_;
+  std::set<std::string> sources_ = {"crm"};
   std::map<std::string, std::unique_ptr<ChildProcess>> workers_;
   std::string url_;
   std::string broker_;

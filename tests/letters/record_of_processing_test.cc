@@ -76,7 +76,10 @@ TEST_SUITE("Record of processing") {
       warnings += warning.path + ": " + warning.message_en + "\n";
     }
     CHECK_MESSAGE(warnings.empty(), warnings);
-    REQUIRE(example.sources.size() == 1);
+    // The example lists the CRM, the support mailbox, the ticket system and
+    // the shared files; each has its record of processing.
+    REQUIRE(example.sources.size() == 4);
+    for (const auto& source : example.sources) CHECK(source.record.has_value());
     REQUIRE(example.sources[0].record.has_value());
     const RecordOfProcessing& crm = *example.sources[0].record;
     CHECK(crm.purposes.size() == 3);
