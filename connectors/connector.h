@@ -53,6 +53,14 @@ struct FoundRecord {
   // ("email", "phone", "name", "postal_address" as one line), so that the
   // coordinator can show where sources disagree about the subject.
   std::map<std::string, std::string> attributes;
+  // The record as the source keeps it, when that is a document of its own
+  // (an e-mail's .eml): the answer carries it as a file beside the summary
+  // in `record`. `name` is [A-Za-z0-9._-], 1–100 characters, with extension.
+  struct Original {
+    std::string name;
+    std::string bytes;
+  };
+  std::optional<Original> original{};  // {} lets callers brace-initialize the fields before it
 };
 
 // Receives reported records collection by collection. A non-ok Status from

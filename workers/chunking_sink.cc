@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
+
 namespace dsr::workers {
 
 ChunkingSink::ChunkingSink(std::string task_id, int attempt, size_t chunk_bytes, EmitMessage emit)
@@ -23,6 +25,10 @@ Status ChunkingSink::Add(const connectors::FoundRecord& found) {
       {"record", found.record}};
   if (found.match == connectors::Match::kAmbiguous) envelope["ambiguity"] = found.ambiguity;
   if (!found.attributes.empty()) envelope["attributes"] = found.attributes;
+  if (found.original) {
+    envelope["original"] = {{"name", found.original->name},
+                            {"base64", EncodeBase64(found.original->bytes)}};
+  }
   // Invalid UTF-8 from a source is replaced rather than failing the export.
   std::string line = envelope.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   line.push_back('\n');

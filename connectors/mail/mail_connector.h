@@ -8,8 +8,9 @@
 // message is the subject's (confirmed) when their e-mail address is in From,
 // Reply-To, To or Cc; one that only mentions it in its text (match_body) is
 // ambiguous (connectors/mail/subject_messages.h). Export sends each message
-// as {date, from, to, cc, subject, message_id, attachments, matched_in,
-// eml_base64} with the attributes "email" and "name" as written in it.
+// as {date, from, to, cc, subject, message_id, attachments, matched_in}
+// with the message itself, byte for byte, as the record's original (.eml),
+// and the attributes "email" and "name" as written in it.
 // Erase deletes (IMAP: \Deleted and UID EXPUNGE of exactly those UIDs) or
 // retains with an end date per message; Rectify is not applicable (messages
 // are records of what was written; they are not corrected).

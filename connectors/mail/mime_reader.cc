@@ -270,28 +270,6 @@ std::string ValidUtf8(std::string_view text) {
   return valid;
 }
 
-std::string DecodeBase64(std::string_view text) {
-  std::string decoded;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : text) {
-    int value = -1;
-    if (c >= 'A' && c <= 'Z') value = c - 'A';
-    if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
-    if (c >= '0' && c <= '9') value = c - '0' + 52;
-    if (c == '+') value = 62;
-    if (c == '/') value = 63;
-    if (value < 0) continue;
-    buffer = (buffer << 6) | static_cast<uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      decoded.push_back(static_cast<char>((buffer >> bits) & 0xFF));
-    }
-  }
-  return decoded;
-}
-
 std::string DecodeQuotedPrintable(std::string_view text) {
   std::string decoded;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -309,25 +287,6 @@ std::string DecodeQuotedPrintable(std::string_view text) {
     }
   }
   return decoded;
-}
-
-std::string EncodeBase64(std::string_view bytes) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string encoded;
-  encoded.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    uint32_t chunk = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (i + 1 < bytes.size())
-      chunk |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    if (i + 2 < bytes.size())
-      chunk |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
-    encoded.push_back(kAlphabet[(chunk >> 18) & 63]);
-    encoded.push_back(kAlphabet[(chunk >> 12) & 63]);
-    encoded.push_back(i + 1 < bytes.size() ? kAlphabet[(chunk >> 6) & 63] : '=');
-    encoded.push_back(i + 2 < bytes.size() ? kAlphabet[chunk & 63] : '=');
-  }
-  return encoded;
 }
 
 }  // namespace dsr::connectors::mail

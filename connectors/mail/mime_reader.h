@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/base64.h"
+
 namespace dsr::connectors::mail {
 
 // The export record of a message: {date, from, to, cc, subject, message_id,
@@ -25,8 +27,6 @@ std::string BodyText(std::string_view message, size_t limit = 4 * 1024 * 1024);
 // that it can go into JSON (undeclared 8-bit headers are common).
 std::string ValidUtf8(std::string_view text);
 
-std::string DecodeBase64(std::string_view text);  // ignores line breaks and junk
 std::string DecodeQuotedPrintable(std::string_view text);
-std::string EncodeBase64(std::string_view bytes);  // one line, with padding
 
 }  // namespace dsr::connectors::mail

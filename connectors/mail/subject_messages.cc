@@ -137,11 +137,21 @@ Result<FoundRecord> ExportRecord(MailStore& store, const FolderName& folder,
   found.key = message.key;
   found.record = SummarizeMessage(eml);
   found.record["matched_in"] = message.matched_in;
-  found.record["eml_base64"] = EncodeBase64(eml);
+  found.original = FoundRecord::Original{OriginalName(message.key), eml};
   found.match = message.match;
   if (message.match == Match::kAmbiguous) found.ambiguity = kBodyOnlyAmbiguity;
   found.attributes = message.attributes;
   return found;
+}
+
+std::string OriginalName(const std::string& key) {
+  std::string name = key.substr(0, 96);
+  for (char& c : name) {
+    const bool safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '-';
+    if (!safe) c = '_';
+  }
+  return (name.empty() ? "message" : name) + ".eml";
 }
 
 std::optional<CivilDate> MessageDateOf(const std::string& header) {

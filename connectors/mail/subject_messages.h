@@ -46,9 +46,14 @@ Result<std::vector<SubjectMessage>> FindSubjectMessages(MailStore& store, const 
                                                         const std::string& address, bool bodies);
 
 // The export record of one message (reads it unless already read):
-// SummarizeMessage plus matched_in and eml_base64.
+// SummarizeMessage plus matched_in, with the message itself as the original
+// (OriginalName).
 Result<FoundRecord> ExportRecord(MailStore& store, const FolderName& folder,
                                  const SubjectMessage& message);
+
+// The file name of a message's original: its key with every character
+// outside [A-Za-z0-9._-] as "_", plus ".eml" ("1700000000:42" → "1700000000_42.eml").
+std::string OriginalName(const std::string& key);
 
 // The calendar date of a header block's Date field, if readable.
 std::optional<CivilDate> MessageDateOf(const std::string& header);

@@ -195,7 +195,8 @@ Status BundleBuild::AddCollection(const SourceInput& source, const CollectionInp
   const std::string where = source.name + "/" + collection.name;
   const std::string json_path = temp_dir_ + "/records.json";
   const std::string csv_path = temp_dir_ + "/records.csv";
-  auto converted = ConvertSpool(collection, json_path, csv_path);
+  const std::string originals_dir = temp_dir_ + "/originals";
+  auto converted = ConvertSpool(collection, json_path, csv_path, originals_dir);
   if (!converted.ok()) return converted.status().WithContext("bundle " + where);
   if (converted->lines != collection.records) {
     return Internal("bundle " + where + ": spool holds " + std::to_string(converted->lines) +
@@ -206,9 +207,15 @@ Status BundleBuild::AddCollection(const SourceInput& source, const CollectionInp
     AddFile(json_path, "sources/" + where + "/records.json", converted->json, zip);
     AddFile(csv_path, "sources/" + where + "/records.csv", converted->csv, zip);
   }
+  for (auto& original : converted->originals) {
+    AddFile(originals_dir + "/" + original.name, "sources/" + where + "/originals/" + original.name,
+            std::move(original.digest), zip);
+  }
   // Removed at once, so the temporary space is one collection, not the bundle.
   fs::remove(json_path);
   fs::remove(csv_path);
+  std::error_code ignored;
+  fs::remove_all(originals_dir, ignored);
   return Status::Ok();
 }
 

@@ -6,6 +6,9 @@
 //   letter.html                               the cover letter, as given
 //   sources/<source>/<collection>/records.json  the records as a JSON array
 //   sources/<source>/<collection>/records.csv   the same records as CSV (UTF-8, BOM)
+//   sources/<source>/<collection>/originals/<name>  a record's original document
+//                                             (an e-mail's .eml), which the record
+//                                             names as "original_file"
 //   manifest.json                             size and SHA-256 of every other file
 // A collection with no records written gets no files.
 //

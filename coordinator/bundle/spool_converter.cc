@@ -1,12 +1,15 @@
 #include "coordinator/bundle/spool_converter.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/base64.h"
 #include "common/csv.h"
 
 namespace dsr::bundle {
@@ -178,15 +181,53 @@ class RowSpill {
   Status status_;
 };
 
-// Pass 1 over the spool: records.json, the CSV header and the unpadded rows.
-Status WriteJsonAndRows(const CollectionInput& collection, HashingFileWriter* json, RowSpill* rows,
-                        Columns* columns, ConvertedCollection* counts) {
+// Writes the envelope's original document, if any, into `dir` and names it
+// in `record`. Only names the wire check admitted ([A-Za-z0-9._-]) arrive here.
+Status WriteOriginal(const Record& envelope, int64_t review_line, const std::string& dir,
+                     Record* record, std::set<std::string>* taken,
+                     std::vector<ConvertedOriginal>* originals) {
+  const auto original = envelope.find("original");
+  if (original == envelope.end()) return Status::Ok();
+  const auto named = original->find("name");
+  const auto content = original->find("base64");
+  if (!original->is_object() || named == original->end() || !named->is_string() ||
+      content == original->end() || !content->is_string() ||
+      named->get_ref<const std::string&>().find('/') != std::string::npos ||
+      named->get_ref<const std::string&>().find("..") != std::string::npos) {
+    return Internal("spool line " + std::to_string(review_line + 1) + ": malformed original");
+  }
+  std::string name = named->get<std::string>();
+  if (!taken->insert(name).second) {
+    name = std::to_string(review_line) + "-" + name;
+    if (!taken->insert(name).second) return Internal("two originals named " + name);
+  }
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return Internal("cannot create " + dir + ": " + error.message());
+  HashingFileWriter file(dir + "/" + name);
+  DSR_RETURN_IF_ERROR(file.status());
+  file.Write(DecodeBase64(content->get_ref<const std::string&>()));
+  auto digest = file.Finish();
+  if (!digest.ok()) return digest.status();
+  (*record)["original_file"] = "originals/" + name;
+  originals->push_back({name, std::move(*digest)});
+  return Status::Ok();
+}
+
+// Pass 1 over the spool: records.json, the CSV header and the unpadded rows,
+// and the originals.
+Status WriteJsonAndRows(const CollectionInput& collection, const std::string& originals_dir,
+                        HashingFileWriter* json, RowSpill* rows, Columns* columns,
+                        ConvertedCollection* counts) {
   SpoolReader reader(collection.records_path);
   Record envelope;
+  std::set<std::string> taken;
   while (reader.Next(&envelope)) {
     ++counts->lines;
-    const Record* record = Admit(collection, &envelope, &reader);
+    Record* record = Admit(collection, &envelope, &reader);
     if (record == nullptr) continue;
+    DSR_RETURN_IF_ERROR(WriteOriginal(envelope, reader.review_line(), originals_dir, record, &taken,
+                                      &counts->originals));
     json->Write(counts->records == 0 ? "[\n" : ",\n");
     json->Write(DumpJson(*record));
     rows->Add(*record, columns);
@@ -225,8 +266,8 @@ Status WriteCsv(const std::string& rows_path, const Columns& columns, HashingFil
 }  // namespace
 
 Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
-                                         const std::string& json_path,
-                                         const std::string& csv_path) {
+                                         const std::string& json_path, const std::string& csv_path,
+                                         const std::string& originals_dir) {
   Columns columns;
   HashingFileWriter json(json_path);
   DSR_RETURN_IF_ERROR(json.status());
@@ -234,7 +275,8 @@ Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
   RowSpill rows(rows_path);
   DSR_RETURN_IF_ERROR(rows.status());
   ConvertedCollection converted;
-  DSR_RETURN_IF_ERROR(WriteJsonAndRows(collection, &json, &rows, &columns, &converted));
+  DSR_RETURN_IF_ERROR(
+      WriteJsonAndRows(collection, originals_dir, &json, &rows, &columns, &converted));
   auto json_digest = json.Finish();
   if (!json_digest.ok()) return json_digest.status();
   converted.json = std::move(*json_digest);

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/csv.h"
 #include "common/status.h"
@@ -22,21 +23,32 @@
 
 namespace dsr::bundle {
 
+// A record's original document (envelope "original"), written as a file.
+struct ConvertedOriginal {
+  std::string name;  // unique within the collection
+  FileDigest digest;
+};
+
 struct ConvertedCollection {
   int64_t lines = 0;    // envelopes in the spool
   int64_t records = 0;  // records written
   FileDigest json;
   FileDigest csv;
+  std::vector<ConvertedOriginal> originals;  // in record order
 };
 
 // Reads `collection.records_path` (empty: no records) and writes `json_path`
 // and `csv_path`, using `csv_path` + ".rows" in between (removed on success;
-// on failure the caller removes its temporary directory). A line that is not
+// on failure the caller removes its temporary directory). The original of
+// each record written goes to `originals_dir` (created when needed) under
+// its name, or "<review line>-<name>" when the name is taken; the record then
+// names it as "original_file": "originals/<file>". A line that is not
 // a record envelope is kInternal, a line that contradicts the review
 // decisions kConflict; both name the file and line number, never the line's
 // content, which is personal data. Line numbers in `collection` are not
 // range-checked here (BuildBundle does that).
 Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
-                                         const std::string& json_path, const std::string& csv_path);
+                                         const std::string& json_path, const std::string& csv_path,
+                                         const std::string& originals_dir);
 
 }  // namespace dsr::bundle

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "common/digest.h"
 #include "common/durable_file.h"
 
@@ -38,6 +39,26 @@ bool IsAttributeMap(const nlohmann::json& attributes) {
   return true;
 }
 
+// {"name": "[A-Za-z0-9._-]{1,100}", "base64": "…"}: the name becomes a file
+// name in the bundle, so nothing else may pass.
+bool IsOriginal(const nlohmann::json& original) {
+  if (!original.is_object() || original.size() != 2) return false;
+  const auto name = original.find("name");
+  const auto base64 = original.find("base64");
+  if (name == original.end() || !name->is_string() || base64 == original.end() ||
+      !base64->is_string() || !IsCanonicalBase64(base64->get_ref<const std::string&>())) {
+    return false;
+  }
+  const auto& text = name->get_ref<const std::string&>();
+  if (text.empty() || text.size() > 100 || text == "." || text == "..") return false;
+  for (const char c : text) {
+    const bool safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '-';
+    if (!safe) return false;
+  }
+  return true;
+}
+
 bool IsEnvelope(const nlohmann::json& envelope) {
   if (!envelope.is_object()) return false;
   const auto record = envelope.find("record");
@@ -45,14 +66,17 @@ bool IsEnvelope(const nlohmann::json& envelope) {
   const auto key = envelope.find("key");
   const auto ambiguity = envelope.find("ambiguity");
   const auto attributes = envelope.find("attributes");
-  const size_t expected = 3 + (ambiguity != envelope.end()) + (attributes != envelope.end());
+  const auto original = envelope.find("original");
+  const size_t expected = 3 + (ambiguity != envelope.end()) + (attributes != envelope.end()) +
+                          (original != envelope.end());
   return envelope.size() == expected && record != envelope.end() && record->is_object() &&
          match != envelope.end() && (*match == "confirmed" || *match == "ambiguous") &&
          key != envelope.end() &&
          (key->is_null() ||
           (key->is_string() && key->get_ref<const std::string&>().size() <= 256)) &&
          (ambiguity == envelope.end() || ambiguity->is_string()) &&
-         (attributes == envelope.end() || IsAttributeMap(*attributes));
+         (attributes == envelope.end() || IsAttributeMap(*attributes)) &&
+         (original == envelope.end() || IsOriginal(*original));
 }
 
 // Counts the payload's lines and checks that each is one record envelope.

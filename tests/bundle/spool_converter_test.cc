@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
+#include "common/base64.h"
 #include "common/digest.h"
 #include "tests/bundle/bundle_test_util.h"
 
@@ -54,7 +57,8 @@ TEST_SUITE("ConvertSpool") {
   TEST_CASE("reports sizes and digests of the files it wrote") {
     testing::TempDir dir;
     testing::WriteText(dir / "in.jsonl", testing::Spool({"{\"a\":1}", "{\"b\":-2.5,\"a\":null}"}));
-    auto converted = ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv");
+    auto converted =
+        ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv", dir / "originals");
     REQUIRE(converted.ok());
     CHECK(converted->lines == 2);
     CHECK(converted->records == 2);
@@ -74,17 +78,59 @@ TEST_SUITE("ConvertSpool") {
     testing::TempDir dir;
     testing::WriteText(dir / "in.jsonl",
                        testing::Envelope("{\"a\":1}") + "\r\n" + testing::Envelope("{\"a\":2}"));
-    auto converted = ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv");
+    auto converted =
+        ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv", dir / "originals");
     REQUIRE(converted.ok());
     CHECK(converted->records == 2);
   }
 
   TEST_CASE("an empty spool path means no records") {
     testing::TempDir dir;
-    auto converted = ConvertSpool(Spooled(""), dir / "r.json", dir / "r.csv");
+    auto converted = ConvertSpool(Spooled(""), dir / "r.json", dir / "r.csv", dir / "originals");
     REQUIRE(converted.ok());
     CHECK(converted->records == 0);
     CHECK(testing::ReadText(dir / "r.json") == "[]\n");
+  }
+
+  TEST_CASE("writes each original as a file the record names; a taken name gets the line") {
+    testing::TempDir dir;
+    const std::string eml = "From: a@example.org\r\nSubject: Hallo\r\n\r\nTschüss \xff\r\n";
+    const std::string original =
+        R"("original":{"name":"m1.eml","base64":")" + EncodeBase64(eml) + R"("})";
+    testing::WriteText(dir / "in.jsonl",
+                       R"({"key":"1","match":"confirmed","record":{"s":"x"},)" + original + "}\n" +
+                           R"({"key":"2","match":"confirmed","record":{"s":"y"}})" + "\n" +
+                           R"({"key":"3","match":"confirmed","record":{"s":"z"},)" + original +
+                           "}\n");
+    auto converted =
+        ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv", dir / "originals");
+    REQUIRE(converted.ok());
+    REQUIRE(converted->originals.size() == 2);
+    CHECK(converted->originals[0].name == "m1.eml");
+    CHECK(converted->originals[1].name == "2-m1.eml");
+    for (const auto& written : converted->originals) {
+      const std::string bytes = testing::ReadText(dir / ("originals/" + written.name));
+      CHECK(bytes == eml);
+      CHECK(written.digest.bytes == static_cast<int64_t>(eml.size()));
+      CHECK(written.digest.sha256 == Sha256Hex(eml));
+    }
+    CHECK(testing::ReadText(dir / "r.json") ==
+          "[\n{\"s\":\"x\",\"original_file\":\"originals/m1.eml\"},\n{\"s\":\"y\"},\n"
+          "{\"s\":\"z\",\"original_file\":\"originals/2-m1.eml\"}\n]\n");
+  }
+
+  TEST_CASE("an excluded record's original is not written") {
+    testing::TempDir dir;
+    testing::WriteText(
+        dir / "in.jsonl",
+        R"({"key":"1","match":"confirmed","record":{},"original":{"name":"m.eml","base64":"SGFsbG8="}})"
+        "\n");
+    CollectionInput collection = Spooled(dir / "in.jsonl");
+    collection.excluded_lines = {0};
+    auto converted = ConvertSpool(collection, dir / "r.json", dir / "r.csv", dir / "originals");
+    REQUIRE(converted.ok());
+    CHECK(converted->originals.empty());
+    CHECK_FALSE(std::filesystem::exists(dir / "originals/m.eml"));
   }
 
   TEST_CASE("rejects empty lines, invalid UTF-8, text after the object and bare records") {
@@ -104,7 +150,8 @@ TEST_SUITE("ConvertSpool") {
     };
     for (const auto& [spool, problem] : cases) {
       testing::WriteText(dir / "in.jsonl", spool);
-      auto converted = ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv");
+      auto converted =
+          ConvertSpool(Spooled(dir / "in.jsonl"), dir / "r.json", dir / "r.csv", dir / "originals");
       REQUIRE_FALSE(converted.ok());
       CHECK(converted.status().code() == StatusCode::kInternal);
       CHECK_MESSAGE(converted.status().message().find(problem) != std::string::npos,

@@ -345,11 +345,16 @@ TEST_SUITE("EndToEnd all sources") {
 
     // The mailbox: every message with the address in From, To, Cc or Reply-To.
     std::set<std::string> exported_messages;
+    std::set<std::string> stored_messages;
+    for (const auto& [path, message] : mailbox) stored_messages.insert(message);
     for (const auto& [folder, records] : BundleRecords(bundle, "mail")) {
       for (const auto& record : records) {
         exported_messages.insert(record.at("message_id").get<std::string>());
-        // The original message travels with its summary.
-        CHECK(record.at("eml_base64").get<std::string>().size() > 100);
+        // The original message travels beside its summary, byte for byte.
+        const std::string original = bundle + "/sources/mail/" + folder + "/" +
+                                     record.at("original_file").get<std::string>();
+        REQUIRE(fs::exists(original));
+        CHECK(stored_messages.count(ReadFile(original)) == 1);
       }
     }
     const auto expected_messages = MessagesOf(mailbox, sample.email);

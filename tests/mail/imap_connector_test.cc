@@ -43,7 +43,8 @@ TEST_SUITE("MailConnector IMAP") {
       CHECK(mailbox.FileNames(found) == ExpectedMatches(mailbox.root, sample.email));
       for (const auto& record : found) {
         CHECK(std::regex_match(*record.key, std::regex(R"(\d+:\d+)")));
-        const std::string eml = mail::DecodeBase64(record.record["eml_base64"].get<std::string>());
+        REQUIRE(record.original.has_value());
+        const std::string eml = record.original->bytes;
         CHECK(eml == stored.at(*mailbox.FileNames({record}).begin()));
       }
       auto located = connector->Locate(SubjectOf(sample.email));

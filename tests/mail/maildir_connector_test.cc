@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "connectors/mail/mime_reader.h"
+#include "connectors/mail/subject_messages.h"
 #include "tests/mail/mail_test_support.h"
 
 namespace dsr::connectors {
@@ -109,8 +110,11 @@ TEST_SUITE("MailConnector Maildir") {
     const auto stored = testing::SnapshotMaildir(mailbox.root);
     bool photo = false;
     for (const auto& record : Exported(*connector, mailbox.typical().email)) {
-      const std::string eml = mail::DecodeBase64(record.record["eml_base64"].get<std::string>());
+      REQUIRE(record.original.has_value());
+      const std::string eml = record.original->bytes;
       CHECK(eml == stored.at(record.collection + "/" + *record.key));
+      CHECK(record.original->name == mail::OriginalName(*record.key));
+      CHECK(record.original->name.find(',') == std::string::npos);
       for (const char* field :
            {"date", "from", "to", "cc", "subject", "message_id", "attachments"}) {
         CHECK(record.record.contains(field));

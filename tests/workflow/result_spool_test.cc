@@ -121,6 +121,24 @@ TEST_SUITE("ResultSpool") {
     SUBCASE("an empty payload") {
       status = f.spool.Append(kTask, 2, 0, "orders", 1, "");
     }
+    SUBCASE("an original whose name would leave its folder") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1,
+                              R"({"key":"1","match":"confirmed","record":{},)"
+                              R"("original":{"name":"../x.eml","base64":"SGFsbG8="}})"
+                              "\n");
+    }
+    SUBCASE("an original that is not base64") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1,
+                              R"({"key":"1","match":"confirmed","record":{},)"
+                              R"("original":{"name":"m.eml","base64":"Hallo Welt!"}})"
+                              "\n");
+    }
+    SUBCASE("an original with a field too many") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1,
+                              R"({"key":"1","match":"confirmed","record":{},)"
+                              R"("original":{"name":"m.eml","base64":"SGFsbG8=","path":"/etc"}})"
+                              "\n");
+    }
     CHECK(status.code() == StatusCode::kInvalidArgument);
     // Nothing was written, and the expected chunk is still seq 0.
     CHECK_FALSE(std::filesystem::exists(f.FileOf("orders")));
@@ -128,6 +146,16 @@ TEST_SUITE("ResultSpool") {
               .Append(kTask, 2, 0, "orders", 1,
                       "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
               .ok());
+  }
+
+  TEST_CASE("accepts a record with its original document") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
+    const std::string line = R"({"key":"1","match":"confirmed","record":{"subject":"Hallo"},)"
+                             R"("original":{"name":"1700000000_42.eml","base64":"SGFsbG8="}})"
+                             "\n";
+    REQUIRE(f.spool.Append(kTask, 1, 0, "INBOX", 1, line).ok());
+    CHECK(ReadFile(f.FileOf("INBOX")) == line);
   }
 
   TEST_CASE("refuses chunks and results for an attempt that is not open") {
