@@ -137,7 +137,7 @@ constexpr std::array<Country, 44> kCountries{{
 
 // The canonical subject attributes (schemas/common.json#/definitions/subject
 // and corrections) and the parts of the structured ones.
-constexpr std::array<std::pair<const char*, Words>, 11> kAttributes{{
+constexpr std::array<std::pair<const char*, Words>, 12> kAttributes{{
     {"email", {"E-Mail-Adresse", "e-mail address"}},
     {"phone", {"Telefonnummer", "phone number"}},
     {"name", {"Name", "name"}},
@@ -149,6 +149,7 @@ constexpr std::array<std::pair<const char*, Words>, 11> kAttributes{{
     {"city", {"Ort", "town or city"}},
     {"country", {"Land", "country"}},
     {"customer_id", {"Kundennummer", "customer number"}},
+    {"ip_address", {"IP-Adresse", "IP address"}},
 }};
 
 template <typename Enum, size_t N>

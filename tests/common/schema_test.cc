@@ -37,6 +37,18 @@ TEST_SUITE("SchemaRegistry") {
     }
   }
 
+  TEST_CASE("a subject may be identified by an IP address, and only by one that looks like one") {
+    nlohmann::json body = {{"type", "access"}, {"subject", {{"ip_address", "192.0.2.17"}}}};
+    CHECK(registry.Validate("api/request-create", body).ok());
+    body["subject"]["ip_address"] = "2001:db8::42";
+    CHECK(registry.Validate("api/request-create", body).ok());
+    for (const char* bad : {"192.0.2.17; rm", "example.org", "", "1"}) {
+      body["subject"]["ip_address"] = bad;
+      CHECK_MESSAGE(registry.Validate("api/request-create", body).code() == StatusCode::kValidation,
+                    bad);
+    }
+  }
+
   TEST_CASE("an unknown schema name is an internal error") {
     CHECK(registry.Validate("wire/nope", nlohmann::json::object()).code() == StatusCode::kInternal);
   }

@@ -35,12 +35,14 @@ int Submit(const Arguments& args, const char* help) {
   const std::pair<const char*, const char*> identities[] = {{"--email", "email"},
                                                             {"--phone", "phone"},
                                                             {"--name", "name"},
-                                                            {"--customer-id", "customer_id"}};
+                                                            {"--customer-id", "customer_id"},
+                                                            {"--ip-address", "ip_address"}};
   for (const auto& [option, attribute] : identities) {
     if (args.Has(option)) body["subject"][attribute] = args.Value(option);
   }
   if (body["subject"].empty()) {
-    return UsageError("give at least one identity (--email, --phone, --name, --customer-id)", help);
+    return UsageError(
+        "give at least one identity (--email, --phone, --name, --customer-id, --ip-address)", help);
   }
   const std::pair<const char*, const char*> fields[] = {{"--received", "received_on"},
                                                         {"--language", "language"},
@@ -157,7 +159,8 @@ std::vector<Command> RequestCommands() {
       {"submit", "file a new data-subject request",
        "Usage: dsrctl submit [--type access|erasure|rectification] --email ADDRESS [--phone "
        "NUMBER]\n"
-       "                     [--name NAME] [--customer-id ID] [--received YYYY-MM-DD]\n"
+       "                     [--name NAME] [--customer-id ID] [--ip-address IP]\n"
+       "                     [--received YYYY-MM-DD]\n"
        "                     [--language de|en] [--channel "
        "email|web_form|letter|phone|chat|in_person|other]\n"
        "                     [--note TEXT] [--url URL] [--json]\n"
@@ -167,8 +170,8 @@ std::vector<Command> RequestCommands() {
        "CC]\n"
        "Files a request; at least one identity is required. Prints its id; the due date goes to "
        "stderr.\n",
-       Remote({"--type", "--email", "--phone", "--name", "--customer-id", "--received",
-               "--language", "--channel", "--note", "--new-email", "--new-phone",
+       Remote({"--type", "--email", "--phone", "--name", "--customer-id", "--ip-address",
+               "--received", "--language", "--channel", "--note", "--new-email", "--new-phone",
                "--new-given-name", "--new-family-name", "--new-street", "--new-postal-code",
                "--new-city", "--new-country"}),
        Submit},
