@@ -407,6 +407,45 @@ TEST_SUITE("EndToEnd all sources") {
       CHECK(SameAddress(row.at("fields").at("E-Mail").get<std::string>(), sample.email));
   }
 
+  TEST_CASE("a request by IP address finds the chat sessions from that address and nothing else") {
+    AllSources all;
+    const Sample sample = SampleOfKind(all.samples, "typical");
+    const auto files = Snapshot(all.cluster.files_path());
+    // The address the typical customer chatted from, read from the log.
+    std::string ip;
+    for (const auto& line : Lines(files.at("chat/2025-05.jsonl"))) {
+      const Json entry = Json::parse(line, nullptr, false);
+      if (entry.is_object() && SameAddress(entry.value("visitor_email", ""), sample.email))
+        ip = entry.value("visitor_ip", "");
+    }
+    REQUIRE_FALSE(ip.empty());
+    std::map<std::string, std::set<std::string>> expected;  // collection → sessions
+    for (const auto& [path, text] : files) {
+      if (path.rfind("chat/", 0) != 0) continue;
+      const std::string month = path.substr(5, 7);
+      for (const auto& line : Lines(text)) {
+        const Json entry = Json::parse(line, nullptr, false);
+        if (entry.is_object() && entry.value("visitor_ip", "") == ip)
+          expected["chat_" + month + "_jsonl"].insert(entry.at("session_id").get<std::string>());
+      }
+    }
+
+    const auto review = all.ToReview({{"type", "access"}, {"subject", {{"ip_address", ip}}}});
+    const std::string id = review.at("id").get<std::string>();
+    REQUIRE(all.cluster.ReviewAndApprove(id).at("status") == "completed");
+    const std::string bundle = all.cluster.FetchBundle(id);
+    std::map<std::string, std::set<std::string>> exported;
+    for (const auto& [collection, sessions] : BundleRecords(bundle, "files")) {
+      for (const auto& session : sessions)
+        for (const auto& line : session.at("lines"))
+          exported[collection].insert(line.at("entry").at("session_id").get<std::string>());
+    }
+    CHECK(exported == expected);
+    // The CRM, the mailbox and the ticket system know no IP addresses.
+    for (const char* source : {"crm", "mail", "tickets"})
+      CHECK_MESSAGE(BundleRecords(bundle, source).empty(), source);
+  }
+
   TEST_CASE(
       "the phone number that differs between the CRM and the ticket system shows on the "
       "request") {
