@@ -9,6 +9,7 @@
 
 #include "connectors/mail/imap_session.h"
 #include "connectors/mail/mail_store.h"
+#include "connectors/mail/message_header.h"
 
 namespace dsr::connectors::mail {
 namespace {
@@ -69,6 +70,20 @@ std::map<uint32_t, std::string> FetchedItems(ImapReply& reply, const std::string
   return items;
 }
 
+// The date of an INTERNALDATE ("17-Jul-1996 02:44:25 -0700", RFC 3501), as
+// written in its own zone.
+std::optional<CivilDate> InternalDateOf(std::string text) {
+  const size_t begin = text.find_first_not_of(' ');
+  if (begin == std::string::npos) return std::nullopt;
+  text.erase(0, begin);
+  for (size_t i = 0; i < text.size() && text[i] != ' '; ++i) {
+    if (text[i] == '-') text[i] = ' ';
+  }
+  const auto date = ParseMessageDate(text);
+  if (!date) return std::nullopt;
+  return date->date;
+}
+
 Result<std::string> ReadPassword(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return ValidationError("connector.imap.password_file: cannot read " + path);
@@ -122,12 +137,12 @@ class ImapStore final : public MailStore {
     all.erase(std::unique(all.begin(), all.end()), all.end());
     auto headers = FetchHeaders(all);
     if (!headers.ok()) return headers.status();
-    std::vector<Candidate> candidates;
-    for (auto& [uid, header] : *headers) {
-      const bool body = std::binary_search(in_body.begin(), in_body.end(), uid);
-      candidates.push_back({KeyOf(uid), std::move(header), body});
+    for (auto& candidate : *headers) {
+      const uint32_t uid = *Number(candidate.key);
+      candidate.body_may_match = std::binary_search(in_body.begin(), in_body.end(), uid);
+      candidate.key = KeyOf(uid);
     }
-    return candidates;
+    return std::move(headers.value());
   }
 
   Result<std::string> ReadMessage(const std::string& folder, const std::string& key) override {
@@ -153,9 +168,8 @@ class ImapStore final : public MailStore {
     if (!uids.ok()) return uids.status();
     auto headers = FetchHeaders(*uids);
     if (!headers.ok()) return headers.status();
-    std::vector<Candidate> found;
-    for (auto& [uid, header] : *headers) found.push_back({KeyOf(uid), std::move(header), false});
-    return found;
+    for (auto& candidate : *headers) candidate.key = KeyOf(*Number(candidate.key));
+    return std::move(headers.value());
   }
 
   // Flags exactly the given UIDs and expunges exactly those (UIDPLUS), so a
@@ -194,8 +208,9 @@ class ImapStore final : public MailStore {
     auto headers = FetchHeaders(picked);
     if (!headers.ok()) return headers.status();
     std::vector<SampledMessage> sample;
-    for (auto& [uid, header] : *headers) {
-      SampledMessage message{std::move(header), ""};
+    for (auto& fetched : *headers) {
+      const uint32_t uid = *Number(fetched.key);
+      SampledMessage message{std::move(fetched.header), ""};
       if (bodies) {
         auto reply = session_->RunOk(
             "UID FETCH " + std::to_string(uid) + " (UID BODY.PEEK[]" + kSampleBytes + ")",
@@ -270,16 +285,24 @@ class ImapStore final : public MailStore {
     return uids;
   }
 
-  Result<std::map<uint32_t, std::string>> FetchHeaders(const std::vector<uint32_t>& uids) {
-    std::map<uint32_t, std::string> headers;
+  // The header blocks and arrival dates of `uids`, in UID order, keyed by
+  // the bare UID (callers turn it into a message key).
+  Result<std::vector<Candidate>> FetchHeaders(const std::vector<uint32_t>& uids) {
+    std::vector<Candidate> headers;
     for (size_t begin = 0; begin < uids.size(); begin += kFetchBatch) {
       const std::vector<uint32_t> batch(
           uids.begin() + static_cast<std::ptrdiff_t>(begin),
           uids.begin() + static_cast<std::ptrdiff_t>(std::min(uids.size(), begin + kFetchBatch)));
-      auto reply = session_->RunOk("UID FETCH " + UidSet(batch) + " (UID BODY.PEEK[HEADER])",
-                                   "imap: UID FETCH");
+      auto reply =
+          session_->RunOk("UID FETCH " + UidSet(batch) + " (UID INTERNALDATE BODY.PEEK[HEADER])",
+                          "imap: UID FETCH");
       if (!reply.ok()) return reply.status();
-      headers.merge(FetchedItems(*reply, "BODY[HEADER]"));
+      auto dates = FetchedItems(*reply, "INTERNALDATE");
+      for (auto& [uid, header] : FetchedItems(*reply, "BODY[HEADER]")) {
+        Candidate candidate{std::to_string(uid), std::move(header), false};
+        if (dates.count(uid) > 0) candidate.received = InternalDateOf(dates[uid]);
+        headers.push_back(std::move(candidate));
+      }
     }
     return headers;
   }

@@ -78,7 +78,7 @@ Result<MailEraser::FolderScope> MailEraser::ScopeOfSubject(const FolderName& fol
         (accepted != scope.selection.end() && accepted->second.count(message.key));
     if (in_scope) {
       scoped.keys.insert(message.key);
-      scoped.headers[message.key] = message.header;
+      scoped.starts[message.key] = RetentionStartOf(message.header, message.received);
       continue;
     }
     auto record = ExportRecord(store_, folder, message);
@@ -104,7 +104,7 @@ Result<MailEraser::FolderScope> MailEraser::ScopeOfKeys(const FolderName& folder
   if (!headers.ok()) return headers.status();
   for (auto& found : *headers) {
     scoped.keys.insert(found.key);
-    scoped.headers[found.key] = std::move(found.header);
+    scoped.starts[found.key] = RetentionStartOf(found.header, found.received);
   }
   return scoped;
 }
@@ -113,7 +113,9 @@ Status MailEraser::EraseFolder(const FolderName& folder, const FolderScope& scop
                                const std::optional<std::string>& address,
                                std::vector<CollectionOutcome>* outcomes) {
   if (!deletes) {
-    std::vector<CollectionOutcome> retained = Retain(folder, scoped);
+    auto kept = Retain(folder, scoped);
+    if (!kept.ok()) return kept.status();
+    std::vector<CollectionOutcome> retained = std::move(kept.value());
     if (retained.empty()) retained.push_back(Counted(folder.collection, OutcomeKind::kNotFound, 0));
     outcomes->insert(outcomes->end(), retained.begin(), retained.end());
     return Status::Ok();
@@ -130,24 +132,26 @@ Status MailEraser::EraseFolder(const FolderName& folder, const FolderScope& scop
   return Status::Ok();
 }
 
-// One kRetained outcome per end date, earliest first; a message without a
-// readable Date is kept until someone reviews it (no end date).
-std::vector<CollectionOutcome> MailEraser::Retain(const FolderName& folder,
-                                                  const FolderScope& scoped) const {
+// One kRetained outcome per end date, earliest first. A hold needs an end:
+// a message whose start is unknown (no readable Date and a store that does
+// not say when it arrived) fails the erasure rather than being kept forever.
+Result<std::vector<CollectionOutcome>> MailEraser::Retain(const FolderName& folder,
+                                                          const FolderScope& scoped) const {
   std::map<int64_t, CollectionOutcome> groups;
   for (const auto& key : scoped.keys) {
-    const auto header = scoped.headers.find(key);
-    const auto date = header == scoped.headers.end() ? std::nullopt : MessageDateOf(header->second);
-    const std::optional<CivilDate> until =
-        date ? std::optional<CivilDate>(RetainedUntil(*date, *config_.retain)) : std::nullopt;
-    const int64_t group = until ? until->DaysSinceEpoch() : std::numeric_limits<int64_t>::max();
-    CollectionOutcome& outcome = groups[group];
+    const auto start = scoped.starts.find(key);
+    if (start == scoped.starts.end() || !start->second) {
+      return Conflict("mail: a message in folder " + folder.collection +
+                      " has neither a readable Date nor an arrival time, so its "
+                      "retention period has no start; see connector.erasure");
+    }
+    const CivilDate until = RetainedUntil(*start->second, *config_.retain);
+    CollectionOutcome& outcome = groups[until.DaysSinceEpoch()];
     if (outcome.records == 0) {
       outcome.collection = folder.collection;
       outcome.kind = OutcomeKind::kRetained;
       outcome.retained_until = until;
       outcome.legal_basis = config_.retain->legal_basis;
-      if (!until) outcome.legal_basis += " (no readable Date: kept until reviewed)";
     }
     ++outcome.records;
     outcome.keys.push_back(key);

@@ -33,7 +33,8 @@ class MailEraser {
  private:
   struct FolderScope {
     std::set<std::string> keys;
-    std::map<std::string, std::string> headers;  // key → header block, for retention dates
+    // key → where the retention period starts (RetentionStartOf)
+    std::map<std::string, std::optional<CivilDate>> starts;
   };
 
   Result<FolderScope> ScopeOfSubject(const FolderName& folder, const std::string& address,
@@ -42,7 +43,8 @@ class MailEraser {
   Status EraseFolder(const FolderName& folder, const FolderScope& scoped, bool deletes,
                      const std::optional<std::string>& address,
                      std::vector<CollectionOutcome>* outcomes);
-  std::vector<CollectionOutcome> Retain(const FolderName& folder, const FolderScope& scoped) const;
+  Result<std::vector<CollectionOutcome>> Retain(const FolderName& folder,
+                                                const FolderScope& scoped) const;
   Status Verify(const FolderName& folder, const std::set<std::string>& deleted,
                 const std::optional<std::string>& address);
 

@@ -11,10 +11,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/civil_date.h"
 #include "common/status.h"
 #include "connectors/mail/mail_config.h"
 
@@ -26,6 +28,10 @@ struct Candidate {
   std::string key;
   std::string header;           // the raw header block
   bool body_may_match = false;  // the text search found the address (match_body only)
+  // When the store received the message (IMAP INTERNALDATE; Maildir: the
+  // delivery time in the file's name, else its modification time): where a
+  // retention period starts when the message has no readable Date.
+  std::optional<CivilDate> received{};
 };
 
 struct SampledMessage {

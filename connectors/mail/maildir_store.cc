@@ -4,6 +4,7 @@
 // bodies are asked for.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +65,26 @@ Result<std::string> ReadHeader(const fs::path& path) {
   return header;
 }
 
+// When the message was delivered: Maildir names start with the delivery time
+// in seconds ("1592036519.M3P4711.host"); otherwise the file's modification
+// time. UTC dates.
+std::optional<CivilDate> ReceivedOf(const std::string& key, const fs::path& path) {
+  int64_t seconds = -1;
+  const size_t digits = key.find_first_not_of("0123456789");
+  if (digits != 0 && digits != std::string::npos && key[digits] == '.' && digits <= 11) {
+    seconds = std::stoll(key.substr(0, digits));
+  } else {
+    std::error_code error;
+    const auto modified = fs::last_write_time(path, error);
+    if (error) return std::nullopt;
+    const auto system = std::chrono::time_point_cast<std::chrono::seconds>(
+        modified - fs::file_time_type::clock::now() + std::chrono::system_clock::now());
+    seconds = system.time_since_epoch().count();
+  }
+  if (seconds < 0) return std::nullopt;
+  return CivilDate::FromDaysSinceEpoch(seconds / 86400);
+}
+
 bool ContainsLower(const std::string& text, const std::string& lower_needle) {
   return AsciiLower(text).find(lower_needle) != std::string::npos;
 }
@@ -98,7 +119,7 @@ class MaildirStore final : public MailStore {
     for (const auto& [key, path] : *files) {
       auto header = ReadHeader(path);
       if (!header.ok()) continue;  // removed meanwhile
-      Candidate candidate{key, std::move(header.value()), false};
+      Candidate candidate{key, std::move(header.value()), false, ReceivedOf(key, path)};
       const bool in_header = ContainsLower(candidate.header, needle);
       if (bodies) {
         auto message = ReadWhole(path);
@@ -126,7 +147,8 @@ class MaildirStore final : public MailStore {
       const auto found = files->find(key);
       if (found == files->end()) continue;
       auto header = ReadHeader(found->second);
-      if (header.ok()) headers.push_back({key, std::move(header.value()), false});
+      if (header.ok())
+        headers.push_back({key, std::move(header.value()), false, ReceivedOf(key, found->second)});
     }
     return headers;
   }

@@ -104,6 +104,7 @@ Result<std::vector<SubjectMessage>> FindSubjectMessages(MailStore& store, const 
     SubjectMessage message;
     message.key = candidate.key;
     message.header = std::move(candidate.header);
+    message.received = candidate.received;
     MatchHeader(address, &message);
     if (message.matched_in.empty() && candidate.body_may_match) {
       // The search saw the address in the text; whether it stands there on
@@ -152,6 +153,12 @@ std::string OriginalName(const std::string& key) {
     if (!safe) c = '_';
   }
   return (name.empty() ? "message" : name) + ".eml";
+}
+
+std::optional<CivilDate> RetentionStartOf(const std::string& header,
+                                          const std::optional<CivilDate>& received) {
+  const auto date = MessageDateOf(header);
+  return date ? date : received;
 }
 
 std::optional<CivilDate> MessageDateOf(const std::string& header) {

@@ -29,6 +29,7 @@ struct SubjectMessage {
   std::vector<std::string> matched_in;            // "from", "reply_to", "to", "cc", "body"
   std::map<std::string, std::string> attributes;  // "email" as written, "name" next to it
   std::optional<std::string> message;             // kept when it had to be read to decide
+  std::optional<CivilDate> received;              // Candidate::received
 };
 
 // The subject's address, fit for searching: nullopt when the subject has no
@@ -57,5 +58,10 @@ std::string OriginalName(const std::string& key);
 
 // The calendar date of a header block's Date field, if readable.
 std::optional<CivilDate> MessageDateOf(const std::string& header);
+
+// Where a message's retention period starts: its Date, else when the store
+// received it; nullopt when neither is known.
+std::optional<CivilDate> RetentionStartOf(const std::string& header,
+                                          const std::optional<CivilDate>& received);
 
 }  // namespace dsr::connectors::mail

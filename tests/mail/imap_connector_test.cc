@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -117,6 +119,33 @@ TEST_SUITE("MailConnector IMAP") {
     for (const auto& outcome : Erased(*connector, Subject{}, ended)) {
       CHECK(outcome.kind == OutcomeKind::kNotFound);
     }
+  }
+
+  TEST_CASE("a message without a readable Date is held from the server's INTERNALDATE") {
+    ServedSampleMailbox mailbox;
+    const std::string email = mailbox.typical().email;
+    // Dovecot takes a Maildir message's INTERNALDATE from the file's mtime.
+    const std::string path = mailbox.root + "/cur/1700000000.M9P9.host:2,S";
+    std::ofstream(path, std::ios::binary)
+        << "From: <" << email << ">\r\nSubject: no date\r\n\r\nHallo\r\n";
+    const auto march_2021 =
+        std::filesystem::file_time_type::clock::now() -
+        (std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(1614859200));
+    std::filesystem::last_write_time(path, march_2021);
+    testing::HandMaildirToServer(mailbox.root);
+    auto connector = mailbox.Connect(
+        "erasure: {strategy: retain, retain: {legal_basis: \"§257 HGB\", years: 6}}\n");
+    std::vector<FoundRecord> undated;
+    for (const auto& outcome : Erased(*connector, SubjectOf(email))) {
+      REQUIRE(outcome.kind == OutcomeKind::kRetained);
+      for (const auto& key : outcome.keys) {
+        const FoundRecord record{outcome.collection, key, {}, Match::kConfirmed, "", {}};
+        if (*mailbox.FileNames({record}).begin() == "INBOX/1700000000.M9P9.host")
+          CHECK(*outcome.retained_until == CivilDate(2027, 12, 31));
+        undated.push_back(record);
+      }
+    }
+    CHECK(mailbox.FileNames(undated).count("INBOX/1700000000.M9P9.host") == 1);
   }
 
   TEST_CASE("keys from before a folder's UIDVALIDITY changed are a conflict, not deleted") {

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <regex>
 
 #include "tests/mail/mail_test_support.h"
@@ -16,6 +17,10 @@ using testing::SubjectOf;
 constexpr char kRetain[] =
     "erasure:\n  strategy: retain\n  retain: {legal_basis: \"§257 HGB: Handelsbriefe\", years: "
     "6}\n";
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
 
 std::vector<CollectionOutcome> Erased(Connector& connector, const Subject& subject,
                                       const ActionScope& scope,
@@ -121,6 +126,25 @@ TEST_SUITE("MailConnector Maildir erasure") {
     for (const auto& outcome : Erased(*connector, Subject{}, ended, nullptr)) {
       CHECK(outcome.kind == OutcomeKind::kNotFound);
     }
+  }
+
+  TEST_CASE("a message without a readable Date is held from when it was delivered") {
+    testing::SampleMailbox mailbox;
+    const std::string email = mailbox.typical().email;
+    // Delivered 2021-03-04 (1614816000 s): the time starts the Maildir name.
+    const std::string undated = mailbox.root + "/cur/1614816000.M1P1.host:2,S";
+    const std::string garbled = mailbox.root + "/cur/1614816001.M2P1.host:2,S";
+    WriteFile(undated, "From: <" + email + ">\r\nSubject: no date\r\n\r\nHallo\r\n");
+    WriteFile(garbled,
+              "From: <" + email + ">\r\nDate: someday soon\r\nSubject: bad date\r\n\r\nx\r\n");
+    auto connector = MaildirConnector(mailbox.root, kRetain);
+    std::map<std::string, CivilDate> until;
+    for (const auto& outcome : Erased(*connector, SubjectOf(email), {}, nullptr)) {
+      if (outcome.kind != OutcomeKind::kRetained) continue;
+      for (const auto& key : outcome.keys) until[key] = *outcome.retained_until;
+    }
+    CHECK(until.at("1614816000.M1P1.host") == CivilDate(2027, 12, 31));
+    CHECK(until.at("1614816001.M2P1.host") == CivilDate(2027, 12, 31));
   }
 
   TEST_CASE("a scope naming a collection the source does not have is refused") {
