@@ -116,6 +116,10 @@ struct CollectionOutcome {
   std::optional<CivilDate> retained_until;
   std::string legal_basis;        // e.g. "HGB §257, AO §147"
   std::vector<std::string> keys;  // the retained records, for the erasure when the hold ends
+  // Why, in plain words for the agent, where the kind alone does not say it
+  // (kNotApplicable: "messages are records of what was written"). Never
+  // personal data.
+  std::string note{};
 };
 
 // A place in a source that holds personal data, found by Discover: a

@@ -24,6 +24,16 @@ wire::Message ResultMessage(const nlohmann::json& task, const std::string& statu
   return result;
 }
 
+// schemas/common.json allows 300 bytes; a longer note is cut, never inside
+// a UTF-8 character.
+std::string NoteFitForTheWire(const std::string& note) {
+  constexpr size_t kMaxNoteBytes = 300;
+  if (note.size() <= kMaxNoteBytes) return note;
+  size_t end = kMaxNoteBytes;
+  while (end > 0 && (static_cast<unsigned char>(note[end]) & 0xC0) == 0x80) --end;
+  return note.substr(0, end);
+}
+
 nlohmann::json OutcomesJson(const std::vector<connectors::CollectionOutcome>& outcomes) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& outcome : outcomes) {
@@ -35,6 +45,7 @@ nlohmann::json OutcomesJson(const std::vector<connectors::CollectionOutcome>& ou
       entry["legal_basis"] = outcome.legal_basis;
       entry["keys"] = outcome.keys;
     }
+    if (!outcome.note.empty()) entry["note"] = NoteFitForTheWire(outcome.note);
     list.push_back(std::move(entry));
   }
   return list;

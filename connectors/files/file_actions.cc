@@ -214,7 +214,9 @@ Result<CollectionOutcome> FileActions::ApplyToFile(const LoadedFile& file,
       untouched->push_back(ReportedRecord(file, file.document->records()[index], Match::kConfirmed,
                                           "left unchanged: " + reason));
     }
-    return Outcome(collection, OutcomeKind::kNotApplicable, in_scope.size());
+    CollectionOutcome left = Outcome(collection, OutcomeKind::kNotApplicable, in_scope.size());
+    left.note = "left unchanged: " + reason;
+    return left;
   }
   if (!content.ok()) return content.status();
   if (changed.empty()) return Outcome(collection, nothing, 0);

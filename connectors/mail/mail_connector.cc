@@ -12,6 +12,8 @@
 namespace dsr::connectors {
 namespace {
 
+constexpr char kNotCorrected[] = "messages are records of what was written; they are not corrected";
+
 constexpr char kLogComponent[] = "mail-connector";
 
 using mail::FolderName;
@@ -82,11 +84,10 @@ class MailConnector final : public Connector {
             CollectionOutcome outcome;
             outcome.collection = folder.collection;
             outcome.kind = OutcomeKind::kNotApplicable;
+            outcome.note = kNotCorrected;
             outcomes.push_back(outcome);
           }
-          LogInfo(kLogComponent,
-                  "rectify: not applicable: messages are records of what was written; they are "
-                  "not corrected");
+          LogInfo(kLogComponent, std::string("rectify: not applicable: ") + kNotCorrected);
           return outcomes;
         });
   }

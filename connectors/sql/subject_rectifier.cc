@@ -52,8 +52,15 @@ Result<std::vector<CollectionOutcome>> SubjectRectifier::Rectify(const Subject& 
       // MySQL counts only rows whose values changed; a key names exactly one row.
       count += config.key ? static_cast<int64_t>(filter.params.size()) : changed;
     }
-    outcomes.push_back(CountedOutcome(
-        config.name, count > 0 ? OutcomeKind::kUpdated : OutcomeKind::kNotApplicable, count));
+    CollectionOutcome outcome = CountedOutcome(
+        config.name, count > 0 ? OutcomeKind::kUpdated : OutcomeKind::kNotApplicable, count);
+    if (count == 0) {
+      BoundSql probe;
+      outcome.note = Assignments(config, corrections, &probe).empty()
+                         ? "this table keeps none of the corrected attributes"
+                         : "none of the subject's rows are here";
+    }
+    outcomes.push_back(std::move(outcome));
   }
   transaction.Commit();
   return outcomes;

@@ -110,7 +110,8 @@ nlohmann::json TaskView(const store::TaskRecord& task,
                              {"outcome", outcome.kind},
                              {"records", outcome.records},
                              {"retained_until", DateOrNull(outcome.retained_until)},
-                             {"legal_basis", OrNull(outcome.legal_basis)}});
+                             {"legal_basis", OrNull(outcome.legal_basis)},
+                             {"note", OrNull(outcome.note)}});
   }
   return {{"id", task.id},
           {"source", task.source},

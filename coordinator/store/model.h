@@ -134,6 +134,7 @@ struct OutcomeRecord {
   int64_t records = 0;
   std::optional<CivilDate> retained_until;
   std::optional<std::string> legal_basis;
+  std::optional<std::string> note{};  // why, for the agent (CollectionOutcome::note)
 };
 
 // Records kept under a legal obligation until a date; when it passes the

@@ -125,12 +125,13 @@ class SessionWriter final : public StoreWriter {
                                ? std::optional<std::string>(outcome.retained_until->ToString())
                                : std::nullopt);
         NullableText basis(outcome.legal_basis);
+        NullableText note(outcome.note);
         sql_ << "INSERT INTO task_outcomes (task_id, position, collection, kind, records, "
-                "retained_until, legal_basis) VALUES (:task, :position, :collection, :kind, "
-                ":records, :until, :basis)",
+                "retained_until, legal_basis, note) VALUES (:task, :position, :collection, :kind, "
+                ":records, :until, :basis, :note)",
             soci::use(task_id), soci::use(position), soci::use(outcome.collection),
             soci::use(outcome.kind), soci::use(records), soci::use(until.value, until.indicator),
-            soci::use(basis.value, basis.indicator);
+            soci::use(basis.value, basis.indicator), soci::use(note.value, note.indicator);
         ++position;
       }
       return Status::Ok();

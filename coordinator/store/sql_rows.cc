@@ -173,6 +173,7 @@ Result<OutcomeRecord> OutcomeFromRow(const soci::row& row) {
     outcome.retained_until = *parsed;
   }
   outcome.legal_basis = OptionalTextColumn(row, "legal_basis");
+  outcome.note = OptionalTextColumn(row, "note");
   return outcome;
 }
 

@@ -195,9 +195,10 @@ Result<std::vector<OutcomeRecord>> Store::OutcomesOfRequest(const std::string& r
   return Guarded("read outcomes", [&]() -> Result<std::vector<OutcomeRecord>> {
     soci::session sql(*impl_->readers);
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT o.task_id, o.collection, o.kind, o.records, o.retained_until, "
-                        "o.legal_basis FROM task_outcomes o JOIN tasks t ON t.id = o.task_id "
-                        "WHERE t.request_id = :id ORDER BY t.round, t.source, o.position",
+        (sql.prepare
+             << "SELECT o.task_id, o.collection, o.kind, o.records, o.retained_until, "
+                "o.legal_basis, o.note FROM task_outcomes o JOIN tasks t ON t.id = o.task_id "
+                "WHERE t.request_id = :id ORDER BY t.round, t.source, o.position",
          soci::use(request_id));
     return Collect<OutcomeRecord>(rows, OutcomeFromRow);
   });

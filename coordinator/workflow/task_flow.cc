@@ -38,6 +38,7 @@ Result<ParsedOutcomes> ParseOutcomes(const std::string& task_id, const nlohmann:
     outcome.collection = item.at("collection").get<std::string>();
     outcome.kind = item.at("kind").get<std::string>();
     outcome.records = item.at("records").get<int64_t>();
+    if (item.contains("note")) outcome.note = item.at("note").get<std::string>();
     if (outcome.kind == "retained") {
       auto until = CivilDate::Parse(item.at("retained_until").get<std::string>());
       if (!until.ok()) return InvalidArgument("an outcome's retained_until is not a date");

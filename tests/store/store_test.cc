@@ -58,11 +58,11 @@ TEST_SUITE("Store") {
     {
       auto store = Store::Open(UrlFor(dir), 2);
       REQUIRE(store.ok());
-      CHECK((*store)->schema_version() == 3);
+      CHECK((*store)->schema_version() == 4);
     }
     auto reopened = Store::Open(UrlFor(dir), 1);
     REQUIRE(reopened.ok());
-    CHECK((*reopened)->schema_version() == 3);
+    CHECK((*reopened)->schema_version() == 4);
   }
 
   TEST_CASE("refuses an unsupported URL and an unreachable database") {
@@ -199,34 +199,35 @@ TEST_SUITE("Store") {
                     HoldStatus::kActive,
                     std::nullopt,
                     "2025-03-06T10:00:00.000Z"};
-    REQUIRE(
-        store
-            ->Write([&](StoreWriter& w) {
-              DSR_RETURN_IF_ERROR(w.InsertRequest(request));
-              DSR_RETURN_IF_ERROR(w.InsertTask(SampleTask("t1", "r1", "crm")));
-              DSR_RETURN_IF_ERROR(
-                  w.InsertIdentityCheck({"c1", "r1", "2025-03-05T11:00:00.000Z", "agent",
-                                         "email_reply", "confirmed", std::nullopt}));
-              DSR_RETURN_IF_ERROR(w.InsertPause(
-                  {"p1", "r1", CivilDate(2025, 3, 6), std::nullopt, "asked for ID", "agent"}));
-              DSR_RETURN_IF_ERROR(w.EndPause("r1", CivilDate(2025, 3, 9)));
-              DSR_RETURN_IF_ERROR(w.ReplaceOutcomes(
-                  "t1", {{"t1", "customers", "anonymized", 1, std::nullopt, std::nullopt},
-                         {"t1", "invoices", "retained", 2, CivilDate(2033, 12, 31), "HGB §257"}}));
-              DSR_RETURN_IF_ERROR(w.InsertHold(hold));
-              return w.InsertReviewDecision({"d1",
-                                             "r1",
-                                             "t1",
-                                             "orders",
-                                             3,
-                                             "88",
-                                             ReviewDecision::kRedactFields,
-                                             {"note"},
-                                             "names a neighbour",
-                                             "agent",
-                                             "2025-03-07T10:00:00.000Z"});
-            })
-            .ok());
+    REQUIRE(store
+                ->Write([&](StoreWriter& w) {
+                  DSR_RETURN_IF_ERROR(w.InsertRequest(request));
+                  DSR_RETURN_IF_ERROR(w.InsertTask(SampleTask("t1", "r1", "crm")));
+                  DSR_RETURN_IF_ERROR(
+                      w.InsertIdentityCheck({"c1", "r1", "2025-03-05T11:00:00.000Z", "agent",
+                                             "email_reply", "confirmed", std::nullopt}));
+                  DSR_RETURN_IF_ERROR(w.InsertPause(
+                      {"p1", "r1", CivilDate(2025, 3, 6), std::nullopt, "asked for ID", "agent"}));
+                  DSR_RETURN_IF_ERROR(w.EndPause("r1", CivilDate(2025, 3, 9)));
+                  DSR_RETURN_IF_ERROR(w.ReplaceOutcomes(
+                      "t1", {{"t1", "customers", "anonymized", 1, std::nullopt, std::nullopt},
+                             {"t1", "invoices", "retained", 2, CivilDate(2033, 12, 31), "HGB §257"},
+                             {"t1", "orders", "not_applicable", 0, std::nullopt, std::nullopt,
+                              "this table keeps none of the corrected attributes"}}));
+                  DSR_RETURN_IF_ERROR(w.InsertHold(hold));
+                  return w.InsertReviewDecision({"d1",
+                                                 "r1",
+                                                 "t1",
+                                                 "orders",
+                                                 3,
+                                                 "88",
+                                                 ReviewDecision::kRedactFields,
+                                                 {"note"},
+                                                 "names a neighbour",
+                                                 "agent",
+                                                 "2025-03-07T10:00:00.000Z"});
+                })
+                .ok());
     CHECK(store->GetRequest("r1")->corrections == request.corrections);
     CHECK(store->IdentityChecksOf("r1")->at(0).method == "email_reply");
     const auto pauses = *store->PausesOf("r1");
@@ -235,8 +236,10 @@ TEST_SUITE("Store") {
     CHECK(store->Write([](StoreWriter& w) { return w.EndPause("r1", CivilDate(2025, 3, 10)); })
               .code() == StatusCode::kConflict);
     const auto outcomes = *store->OutcomesOfRequest("r1");
-    REQUIRE(outcomes.size() == 2);
+    REQUIRE(outcomes.size() == 3);
     CHECK(outcomes[1].retained_until == std::optional<CivilDate>(CivilDate(2033, 12, 31)));
+    CHECK_FALSE(outcomes[1].note.has_value());
+    CHECK(outcomes[2].note == "this table keeps none of the corrected attributes");
     CHECK(store->ListHolds({})->at(0).keys == std::vector<std::string>{"17", "18"});
     CHECK(store->HoldsEndedBefore(CivilDate(2033, 12, 31))->empty());
     CHECK(store->HoldsEndedBefore(CivilDate(2034, 1, 1))->size() == 1);

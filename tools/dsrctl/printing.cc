@@ -45,6 +45,8 @@ void PrintTasks(const nlohmann::json& tasks) {
         line +=
             " until " + Text(outcome.at("retained_until")) + ", " + Text(outcome.at("legal_basis"));
       }
+      if (outcome.contains("note") && outcome.at("note").is_string())
+        line += " - " + Text(outcome.at("note"));
       std::printf("%s\n", line.c_str());
     }
   }
