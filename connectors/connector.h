@@ -158,7 +158,10 @@ class Connector {
   // then verifies by locating again: a record in scope that is still found and
   // not retained fails the action (kInternal, "verification failed: …").
   // Ambiguous records outside the scope are left alone and reported to
-  // `untouched` for review. Returns the outcome per collection.
+  // `untouched` for review; so are confirmed records that are not the
+  // subject's to erase (another customer's ticket the subject is copied on),
+  // so that the review shows where the subject still appears. Returns the
+  // outcome per collection.
   virtual Result<std::vector<CollectionOutcome>> Erase(const Subject& subject,
                                                        const ActionScope& scope,
                                                        RecordSink& untouched) = 0;

@@ -3,7 +3,8 @@
 //
 // ParseHttpConfig validates against the schema, then checks what a schema
 // cannot (the base URL's parts, plain http only on loopback, the token file
-// is readable and not empty, ca_file only with verified https). Every error
+// is readable and not empty, ca_file only with verified https, retention
+// settings that fit the erasure strategy). Every error
 // names the config key ("connector.auth.token_file: ..."). The token is read
 // here, once: every action needs it, so a worker without it should not start.
 // Value types; thread-compatible.
@@ -19,6 +20,20 @@
 namespace dsr::connectors::http {
 
 enum class ApiProfile { kZendesk };
+
+// Keeping the subject's tickets under a legal obligation (GDPR Art. 17(3)(b)),
+// e.g. tickets that are business letters, for 6 years (HGB §257).
+struct RetentionPolicy {
+  enum class Start {
+    kEndOfYear,  // the period starts at the end of the calendar year the ticket was created in
+    kDate,       // the period starts on the day the ticket was created
+  };
+  std::string legal_basis;
+  int years = 0;
+  Start from = Start::kEndOfYear;
+};
+
+enum class ErasureStrategy { kDelete, kRetain };
 
 struct HttpConfig {
   ApiProfile profile = ApiProfile::kZendesk;
@@ -38,6 +53,8 @@ struct HttpConfig {
   std::set<std::string> search_by = {"email"};
   std::set<std::string> rectify = {"email", "phone", "name"};
   int discover_sample = 200;
+  ErasureStrategy erasure = ErasureStrategy::kDelete;
+  std::optional<RetentionPolicy> retain;  // with kRetain
 };
 
 // kValidation with the first problem as message and every problem as a detail.

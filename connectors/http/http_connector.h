@@ -7,8 +7,9 @@
 // product's ids. Records are the API's JSON objects trimmed to the documented
 // fields; comments carry the `ticket_id` they belong to. User records carry
 // the attributes email, phone and name as the ticket system stores them.
-// Matching, scopes and what erasure and rectification do (users deleted for
-// good, tickets and comments kept by the product and reported kAnonymized):
+// Matching, scopes and what erasure and rectification do (the subject's
+// requested tickets with their comments, then the user, deleted for good; or
+// all of them retained under a legal obligation, per config `erasure`):
 // connectors/http/subject_records.h and ticket_actions.h.
 //
 // Requests time out (timeout_ms), are retried within bounds after 429 (as

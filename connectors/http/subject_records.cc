@@ -61,9 +61,9 @@ Comparison Compare(const Subject& subject, const std::map<std::string, std::stri
 
 // Adds `record` under `parent`, or joins the parent to the record already
 // there; a record is confirmed when any of its parents is.
-void AddReached(std::vector<LocatedRecord>* list, std::map<std::string, size_t>* index,
-                const nlohmann::json& record, const LocatedRecord& parent,
-                const std::string& ambiguity) {
+LocatedRecord& AddReached(std::vector<LocatedRecord>* list, std::map<std::string, size_t>* index,
+                          const nlohmann::json& record, const LocatedRecord& parent,
+                          const std::string& ambiguity) {
   const std::string key = IdOf(record);
   const auto [found, inserted] = index->emplace(key, list->size());
   if (inserted) {
@@ -80,6 +80,7 @@ void AddReached(std::vector<LocatedRecord>* list, std::map<std::string, size_t>*
     located.match = Match::kConfirmed;
     located.ambiguity.clear();
   }
+  return located;
 }
 
 }  // namespace
@@ -134,8 +135,10 @@ Status AddTicketsAndComments(TicketApi& api, LocatedRecords* records, bool with_
   for (const LocatedRecord& user : records->users) {
     for (const auto relation : {TicketRelation::kRequested, TicketRelation::kCopied}) {
       DSR_RETURN_IF_ERROR(api.ListTickets(user.key, relation, [&](const nlohmann::json& ticket) {
-        AddReached(&records->tickets, &ticket_index, ticket, user,
-                   "belongs to an ambiguous user (" + user.ambiguity + ")");
+        LocatedRecord& reached =
+            AddReached(&records->tickets, &ticket_index, ticket, user,
+                       "belongs to an ambiguous user (" + user.ambiguity + ")");
+        if (relation == TicketRelation::kRequested) reached.requesters.insert(user.key);
         return Status::Ok();
       }));
     }

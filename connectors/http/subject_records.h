@@ -33,6 +33,8 @@ struct LocatedRecord {
   std::string ambiguity;
   std::map<std::string, std::string> attributes;
   std::set<std::string> parents;  // the users of a ticket, the ticket of a comment
+  // Of a ticket's parents, the users who requested it (the others are copied on it).
+  std::set<std::string> requesters;
 };
 
 struct LocatedRecords {

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/civil_date.h"
 #include "common/status.h"
 #include "connectors/connector.h"
 
@@ -51,6 +52,11 @@ class TicketApi {
   // Deletes the user for good. True when this call deleted something, false
   // when the user was gone already (erasing twice is harmless).
   virtual Result<bool> EraseUser(const std::string& id) = 0;
+  // The ticket with `id`, or nullopt when the product has no such ticket (any more).
+  virtual Result<std::optional<nlohmann::json>> ShowTicket(const std::string& id) = 0;
+  // Deletes the ticket for good, and its comments with it. True when this
+  // call deleted something, false when the ticket was gone already.
+  virtual Result<bool> EraseTicket(const std::string& id) = 0;
   // Up to `limit` users / tickets of the whole account, for Discover.
   virtual Status SampleUsers(int64_t limit, const RecordVisitor& visit) = 0;
   virtual Status SampleTickets(int64_t limit, const RecordVisitor& visit) = 0;
@@ -59,6 +65,8 @@ class TicketApi {
   virtual std::map<std::string, std::string> UserAttributes(const nlohmann::json& user) const = 0;
   // Whether a user record stands for a user that still exists.
   virtual bool IsActive(const nlohmann::json& user) const = 0;
+  // The day (UTC) a user or ticket record was created; nullopt when it does not say.
+  virtual std::optional<CivilDate> CreatedOn(const nlohmann::json& record) const = 0;
   // The product fields that `corrections` (connector.h) change on `user`,
   // limited to the canonical attributes in `mapped`; empty when none apply.
   virtual nlohmann::json UserChanges(const nlohmann::json& user, const Corrections& corrections,

@@ -126,6 +126,31 @@ class ZendeskApi final : public TicketApi {
     return purged.status();
   }
 
+  Result<std::optional<nlohmann::json>> ShowTicket(const std::string& id) override {
+    DSR_RETURN_IF_ERROR(CheckId(id));
+    auto body = client_.Get("show ticket", "/api/v2/tickets/" + id + ".json");
+    if (!body.ok() && body.status().code() == StatusCode::kNotFound) {
+      return std::optional<nlohmann::json>();
+    }
+    if (!body.ok()) return body.status();
+    if (!body->is_object() || !body->contains("ticket")) {
+      return Internal("show ticket: the answer has no 'ticket'");
+    }
+    return std::optional<nlohmann::json>(TrimToFields(body->at("ticket"), ZendeskTicketFields()));
+  }
+
+  Result<bool> EraseTicket(const std::string& id) override {
+    DSR_RETURN_IF_ERROR(CheckId(id));
+    auto deleted = client_.Delete("delete ticket", "/api/v2/tickets/" + id + ".json");
+    if (!deleted.ok() && deleted.status().code() != StatusCode::kNotFound) return deleted.status();
+    // Also after a 404: a soft-deleted ticket (an erasure cut short) is purged now.
+    auto purged =
+        client_.Delete("permanently delete ticket", "/api/v2/deleted_tickets/" + id + ".json");
+    if (purged.ok()) return true;
+    if (purged.status().code() == StatusCode::kNotFound) return deleted.ok();
+    return purged.status();
+  }
+
   Status SampleUsers(int64_t limit, const RecordVisitor& visit) override {
     return ForEachPage("sample users", "/api/v2/users.json?" + PageSize(limit), "users",
                        ZendeskUserFields(), limit, visit);
@@ -148,6 +173,14 @@ class ZendeskApi final : public TicketApi {
   bool IsActive(const nlohmann::json& user) const override {
     const auto active = user.find("active");
     return active == user.end() || !active->is_boolean() || active->get<bool>();
+  }
+
+  std::optional<CivilDate> CreatedOn(const nlohmann::json& record) const override {
+    // Zendesk writes ISO 8601 in UTC: "2024-03-05T09:30:00Z".
+    const std::string created = StringField(record, "created_at");
+    if (created.size() < 10) return std::nullopt;
+    auto date = CivilDate::Parse(std::string_view(created).substr(0, 10));
+    return date.ok() ? std::optional<CivilDate>(*date) : std::nullopt;
   }
 
   nlohmann::json UserChanges(const nlohmann::json& user, const Corrections& corrections,

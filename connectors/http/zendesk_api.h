@@ -4,10 +4,13 @@
 //   show user           GET    /api/v2/users/{id}.json
 //   requested tickets   GET    /api/v2/users/{id}/tickets/requested.json
 //   copied tickets      GET    /api/v2/users/{id}/tickets/ccd.json
+//   show ticket         GET    /api/v2/tickets/{id}.json
 //   comments            GET    /api/v2/tickets/{id}/comments.json
 //   update user         PUT    /api/v2/users/{id}.json  {"user": {...}}
-//   delete user         DELETE /api/v2/users/{id}.json          (soft delete)
-//   permanently delete  DELETE /api/v2/deleted_users/{id}.json  (scrubs the user)
+//   delete user         DELETE /api/v2/users/{id}.json            (soft delete)
+//   permanently delete  DELETE /api/v2/deleted_users/{id}.json    (scrubs the user)
+//   delete ticket       DELETE /api/v2/tickets/{id}.json          (soft delete)
+//   permanently delete  DELETE /api/v2/deleted_tickets/{id}.json  (with its comments)
 //   sample              GET    /api/v2/users.json, /api/v2/tickets.json
 //
 // Lists are read with cursor pagination (page[size], meta.has_more,
@@ -16,11 +19,17 @@
 //
 // What Zendesk documents for erasure: a deleted user is soft-deleted and
 // queued for permanent deletion; permanently deleting scrubs the user's
-// profile. Tickets are not deleted: they stay, with the requester shown as a
-// deleted user, and their subject, description and comments keep the text
-// people wrote. Zendesk refuses to delete a user who is the requester of a
-// ticket that is not closed (HTTP 422), which the connector reports as
-// kConflict with Zendesk's message.
+// profile. A user's tickets are not deleted with the user: they stay, with
+// the requester shown as a deleted user, and their subject, description and
+// comments keep the text people wrote. So the connector deletes the tickets
+// itself: a deleted ticket leaves every list and view (soft delete, answered
+// 204), and permanently deleting it removes it with its comments (Zendesk
+// runs that as a background job and answers 200 with its job_status).
+// Zendesk refuses to delete a user who is the requester of a ticket that is
+// not closed (HTTP 422), which the connector reports as kConflict with
+// Zendesk's message; since the connector deletes the user's requested tickets
+// first, that happens only when a user is erased by id alone while tickets it
+// requests remain (see ticket_actions.h).
 #pragma once
 
 #include <memory>

@@ -111,8 +111,11 @@ std::set<std::string> MessagesOf(const std::map<std::string, std::string>& mailb
 
 // --- the ticket system, read from the stand-in's data ----------------------
 
+// The subject's users, the tickets they request or are copied on and those
+// tickets' comments; and apart, the tickets they request and their comments.
 struct TicketItems {
   std::set<long long> users, tickets, comments;
+  std::set<long long> requested, requested_comments;
 };
 
 TicketItems TicketItemsOf(const Json& account, const std::string& email) {
@@ -130,15 +133,19 @@ TicketItems TicketItemsOf(const Json& account, const std::string& email) {
   };
   for (const auto& ticket : account.at("tickets")) {
     const Json requester = ticket.value("requester_id", Json());
-    if ((requester.is_number() && items.users.count(requester.get<long long>()) > 0) ||
-        lists_user(ticket.value("collaborator_ids", Json())) ||
+    const bool requested =
+        requester.is_number() && items.users.count(requester.get<long long>()) > 0;
+    if (requested || lists_user(ticket.value("collaborator_ids", Json())) ||
         lists_user(ticket.value("email_cc_ids", Json()))) {
       items.tickets.insert(ticket.at("id").get<long long>());
     }
+    if (requested) items.requested.insert(ticket.at("id").get<long long>());
   }
   for (const auto& comment : account.at("comments")) {
-    if (items.tickets.count(comment.at("ticket_id").get<long long>()) > 0)
-      items.comments.insert(comment.at("id").get<long long>());
+    const long long ticket = comment.at("ticket_id").get<long long>();
+    if (items.tickets.count(ticket) > 0) items.comments.insert(comment.at("id").get<long long>());
+    if (items.requested.count(ticket) > 0)
+      items.requested_comments.insert(comment.at("id").get<long long>());
   }
   return items;
 }
@@ -494,8 +501,14 @@ TEST_SUITE("EndToEnd all sources") {
     CHECK(outcomes.at("files/lists_newsletter_csv:erased") >= 1);
     CHECK(outcomes.at("files/contacts_vertrieb_vcf:erased") >= 1);
     CHECK(outcomes.at("files/events_teilnehmer-2025_xlsx:erased") >= 1);
-    // The ticket system: the user deleted for good.
+    // The ticket system: the tickets the subject requested deleted for good
+    // with their comments, then the user.
+    REQUIRE_FALSE(tickets.requested.empty());
     CHECK(outcomes.at("tickets/users:erased") == 1);
+    CHECK(outcomes.at("tickets/tickets:erased") == static_cast<int64_t>(tickets.requested.size()));
+    CHECK(outcomes.at("tickets/comments:erased") ==
+          static_cast<int64_t>(tickets.requested_comments.size()));
+    CHECK(outcomes.count("tickets/tickets:anonymized") == 0);
     // The mailbox: business letters kept under a hold (§257 HGB, 6 years).
     int64_t retained_messages = 0;
     for (const auto& [key, records] : outcomes)
@@ -528,11 +541,31 @@ TEST_SUITE("EndToEnd all sources") {
         CHECK(users_after.at(id) == user);
       }
     }
-    std::map<long long, Json> tickets_after;
+    // The subject's requested tickets and their comments are gone; every
+    // other ticket, those the subject is only copied on among them, and
+    // every other comment are as they were.
+    std::map<long long, Json> tickets_after, comments_after;
     for (const auto& ticket : account_after.at("tickets")) tickets_after[ticket.at("id")] = ticket;
+    for (const auto& comment : account_after.at("comments"))
+      comments_after[comment.at("id")] = comment;
+    REQUIRE(tickets.tickets.size() > tickets.requested.size());  // copied on someone's ticket
     for (const auto& ticket : account_before.at("tickets")) {
-      if (tickets.tickets.count(ticket.at("id").get<long long>()) == 0)
-        CHECK(tickets_after.at(ticket.at("id")) == ticket);
+      const long long ticket_id = ticket.at("id");
+      if (tickets.requested.count(ticket_id) > 0) {
+        CHECK(tickets_after.count(ticket_id) == 0);
+      } else {
+        REQUIRE(tickets_after.count(ticket_id) == 1);
+        CHECK(tickets_after.at(ticket_id) == ticket);
+      }
+    }
+    for (const auto& comment : account_before.at("comments")) {
+      const long long comment_id = comment.at("id");
+      if (tickets.requested_comments.count(comment_id) > 0) {
+        CHECK(comments_after.count(comment_id) == 0);
+      } else {
+        REQUIRE(comments_after.count(comment_id) == 1);
+        CHECK(comments_after.at(comment_id) == comment);
+      }
     }
 
     const std::string id = review.at("id").get<std::string>();
@@ -570,6 +603,14 @@ TEST_SUITE("EndToEnd all sources") {
     for (const auto& [key, records] : outcomes)
       if (key.rfind("mail/", 0) == 0)
         CHECK_MESSAGE(key.find(":not_applicable") != std::string::npos, key);
+    // ... and says why, for the agent.
+    for (const auto& task : review.at("tasks")) {
+      if (task.at("source") != "mail") continue;
+      REQUIRE_FALSE(task.at("outcomes").empty());
+      for (const auto& outcome : task.at("outcomes"))
+        CHECK(outcome.at("note") ==
+              "messages are records of what was written; they are not corrected");
+    }
     CHECK(Snapshot(all.cluster.mailbox_path()) == mailbox_before);
 
     // Only the subject's rows and cards changed: with them taken out, every

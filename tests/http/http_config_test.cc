@@ -60,6 +60,7 @@ TEST_SUITE("HttpConnector config") {
     CHECK(config.value()["source"] == "tickets");
     nlohmann::json connector_config = config.value()["connector"];
     CHECK(connector_config["base_url"] == "http://127.0.0.1:8090");
+    CHECK(connector_config["erasure"]["strategy"] == "delete");
     // The token file lives on the worker's machine; here a test file stands in.
     ConfigFixture fixture;
     connector_config["auth"]["token_file"] = fixture.File("token");
@@ -114,6 +115,44 @@ TEST_SUITE("HttpConnector config") {
     const std::string error = ErrorOf(config);
     CHECK(Mentions(error, "connector.auth.token_file"));
     CHECK_FALSE(Mentions(error, "abc"));
+  }
+
+  TEST_CASE("erasure: retain needs its policy, delete takes none, and bad values are named") {
+    ConfigFixture fixture;
+    nlohmann::json config = fixture.Valid();
+    config["erasure"] = {{"strategy", "retain"}};
+    CHECK(Mentions(ErrorOf(config), "connector.erasure.retain: missing"));
+    config["erasure"] = {{"strategy", "delete"},
+                         {"retain", {{"legal_basis", "§257 HGB"}, {"years", 6}}}};
+    CHECK(Mentions(ErrorOf(config), "connector.erasure.retain: given"));
+    config["erasure"] = {{"strategy", "anonymize"}};
+    CHECK(Mentions(ErrorOf(config), "connector.erasure.strategy"));
+    config["erasure"] = nlohmann::json::object();
+    CHECK(Mentions(ErrorOf(config), "connector.erasure"));
+    config["erasure"] = {{"strategy", "retain"}, {"retain", {{"legal_basis", "§257 HGB"}}}};
+    std::string error = ErrorOf(config);
+    CHECK(Mentions(error, "connector.erasure.retain"));
+    CHECK(Mentions(error, "years"));
+    config["erasure"] = {{"strategy", "retain"}, {"retain", {{"years", 6}}}};
+    CHECK(Mentions(ErrorOf(config), "legal_basis"));
+    config["erasure"] = {{"strategy", "retain"},
+                         {"retain", {{"legal_basis", "§257 HGB"}, {"years", 0}}}};
+    CHECK(Mentions(ErrorOf(config), "connector.erasure.retain.years"));
+    config["erasure"] = {
+        {"strategy", "retain"},
+        {"retain", {{"legal_basis", "§257 HGB"}, {"years", 6}, {"from", "receipt"}}}};
+    CHECK(Mentions(ErrorOf(config), "connector.erasure.retain.from"));
+  }
+
+  TEST_CASE("erasure: either strategy builds a connector") {
+    ConfigFixture fixture;
+    nlohmann::json config = fixture.Valid();
+    config["erasure"] = {{"strategy", "delete"}};
+    CHECK(NewHttpConnector(config).ok());
+    config["erasure"] = {{"strategy", "retain"},
+                         {"retain", {{"legal_basis", "§257 HGB"}, {"years", 6}, {"from", "date"}}}};
+    auto connector = NewHttpConnector(config);
+    CHECK_MESSAGE(connector.ok(), connector.status().ToString());
   }
 
   TEST_CASE("ca_file needs verified https") {

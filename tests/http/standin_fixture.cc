@@ -127,14 +127,35 @@ ExpectedRecords ExpectedFor(const nlohmann::json& data, const std::string& email
           Lists(ticket.at("email_cc_ids"), user)) {
         expected.tickets.insert(IdText(ticket.at("id")));
       }
+      if (ticket.at("requester_id") == user) expected.requested.insert(IdText(ticket.at("id")));
     }
   }
   for (const auto& comment : data.at("comments")) {
-    if (expected.tickets.count(IdText(comment.at("ticket_id"))) != 0) {
-      expected.comments.insert(IdText(comment.at("id")));
+    const std::string ticket = IdText(comment.at("ticket_id"));
+    if (expected.tickets.count(ticket) != 0) expected.comments.insert(IdText(comment.at("id")));
+    if (expected.requested.count(ticket) != 0) {
+      expected.requested_comments.insert(IdText(comment.at("id")));
     }
   }
   return expected;
+}
+
+std::map<std::string, nlohmann::json> ById(const nlohmann::json& records) {
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& record : records) by_id[IdText(record.at("id"))] = record;
+  return by_id;
+}
+
+void CheckErasedOnly(const nlohmann::json& before, const nlohmann::json& after,
+                     const ExpectedRecords& expected) {
+  const auto without = [&](const char* list, const std::set<std::string>& gone) {
+    auto records = ById(before.at(list));
+    for (const auto& id : gone) CHECK_MESSAGE(records.erase(id) == 1, list << " " << id);
+    return records;
+  };
+  CHECK(ById(after.at("users")) == without("users", expected.users));
+  CHECK(ById(after.at("tickets")) == without("tickets", expected.requested));
+  CHECK(ById(after.at("comments")) == without("comments", expected.requested_comments));
 }
 
 std::map<std::string, std::set<std::string>> KeysOf(const std::vector<FoundRecord>& records) {

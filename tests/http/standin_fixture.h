@@ -53,11 +53,22 @@ class StandinFixture {
 
 // The subject's records computed from a data file alone: users with the
 // e-mail address (without case), tickets they request or are copied on, and
-// those tickets' comments. Ids as text.
+// those tickets' comments; and of those, the tickets they request and the
+// comments of these (what an erasure deletes). Ids as text.
 struct ExpectedRecords {
   std::set<std::string> users, tickets, comments;
+  std::set<std::string> requested, requested_comments;
 };
 ExpectedRecords ExpectedFor(const nlohmann::json& data, const std::string& email);
+
+// The records of a dump's list ("users", "tickets", "comments") by id.
+std::map<std::string, nlohmann::json> ById(const nlohmann::json& records);
+
+// Checks that `after` is `before` without exactly the subject's users, the
+// tickets they requested and those tickets' comments; every other record
+// JSON-equal to what it was.
+void CheckErasedOnly(const nlohmann::json& before, const nlohmann::json& after,
+                     const ExpectedRecords& expected);
 
 // The keys per collection of reported records.
 std::map<std::string, std::set<std::string>> KeysOf(const std::vector<FoundRecord>& records);

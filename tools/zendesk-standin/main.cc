@@ -45,8 +45,8 @@ constexpr char kUsage[] =
     "                         --customers (default 2000) and --seed (default 1), then exit\n"
     "\n"
     "Control (no auth): POST /_standin/faults {\"rate_limited\", \"retry_after_s\",\n"
-    "\"fail_status\", \"fail_count\", \"fail_message\", \"delay_ms\", \"delay_count\"},\n"
-    "GET /_standin/stats, GET /_standin/dump. Stops on SIGTERM or SIGINT.\n";
+    "\"fail_status\", \"fail_count\", \"fail_message\", \"delay_ms\", \"delay_count\",\n"
+    "\"ignore_deletes\"}, GET /_standin/stats, GET /_standin/dump. Stops on SIGTERM or SIGINT.\n";
 
 struct Arguments {
   std::string data, token_file, ready_file, save, write_sample;

@@ -27,12 +27,14 @@ bool FaultInjector::Apply(const nlohmann::json& changes, std::string* problem) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   FaultSettings next = settings_;
-  const bool valid = ReadCount(changes, "rate_limited", 0, 1000000, &next.rate_limited, problem) &&
-                     ReadCount(changes, "retry_after_s", 0, 86400, &next.retry_after_s, problem) &&
-                     ReadCount(changes, "fail_status", 400, 599, &next.fail_status, problem) &&
-                     ReadCount(changes, "fail_count", 0, 1000000, &next.fail_count, problem) &&
-                     ReadCount(changes, "delay_ms", 0, 600000, &next.delay_ms, problem) &&
-                     ReadCount(changes, "delay_count", 0, 1000000, &next.delay_count, problem);
+  const bool valid =
+      ReadCount(changes, "rate_limited", 0, 1000000, &next.rate_limited, problem) &&
+      ReadCount(changes, "retry_after_s", 0, 86400, &next.retry_after_s, problem) &&
+      ReadCount(changes, "fail_status", 400, 599, &next.fail_status, problem) &&
+      ReadCount(changes, "fail_count", 0, 1000000, &next.fail_count, problem) &&
+      ReadCount(changes, "delay_ms", 0, 600000, &next.delay_ms, problem) &&
+      ReadCount(changes, "delay_count", 0, 1000000, &next.delay_count, problem) &&
+      ReadCount(changes, "ignore_deletes", 0, 1000000, &next.ignore_deletes, problem);
   if (!valid) return false;
   if (changes.contains("fail_message")) {
     if (!changes.at("fail_message").is_string()) {
@@ -45,7 +47,7 @@ bool FaultInjector::Apply(const nlohmann::json& changes, std::string* problem) {
   return true;
 }
 
-FaultDecision FaultInjector::Next(const std::string& route) {
+FaultDecision FaultInjector::Next(const std::string& route, bool deletes) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++requests_;
   ++routes_[route];
@@ -65,6 +67,10 @@ FaultDecision FaultInjector::Next(const std::string& route) {
     ++failed_;
     decision.status = settings_.fail_status;
     decision.message = settings_.fail_message;
+  } else if (deletes && settings_.ignore_deletes > 0) {
+    --settings_.ignore_deletes;
+    ++ignored_;
+    decision.ignore = true;
   }
   return decision;
 }
@@ -84,11 +90,8 @@ void FaultInjector::Shutdown() {
 
 nlohmann::json FaultInjector::Stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return {{"requests", requests_},
-          {"rate_limited", rate_limited_},
-          {"failed", failed_},
-          {"delayed", delayed_},
-          {"routes", routes_}};
+  return {{"requests", requests_}, {"rate_limited", rate_limited_}, {"failed", failed_},
+          {"delayed", delayed_},   {"ignored", ignored_},           {"routes", routes_}};
 }
 
 }  // namespace dsr::zendesk_standin

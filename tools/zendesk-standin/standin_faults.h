@@ -1,8 +1,10 @@
 // FaultInjector: makes dsr-zendesk-standin misbehave on purpose, so that
 // tests see what a client does when the real service does: answer 429 with
-// Retry-After (rate limits), fail with an HTTP status and a message, or stall
-// before answering. It also counts the API requests, per route, so that a
-// test can tell how often a client asked. Thread-safe.
+// Retry-After (rate limits), fail with an HTTP status and a message, stall
+// before answering, or answer a delete as done without doing it (so that a
+// client's check that data is gone can be seen to work). It also counts the
+// API requests, per route, so that a test can tell how often a client asked.
+// Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -19,8 +21,9 @@ struct FaultSettings {
   int fail_status = 500;  // status of failed requests
   int fail_count = 0;     // the next N requests (after the rate-limited ones) fail
   std::string fail_message = "Injected failure (stand-in)";
-  int delay_ms = 0;     // stall this long before answering
-  int delay_count = 0;  // ... the next N requests
+  int delay_ms = 0;        // stall this long before answering
+  int delay_count = 0;     // ... the next N requests
+  int ignore_deletes = 0;  // the next N DELETE requests answer 204 and change nothing
 };
 
 // What to do with one request.
@@ -29,6 +32,7 @@ struct FaultDecision {
   int status = 0;  // 0: answer normally
   int retry_after_s = 0;
   std::string message;
+  bool ignore = false;  // answer 204 without doing anything
 };
 
 class FaultInjector {
@@ -38,12 +42,12 @@ class FaultInjector {
   // Replaces the settings named in `changes` ({"rate_limited": 2, ...}, the
   // field names of FaultSettings); false with `problem` set for a bad value.
   bool Apply(const nlohmann::json& changes, std::string* problem);
-  // Counts one API request of `route` and decides its fault.
-  FaultDecision Next(const std::string& route);
+  // Counts one API request of `route` (`deletes`: a DELETE) and decides its fault.
+  FaultDecision Next(const std::string& route, bool deletes);
   // Waits `ms` unless Shutdown() comes first.
   void Stall(int ms);
   void Shutdown();
-  // {"requests", "rate_limited", "failed", "delayed", "routes": {route: n}}
+  // {"requests", "rate_limited", "failed", "delayed", "ignored", "routes": {route: n}}
   nlohmann::json Stats() const;
 
  private:
@@ -51,7 +55,7 @@ class FaultInjector {
   std::condition_variable stop_;
   bool stopping_ = false;
   FaultSettings settings_;
-  long long requests_ = 0, rate_limited_ = 0, failed_ = 0, delayed_ = 0;
+  long long requests_ = 0, rate_limited_ = 0, failed_ = 0, delayed_ = 0, ignored_ = 0;
   std::map<std::string, long long> routes_;
 };
 

@@ -98,6 +98,16 @@ Route Resolve(ZendeskStore& store, const std::string& method, const std::vector<
               return Listed(store.UserTickets(id, requested), "tickets", page);
             }};
   }
+  if (s.size() == 2 && with_id && s[0] == "tickets") {
+    if (get) return {"show ticket", [&store, id] { return store.ShowTicket(id); }};
+    if (method == "DELETE") {
+      return {"delete ticket", [&store, id] { return store.DeleteTicket(id); }};
+    }
+  }
+  if (s.size() == 2 && with_id && s[0] == "deleted_tickets" && method == "DELETE") {
+    return {"permanently delete ticket",
+            [&store, id] { return store.PermanentlyDeleteTicket(id); }};
+  }
   if (s.size() == 3 && with_id && s[0] == "tickets" && s[2] == "comments" && get) {
     return {"list comments",
             [&store, id, page] { return Listed(store.Comments(id), "comments", page); }};
@@ -114,8 +124,13 @@ Route Resolve(ZendeskStore& store, const std::string& method, const std::vector<
 }
 
 void Send(HTTPServerResponse& response, int status, const Json& body) {
-  const std::string text = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  if (status == 204) {  // No Content: no body, and no type for one
+    response.setContentLength64(0);
+    response.send();
+    return;
+  }
+  const std::string text = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   response.setContentType("application/json; charset=utf-8");
   response.setContentLength64(static_cast<Poco::UInt64>(text.size()));
   response.send() << text;
@@ -165,7 +180,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     if (api) segments.erase(segments.begin(), segments.begin() + 2);
     const Route route = api ? Resolve(store_, request.getMethod(), segments, page, body)
                             : Resolve(store_, "", {}, page, body);
-    const FaultDecision fault = faults_.Next(route.name);
+    const FaultDecision fault = faults_.Next(route.name, request.getMethod() == "DELETE");
     if (fault.delay_ms > 0) faults_.Stall(fault.delay_ms);
     if (fault.status == 429) {
       response.set("Retry-After", std::to_string(fault.retry_after_s));
@@ -178,6 +193,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
                   {{"error", {{"title", "Server Error"}, {"message", fault.message}}}});
     }
     if (!Authorized(request)) return Send(response, 401, {{"error", "Couldn't authenticate you"}});
+    if (fault.ignore) return Send(response, 204, nullptr);
     const ApiAnswer answer = route.answer();
     Send(response, answer.status, answer.body);
   }

@@ -41,6 +41,11 @@ bool Active(const Json& user) {
   return user.value("active", true);
 }
 
+// A soft-deleted ticket, kept until it is permanently deleted.
+bool Deleted(const Json& ticket) {
+  return Text(ticket, "status") == "deleted";
+}
+
 std::string Unquoted(std::string value) {
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
     value = value.substr(1, value.size() - 2);
@@ -134,9 +139,23 @@ std::vector<Json> ZendeskStore::ActiveUsers() const {
   return active;
 }
 
+std::vector<Json>::iterator ZendeskStore::FindTicket(long long ticket) {
+  return std::find_if(tickets_.begin(), tickets_.end(),
+                      [&](const Json& t) { return t.value("id", Json()) == Json(ticket); });
+}
+
+std::vector<Json>::const_iterator ZendeskStore::FindTicket(long long ticket) const {
+  return std::find_if(tickets_.begin(), tickets_.end(),
+                      [&](const Json& t) { return t.value("id", Json()) == Json(ticket); });
+}
+
 std::vector<Json> ZendeskStore::Tickets() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return tickets_;
+  std::vector<Json> tickets;
+  for (const auto& ticket : tickets_) {
+    if (!Deleted(ticket)) tickets.push_back(ticket);
+  }
+  return tickets;
 }
 
 std::optional<std::vector<Json>> ZendeskStore::UserTickets(long long user, bool requested) const {
@@ -145,6 +164,7 @@ std::optional<std::vector<Json>> ZendeskStore::UserTickets(long long user, bool 
   if (found == nullptr || !Active(*found)) return std::nullopt;
   std::vector<Json> tickets;
   for (const auto& ticket : tickets_) {
+    if (Deleted(ticket)) continue;
     const bool listed = requested ? ticket.value("requester_id", Json()) == Json(user)
                                   : Lists(ticket.value("collaborator_ids", Json()), user) ||
                                         Lists(ticket.value("email_cc_ids", Json()), user);
@@ -155,10 +175,8 @@ std::optional<std::vector<Json>> ZendeskStore::UserTickets(long long user, bool 
 
 std::optional<std::vector<Json>> ZendeskStore::Comments(long long ticket) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  const bool known = std::any_of(tickets_.begin(), tickets_.end(), [&](const Json& t) {
-    return t.value("id", Json()) == Json(ticket);
-  });
-  if (!known) return std::nullopt;
+  const auto found = FindTicket(ticket);
+  if (found == tickets_.end() || Deleted(*found)) return std::nullopt;
   std::vector<Json> comments;
   for (const auto& comment : comments_) {
     if (comment.value("ticket_id", Json()) != Json(ticket)) continue;
@@ -217,7 +235,8 @@ ApiAnswer ZendeskStore::DeleteUser(long long user) {
   auto found = users_.find(user);
   if (found == users_.end() || !Active(found->second)) return NotFoundAnswer();
   const auto open = std::count_if(tickets_.begin(), tickets_.end(), [&](const Json& ticket) {
-    return ticket.value("requester_id", Json()) == Json(user) && Text(ticket, "status") != "closed";
+    return ticket.value("requester_id", Json()) == Json(user) &&
+           Text(ticket, "status") != "closed" && !Deleted(ticket);
   });
   if (open > 0) {
     return Invalid("base", "UserHasOpenTickets",
@@ -240,6 +259,45 @@ ApiAnswer ZendeskStore::PermanentlyDeleteUser(long long user) {
   return {
       200,
       {{"deleted_user", {{"id", user}, {"name", "Permanently Deleted User"}, {"active", false}}}}};
+}
+
+ApiAnswer ZendeskStore::ShowTicket(long long ticket) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = FindTicket(ticket);
+  if (found == tickets_.end() || Deleted(*found)) return NotFoundAnswer();
+  return {200, {{"ticket", *found}}};
+}
+
+ApiAnswer ZendeskStore::DeleteTicket(long long ticket) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = FindTicket(ticket);
+  if (found == tickets_.end() || Deleted(*found)) return NotFoundAnswer();
+  (*found)["status"] = "deleted";
+  const Status saved = SaveLocked();
+  if (!saved.ok()) return {500, {{"error", "InternalError"}, {"description", saved.message()}}};
+  return {204, nullptr};
+}
+
+ApiAnswer ZendeskStore::PermanentlyDeleteTicket(long long ticket) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = FindTicket(ticket);
+  if (found == tickets_.end() || !Deleted(*found)) return NotFoundAnswer();
+  tickets_.erase(found);
+  comments_.erase(std::remove_if(comments_.begin(), comments_.end(),
+                                 [&](const Json& comment) {
+                                   return comment.value("ticket_id", Json()) == Json(ticket);
+                                 }),
+                  comments_.end());
+  const Status saved = SaveLocked();
+  if (!saved.ok()) return {500, {{"error", "InternalError"}, {"description", saved.message()}}};
+  // Zendesk queues a job and answers with its status; here the job is done at once.
+  return {200,
+          {{"job_status",
+            {{"id", "standin-delete-ticket-" + std::to_string(ticket)},
+             {"status", "completed"},
+             {"total", 1},
+             {"progress", 1},
+             {"message", nullptr}}}}};
 }
 
 Json ZendeskStore::Dump() const {

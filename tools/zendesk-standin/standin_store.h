@@ -8,8 +8,12 @@
 // users only; deleting a user soft-deletes it (it shows with "active": false
 // and under deleted_users); only a soft-deleted user can be permanently
 // deleted; a user who requests a ticket that is not closed cannot be deleted
-// (HTTP 422); tickets and comments stay when their users go. Error bodies
-// follow Zendesk's shapes; their wording is the stand-in's own.
+// (HTTP 422); tickets and comments stay when their users go. Deleting a
+// ticket soft-deletes it: it leaves every list and view, and is kept with
+// "status": "deleted" (as Zendesk's incremental exports show deleted
+// tickets); only a soft-deleted ticket can be permanently deleted, which
+// removes it with its comments. Error bodies follow Zendesk's shapes; their
+// wording is the stand-in's own.
 // Thread-safe.
 #pragma once
 
@@ -41,10 +45,11 @@ class ZendeskStore {
   // allowed; compared by digits) or text found in a name or an address.
   std::vector<nlohmann::json> SearchUsers(const std::string& query) const;
   std::vector<nlohmann::json> ActiveUsers() const;
+  // Tickets that are not deleted.
   std::vector<nlohmann::json> Tickets() const;
   // Empty when the user is not active (unknown, or deleted).
   std::optional<std::vector<nlohmann::json>> UserTickets(long long user, bool requested) const;
-  // Without "ticket_id"; empty when there is no such ticket.
+  // Without "ticket_id"; empty when there is no such ticket (or it is deleted).
   std::optional<std::vector<nlohmann::json>> Comments(long long ticket) const;
 
   ApiAnswer ShowUser(long long user) const;
@@ -52,6 +57,9 @@ class ZendeskStore {
   ApiAnswer UpdateUser(long long user, const nlohmann::json& request_body);
   ApiAnswer DeleteUser(long long user);
   ApiAnswer PermanentlyDeleteUser(long long user);
+  ApiAnswer ShowTicket(long long ticket) const;
+  ApiAnswer DeleteTicket(long long ticket);
+  ApiAnswer PermanentlyDeleteTicket(long long ticket);
 
   // Everything, in the data file's format.
   nlohmann::json Dump() const;
@@ -62,6 +70,9 @@ class ZendeskStore {
   nlohmann::json DumpLocked() const;
   Status SaveLocked() const;
   const nlohmann::json* FindUser(long long user) const;
+  // The ticket with `id`, soft-deleted or not; end() when there is none.
+  std::vector<nlohmann::json>::iterator FindTicket(long long ticket);
+  std::vector<nlohmann::json>::const_iterator FindTicket(long long ticket) const;
 
   mutable std::mutex mutex_;
   std::map<long long, nlohmann::json> users_;  // by id; soft-deleted ones have "active": false
