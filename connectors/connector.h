@@ -94,6 +94,11 @@ struct ActionScope {
 // "country"}), validated by schemas/common.json#/definitions/corrections.
 using Corrections = nlohmann::json;
 
+// kInvalidArgument unless `corrections` is an object of those attributes as
+// text. The worker validated them against the schema already; connectors
+// check again so that a direct caller never reaches a source with anything else.
+Status CheckCorrections(const Corrections& corrections);
+
 enum class OutcomeKind {
   kErased,         // deleted
   kAnonymized,     // kept, but no longer identifies anyone

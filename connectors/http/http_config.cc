@@ -86,22 +86,9 @@ void ParseTls(const nlohmann::json& config, HttpConfig* parsed,
 
 void ParseErasure(const nlohmann::json& erasure, HttpConfig* parsed,
                   std::vector<std::string>* problems) {
-  const bool retain = erasure.at("strategy") == "retain";
-  parsed->erasure = retain ? ErasureStrategy::kRetain : ErasureStrategy::kDelete;
-  const auto policy = erasure.find("retain");
-  if (retain && policy == erasure.end()) {
-    problems->push_back("connector.erasure.retain: missing, but erasure.strategy is retain");
-  }
-  if (!retain && policy != erasure.end()) {
-    problems->push_back("connector.erasure.retain: given, but erasure.strategy is delete");
-  }
-  if (!retain || policy == erasure.end()) return;
-  RetentionPolicy retention;
-  retention.legal_basis = policy->at("legal_basis").get<std::string>();
-  retention.years = policy->at("years").get<int>();
-  if (policy->value("from", "end_of_year") == "date")
-    retention.from = RetentionPolicy::Start::kDate;
-  parsed->retain = retention;
+  parsed->erasure =
+      erasure.at("strategy") == "retain" ? ErasureStrategy::kRetain : ErasureStrategy::kDelete;
+  parsed->retain = ParseRetainOrDelete(erasure, problems);
 }
 
 }  // namespace

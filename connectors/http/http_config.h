@@ -16,22 +16,16 @@
 #include <string>
 
 #include "common/status.h"
+#include "connectors/retention.h"
 
 namespace dsr::connectors::http {
 
 enum class ApiProfile { kZendesk };
 
-// Keeping the subject's tickets under a legal obligation (GDPR Art. 17(3)(b)),
-// e.g. tickets that are business letters, for 6 years (HGB §257).
-struct RetentionPolicy {
-  enum class Start {
-    kEndOfYear,  // the period starts at the end of the calendar year the ticket was created in
-    kDate,       // the period starts on the day the ticket was created
-  };
-  std::string legal_basis;
-  int years = 0;
-  Start from = Start::kEndOfYear;
-};
+// Keeping the subject's tickets under a legal obligation, e.g. tickets that
+// are business letters, for 6 years (HGB §257); the period starts from the
+// ticket's creation.
+using RetentionPolicy = connectors::RetentionPolicy;
 
 enum class ErasureStrategy { kDelete, kRetain };
 

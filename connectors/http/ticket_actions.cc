@@ -4,29 +4,6 @@
 #include "connectors/http/ticket_scope.h"
 
 namespace dsr::connectors::http {
-namespace {
-
-// The corrections came through the worker's schema check; this keeps a
-// direct caller from reaching the API with something else.
-Status CheckCorrections(const Corrections& corrections) {
-  if (!corrections.is_object()) return InvalidArgument("corrections must be an object");
-  for (const auto& [attribute, value] : corrections.items()) {
-    const bool simple = attribute == "email" || attribute == "phone";
-    const bool composite = attribute == "name" || attribute == "postal_address";
-    if (!simple && !composite) {
-      return InvalidArgument("corrections: unknown attribute '" + attribute + "'");
-    }
-    bool text = simple ? value.is_string() : value.is_object();
-    if (composite) {
-      for (const auto& part : value) text = text && part.is_string();
-    }
-    if (!text) return InvalidArgument("corrections." + attribute + ": not text");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
 Result<std::vector<CollectionOutcome>> RectifySubject(TicketApi& api, const HttpConfig& config,
                                                       const Subject& subject,
                                                       const Corrections& corrections,

@@ -2,15 +2,6 @@
 
 namespace dsr::connectors::http {
 
-CivilDate RetainedUntil(CivilDate created, const RetentionPolicy& policy) {
-  if (policy.from == RetentionPolicy::Start::kEndOfYear) {
-    // HGB §257(5): the period starts with the end of the calendar year in
-    // which the letter was sent or received.
-    return CivilDate(created.year() + policy.years, 12, 31);
-  }
-  return created.AddMonthsClamped(12 * policy.years);
-}
-
 void RetainedRecords::Add(const std::string& key, CivilDate until) {
   keys_by_end_[until].push_back(key);
 }

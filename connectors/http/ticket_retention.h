@@ -14,9 +14,6 @@
 
 namespace dsr::connectors::http {
 
-// The last day a record created on `created` is kept under `policy`.
-CivilDate RetainedUntil(CivilDate created, const RetentionPolicy& policy);
-
 // Collects the retained records of one collection. Value type.
 class RetainedRecords {
  public:

@@ -90,21 +90,9 @@ std::vector<FolderName> ParseFolders(const nlohmann::json& folders,
 
 void ParseErasure(const nlohmann::json& erasure, MailConfig* config,
                   std::vector<std::string>* problems) {
-  const bool retain = erasure.at("strategy") == "retain";
-  config->strategy = retain ? ErasureStrategy::kRetain : ErasureStrategy::kDelete;
-  const auto policy = erasure.find("retain");
-  if (retain && policy == erasure.end()) {
-    problems->push_back("connector.erasure.retain: missing, but erasure.strategy is retain");
-  }
-  if (!retain && policy != erasure.end()) {
-    problems->push_back("connector.erasure.retain: given, but erasure.strategy is delete");
-  }
-  if (!retain || policy == erasure.end()) return;
-  RetentionPolicy parsed;
-  parsed.legal_basis = policy->at("legal_basis").get<std::string>();
-  parsed.years = policy->at("years").get<int>();
-  if (policy->value("from", "end_of_year") == "date") parsed.from = RetentionPolicy::Start::kDate;
-  config->retain = parsed;
+  config->strategy =
+      erasure.at("strategy") == "retain" ? ErasureStrategy::kRetain : ErasureStrategy::kDelete;
+  config->retain = ParseRetainOrDelete(erasure, problems);
 }
 
 // A Maildir++ folder is the directory ".<name>" under the root: a name that

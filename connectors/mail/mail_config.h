@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "connectors/retention.h"
 
 namespace dsr::connectors::mail {
 
@@ -38,17 +39,9 @@ struct FolderName {
   std::string collection;
 };
 
-// Keeping messages under a legal obligation (GDPR Art. 17(3)(b)), e.g.
-// business letters for 6 years (HGB §257).
-struct RetentionPolicy {
-  enum class Start {
-    kEndOfYear,  // the period starts at the end of the calendar year of the message date
-    kDate,       // the period starts on the message date itself
-  };
-  std::string legal_basis;
-  int years = 0;
-  Start from = Start::kEndOfYear;
-};
+// Keeping messages under a legal obligation, e.g. business letters for 6
+// years (HGB §257); the period starts from the message's date.
+using RetentionPolicy = connectors::RetentionPolicy;
 
 enum class ErasureStrategy { kDelete, kRetain };
 

@@ -18,15 +18,6 @@ CollectionOutcome Counted(const std::string& collection, OutcomeKind kind, int64
 
 }  // namespace
 
-CivilDate RetainedUntil(CivilDate date, const RetentionPolicy& policy) {
-  if (policy.from == RetentionPolicy::Start::kEndOfYear) {
-    // HGB §257(5): the period starts with the end of the calendar year in
-    // which the letter was sent or received.
-    return CivilDate(date.year() + policy.years, 12, 31);
-  }
-  return date.AddMonthsClamped(12 * policy.years);
-}
-
 Result<std::vector<CollectionOutcome>> MailEraser::Erase(const Subject& subject,
                                                          const ActionScope& scope,
                                                          RecordSink& untouched) {

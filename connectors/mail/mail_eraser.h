@@ -53,7 +53,4 @@ class MailEraser {
   std::vector<FolderName> folders_;
 };
 
-// The last day a message dated `date` is kept under `policy`.
-CivilDate RetainedUntil(CivilDate date, const RetentionPolicy& policy);
-
 }  // namespace dsr::connectors::mail

@@ -3,29 +3,6 @@
 #include "connectors/sql/row_filters.h"
 
 namespace dsr::connectors::sql {
-namespace {
-
-// The worker validated `corrections` against schemas/common.json; this
-// check only keeps a direct caller from reaching SQL with something else.
-Status CheckCorrections(const Corrections& corrections) {
-  if (!corrections.is_object()) return InvalidArgument("corrections must be an object");
-  for (const auto& [attribute, value] : corrections.items()) {
-    const bool simple = attribute == "email" || attribute == "phone";
-    const bool composite = attribute == "name" || attribute == "postal_address";
-    if (!simple && !composite) {
-      return InvalidArgument("corrections: unknown attribute '" + attribute + "'");
-    }
-    bool strings = simple ? value.is_string() : value.is_object();
-    if (composite) {
-      for (const auto& part : value) strings = strings && part.is_string();
-    }
-    if (!strings) return InvalidArgument("corrections." + attribute + ": not text");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
 Result<std::vector<CollectionOutcome>> SubjectRectifier::Rectify(const Subject& subject,
                                                                  const Corrections& corrections,
                                                                  const ActionScope& scope,
