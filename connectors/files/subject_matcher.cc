@@ -113,6 +113,11 @@ RecordVerdict SubjectMatcher::Judge(const FileRecord& record) const {
     verdict.ambiguity = "matches " + JoinNames(matches, " and ") + "; " +
                         JoinNames(differs, " and ") +
                         (differs.size() == 1 ? " differs" : " differ");
+  } else if (verdict.located && matches == std::vector<std::string>{"ip_address"}) {
+    // Households, offices and mobile networks share addresses, and they
+    // change hands: an address alone never shows whose a record is.
+    verdict.match = Match::kAmbiguous;
+    verdict.ambiguity = "matches ip_address only; an IP address is shared and reassigned";
   }
   return verdict;
 }

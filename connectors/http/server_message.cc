@@ -85,7 +85,10 @@ void AppendDetails(std::string* text, const nlohmann::json& details) {
     if (!problems.is_array()) continue;
     for (const auto& problem : problems) {
       if (!problem.is_object()) continue;
-      Append(text, nlohmann::json(field + ": " + problem.value("error", std::string("invalid"))));
+      const auto error = problem.find("error");
+      const bool named = error != problem.end() && error->is_string();
+      Append(text, nlohmann::json(field + ": " +
+                                  (named ? error->get<std::string>() : std::string("invalid"))));
       Append(text, problem.value("description", nlohmann::json()));
     }
   }

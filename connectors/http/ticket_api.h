@@ -30,7 +30,7 @@ using RecordVisitor = std::function<Status(const nlohmann::json& record)>;
 
 enum class TicketRelation {
   kRequested,  // the user asked for the ticket
-  kCopied,     // the user is copied on (cc) or follows the ticket
+  kCopied,     // the user is copied on the ticket (cc, collaborator)
 };
 
 class TicketApi {

@@ -77,19 +77,15 @@ Status VerifyTicketsGone(TicketApi& api, const std::set<std::string>& tickets) {
   return StillFound(found, tickets.size(), "tickets");
 }
 
-// A user in scope that its id or search still finds was not erased.
-Status VerifyUsersGone(TicketApi& api, const HttpConfig& config, const Subject& subject,
-                       const ActionScope& scope, const std::set<std::string>& users) {
+// A user in scope that its id still shows as active was not erased. The id
+// is the authority: Zendesk's search index catches up with deletions only
+// minutes later, so searching again would report users already gone.
+Status VerifyUsersGone(TicketApi& api, const std::set<std::string>& users) {
   int64_t found = 0;
   for (const auto& key : users) {
     auto user = api.ShowUser(key);
     if (!user.ok()) return user.status();
     if (user->has_value() && api.IsActive(**user)) ++found;
-  }
-  if (found == 0 && scope.mode == ActionScope::Mode::kSubject) {
-    auto again = LocateUsers(api, config.search_by, subject);
-    if (!again.ok()) return again.status();
-    for (const auto& user : *again) found += users.count(user.key) != 0 ? 1 : 0;
   }
   return StillFound(found, users.size(), "users");
 }
@@ -107,15 +103,14 @@ Result<std::set<std::string>> EraseTickets(TicketApi& api, const std::set<std::s
 }
 
 // Deletes each user and returns how many this call deleted.
-Result<int64_t> EraseUsers(TicketApi& api, const HttpConfig& config, const Subject& subject,
-                           const ActionScope& scope, const std::set<std::string>& users) {
+Result<int64_t> EraseUsers(TicketApi& api, const std::set<std::string>& users) {
   int64_t deleted = 0;
   for (const auto& key : users) {
     auto done = api.EraseUser(key);
     if (!done.ok()) return done.status();
     deleted += *done ? 1 : 0;
   }
-  DSR_RETURN_IF_ERROR(VerifyUsersGone(api, config, subject, scope, users));
+  DSR_RETURN_IF_ERROR(VerifyUsersGone(api, users));
   return deleted;
 }
 
@@ -123,16 +118,13 @@ Result<int64_t> EraseUsers(TicketApi& api, const HttpConfig& config, const Subje
 // delete the requester of a ticket that is not closed, and lists a user's
 // tickets only while the user exists, so an erasure cut short or failed
 // finds the rest again.
-Result<std::vector<CollectionOutcome>> DeleteInScope(TicketApi& api, const HttpConfig& config,
-                                                     const Subject& subject,
-                                                     const ActionScope& action_scope,
-                                                     const ErasureScope& scope) {
+Result<std::vector<CollectionOutcome>> DeleteInScope(TicketApi& api, const ErasureScope& scope) {
   std::set<std::string> tickets, users;
   for (const LocatedRecord* ticket : scope.tickets) tickets.insert(ticket->key);
   for (const LocatedRecord* user : scope.users) users.insert(user->key);
   auto deleted_tickets = EraseTickets(api, tickets);
   if (!deleted_tickets.ok()) return deleted_tickets.status();
-  auto deleted_users = EraseUsers(api, config, subject, action_scope, users);
+  auto deleted_users = EraseUsers(api, users);
   if (!deleted_users.ok()) return deleted_users.status();
   int64_t deleted_comments = 0;
   for (const LocatedRecord* comment : scope.comments) {
@@ -165,19 +157,35 @@ RetentionEnds EndsOfTickets(const TicketApi& api, const RetentionPolicy& policy,
       ++ends.undated;
       continue;
     }
-    const CivilDate until = RetainedUntil(*created, policy);
-    ends.tickets.emplace(ticket->key, until);
+    ends.tickets.emplace(ticket->key, RetainedUntil(*created, policy));
+  }
+  // Every comment is a letter of its own whose period starts with the year
+  // it was written (HGB §257(5)); a comment cannot be deleted apart from its
+  // ticket, so the ticket is kept as long as its latest comment must be.
+  for (const LocatedRecord* comment : scope.comments) {
+    const auto written = api.CreatedOn(comment->record);
+    if (!written) continue;  // the ticket's own date still holds it
+    const CivilDate until = RetainedUntil(*written, policy);
+    for (const auto& parent : comment->parents) {
+      const auto ticket = ends.tickets.find(parent);
+      if (ticket != ends.tickets.end() && ticket->second < until) ticket->second = until;
+    }
+  }
+  for (const LocatedRecord* ticket : scope.tickets) {
+    const auto until = ends.tickets.find(ticket->key);
+    if (until == ends.tickets.end()) continue;
     for (const auto& requester : ticket->requesters) {
-      const auto [latest, added] = ends.users.emplace(requester, until);
-      if (!added && latest->second < until) latest->second = until;
+      const auto [latest, added] = ends.users.emplace(requester, until->second);
+      if (!added && latest->second < until->second) latest->second = until->second;
     }
   }
   return ends;
 }
 
 // Nothing changes: each record in scope is reported with the end of its
-// retention, a ticket's from its creation, a comment's with its ticket, a
-// user's with the latest of its tickets (from its own creation without any).
+// retention, a ticket's from its latest comment (or its creation), a
+// comment's with its ticket, a user's with the latest of its tickets (from
+// its own creation without any).
 Result<std::vector<CollectionOutcome>> RetainInScope(const TicketApi& api,
                                                      const RetentionPolicy& policy,
                                                      const ErasureScope& scope) {
@@ -220,9 +228,7 @@ Result<std::vector<CollectionOutcome>> RetainInScope(const TicketApi& api,
 // After retention: exactly the named tickets and users, by key (the subject
 // may no longer be found, and a hold names exactly what was kept). Comments
 // are counted as their tickets go.
-Result<std::vector<CollectionOutcome>> EraseNamed(TicketApi& api, const HttpConfig& config,
-                                                  const Subject& subject,
-                                                  const ActionScope& scope) {
+Result<std::vector<CollectionOutcome>> EraseNamed(TicketApi& api, const ActionScope& scope) {
   DSR_RETURN_IF_ERROR(CheckSelection(scope));
   const std::set<std::string> tickets = Named(scope, kTickets);
   std::map<std::string, int64_t> comments_of;
@@ -234,7 +240,7 @@ Result<std::vector<CollectionOutcome>> EraseNamed(TicketApi& api, const HttpConf
   }
   auto deleted_tickets = EraseTickets(api, tickets);
   if (!deleted_tickets.ok()) return deleted_tickets.status();
-  auto deleted_users = EraseUsers(api, config, subject, scope, Named(scope, kUsers));
+  auto deleted_users = EraseUsers(api, Named(scope, kUsers));
   if (!deleted_users.ok()) return deleted_users.status();
   int64_t deleted_comments = 0;
   for (const auto& key : *deleted_tickets) deleted_comments += comments_of[key];
@@ -259,7 +265,7 @@ Result<std::vector<CollectionOutcome>> EraseSubject(TicketApi& api, const HttpCo
                                                     RecordSink& untouched) {
   api.SetKnownValues(KnownValues(subject, {}));
   if (scope.mode == ActionScope::Mode::kOnly && scope.retention_ended) {
-    return EraseNamed(api, config, subject, scope);
+    return EraseNamed(api, scope);
   }
   const bool retain = config.erasure == ErasureStrategy::kRetain;
   if (retain && !config.retain) return Internal("erasure.strategy retain without erasure.retain");
@@ -271,8 +277,8 @@ Result<std::vector<CollectionOutcome>> EraseSubject(TicketApi& api, const HttpCo
   // lists them by user only.
   DSR_RETURN_IF_ERROR(AddTicketsAndComments(api, &located, true));
   const ErasureScope erasure = Partition(located, *in_scope);
-  auto outcomes = retain ? RetainInScope(api, *config.retain, erasure)
-                         : DeleteInScope(api, config, subject, scope, erasure);
+  auto outcomes =
+      retain ? RetainInScope(api, *config.retain, erasure) : DeleteInScope(api, erasure);
   if (!outcomes.ok()) return outcomes.status();
   DSR_RETURN_IF_ERROR(SendAll(erasure.left_alone, untouched));
   return outcomes;

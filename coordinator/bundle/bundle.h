@@ -8,7 +8,9 @@
 //   sources/<source>/<collection>/records.csv   the same records as CSV (UTF-8, BOM)
 //   sources/<source>/<collection>/originals/<name>  a record's original document
 //                                             (an e-mail's .eml), which the record
-//                                             names as "original_file"
+//                                             names as "original_file" (null when
+//                                             withheld: a record with redacted
+//                                             fields goes without its original)
 //   manifest.json                             size and SHA-256 of every other file
 // A collection with no records written gets no files.
 //

@@ -182,18 +182,25 @@ class RowSpill {
 };
 
 // Writes the envelope's original document, if any, into `dir` and names it
-// in `record`. Only names the wire check admitted ([A-Za-z0-9._-]) arrive here.
-Status WriteOriginal(const Record& envelope, int64_t review_line, const std::string& dir,
-                     Record* record, std::set<std::string>* taken,
+// in `record`. Only names the wire check admitted ([A-Za-z0-9._-], not "."
+// or "..") arrive here. A record with redacted fields goes without its
+// original: the document still holds what the reviewer took out (Art. 15(4)),
+// so the record says it was withheld instead.
+Status WriteOriginal(const Record& envelope, int64_t review_line, bool redacted,
+                     const std::string& dir, Record* record, std::set<std::string>* taken,
                      std::vector<ConvertedOriginal>* originals) {
   const auto original = envelope.find("original");
   if (original == envelope.end()) return Status::Ok();
+  if (redacted) {
+    (*record)["original_file"] = nullptr;  // withheld with the redacted fields
+    return Status::Ok();
+  }
   const auto named = original->find("name");
   const auto content = original->find("base64");
   if (!original->is_object() || named == original->end() || !named->is_string() ||
       content == original->end() || !content->is_string() ||
-      named->get_ref<const std::string&>().find('/') != std::string::npos ||
-      named->get_ref<const std::string&>().find("..") != std::string::npos) {
+      named->get_ref<const std::string&>().find('/') != std::string::npos || *named == "." ||
+      *named == "..") {
     return Internal("spool line " + std::to_string(review_line + 1) + ": malformed original");
   }
   std::string name = named->get<std::string>();
@@ -226,8 +233,9 @@ Status WriteJsonAndRows(const CollectionInput& collection, const std::string& or
     ++counts->lines;
     Record* record = Admit(collection, &envelope, &reader);
     if (record == nullptr) continue;
-    DSR_RETURN_IF_ERROR(WriteOriginal(envelope, reader.review_line(), originals_dir, record, &taken,
-                                      &counts->originals));
+    const bool redacted = collection.redacted_fields.count(reader.review_line()) > 0;
+    DSR_RETURN_IF_ERROR(WriteOriginal(envelope, reader.review_line(), redacted, originals_dir,
+                                      record, &taken, &counts->originals));
     json->Write(counts->records == 0 ? "[\n" : ",\n");
     json->Write(DumpJson(*record));
     rows->Add(*record, columns);

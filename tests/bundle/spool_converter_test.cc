@@ -119,6 +119,22 @@ TEST_SUITE("ConvertSpool") {
           "{\"s\":\"z\",\"original_file\":\"originals/2-m1.eml\"}\n]\n");
   }
 
+  TEST_CASE("a record with redacted fields goes without its original, which still holds them") {
+    testing::TempDir dir;
+    testing::WriteText(
+        dir / "in.jsonl",
+        R"({"key":"1","match":"confirmed","record":{"from":"a@example.org","cc":"neighbour@example.org"},"original":{"name":"m.eml","base64":"SGFsbG8="}})"
+        "\n");
+    CollectionInput collection = Spooled(dir / "in.jsonl");
+    collection.redacted_fields[0] = {"cc"};
+    auto converted = ConvertSpool(collection, dir / "r.json", dir / "r.csv", dir / "originals");
+    REQUIRE(converted.ok());
+    CHECK(converted->originals.empty());
+    CHECK_FALSE(std::filesystem::exists(dir / "originals/m.eml"));
+    CHECK(testing::ReadText(dir / "r.json") ==
+          "[\n{\"from\":\"a@example.org\",\"original_file\":null}\n]\n");
+  }
+
   TEST_CASE("an excluded record's original is not written") {
     testing::TempDir dir;
     testing::WriteText(

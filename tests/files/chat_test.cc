@@ -57,12 +57,22 @@ TEST_SUITE("Files connector: chat logs") {
     CHECK(fixture.log() == kLine2 + kLine4 + kLine6);
   }
 
-  TEST_CASE("an IP address finds the session in its canonical form") {
+  TEST_CASE(
+      "an IP address finds the session in its canonical form, as ambiguous until an agent "
+      "accepts it") {
     ChatFixture fixture;
-    const auto found = MustExport(*fixture.connector(), {{"ip_address", "2001:db8::1"}});
+    const Subject subject = {{"ip_address", "2001:db8::1"}};
+    const auto found = MustExport(*fixture.connector(), subject);
     REQUIRE(found.size() == 1);
     CHECK(*found[0].key == "s2");
-    MustErase(*fixture.connector(), {{"ip_address", "2001:db8::1"}});
+    // Addresses are shared and reassigned: an address alone never confirms.
+    CHECK(found[0].match == Match::kAmbiguous);
+    CHECK(found[0].ambiguity == "matches ip_address only; an IP address is shared and reassigned");
+    MustErase(*fixture.connector(), subject);
+    CHECK(fixture.log() == kLog);
+    ActionScope accepted;
+    accepted.selection[found[0].collection] = {*found[0].key};
+    MustErase(*fixture.connector(), subject, accepted);
     CHECK(fixture.log() == kLine1 + kLine3 + kLine5 + kLine6);
   }
 

@@ -69,9 +69,18 @@ ExpectedHolds HoldsFor(const nlohmann::json& data, const ExpectedRecords& expect
   std::map<std::string, CivilDate> ticket_until, user_until;
   for (const auto& ticket : data.at("tickets")) {
     const std::string id = IdText(ticket.at("id"));
-    if (expected.requested.count(id) == 0) continue;
-    const CivilDate end = until(CreatedOn(ticket));
-    ticket_until[id] = end;
+    if (expected.requested.count(id) > 0) ticket_until[id] = until(CreatedOn(ticket));
+  }
+  // A ticket is kept as long as its latest comment (a letter of its own).
+  for (const auto& comment : data.at("comments")) {
+    const auto ticket = ticket_until.find(IdText(comment.at("ticket_id")));
+    if (ticket != ticket_until.end() && ticket->second < until(CreatedOn(comment)))
+      ticket->second = until(CreatedOn(comment));
+  }
+  for (const auto& ticket : data.at("tickets")) {
+    const std::string id = IdText(ticket.at("id"));
+    if (ticket_until.count(id) == 0) continue;
+    const CivilDate end = ticket_until.at(id);
     holds.tickets[end.ToString()].insert(id);
     const std::string user = IdText(ticket.at("requester_id"));
     if (user_until.count(user) == 0 || user_until[user] < end) user_until[user] = end;
@@ -134,6 +143,40 @@ TEST_SUITE("HttpConnector retain") {
     const auto again = MustErase(*connector, {{"email", email}}, {}, again_untouched);
     CHECK(HoldsOf(again, "tickets") == holds.tickets);
     CHECK(standin.Dump() == before);
+  }
+
+  TEST_CASE("a ticket opened in December and answered in January is kept for the answer's year") {
+    std::string ticket_id, requester;
+    StandinFixture standin({}, [&](nlohmann::json& data) {
+      // The first ticket opens on 30 December 2020; its last comment is
+      // written on 4 January 2021.
+      auto& ticket = data.at("tickets").at(0);
+      ticket["created_at"] = "2020-12-30T10:00:00Z";
+      ticket_id = IdText(ticket.at("id"));
+      requester = IdText(ticket.at("requester_id"));
+      for (auto& comment : data.at("comments")) {
+        if (IdText(comment.at("ticket_id")) == ticket_id)
+          comment["created_at"] = "2020-12-30T10:00:00Z";
+      }
+      for (auto it = data.at("comments").rbegin(); it != data.at("comments").rend(); ++it) {
+        if (IdText(it->at("ticket_id")) != ticket_id) continue;
+        (*it)["created_at"] = "2021-01-04T09:00:00Z";
+        break;
+      }
+    });
+    REQUIRE_FALSE(ticket_id.empty());
+    std::string email;
+    for (const auto& user : standin.data().at("users"))
+      if (IdText(user.at("id")) == requester) email = user.at("email").get<std::string>();
+    REQUIRE_FALSE(email.empty());
+    auto connector = standin.NewConnector(RetainConfig(standin, "end_of_year"));
+    CollectingSink untouched;
+    const auto outcomes = MustErase(*connector, {{"email", email}}, {}, untouched);
+    const Holds tickets = HoldsOf(outcomes, "tickets");
+    REQUIRE(tickets.count("2027-12-31") == 1);
+    CHECK(tickets.at("2027-12-31").count(ticket_id) == 1);
+    const ExpectedRecords expected = ExpectedFor(standin.data(), email);
+    CHECK(HoldsFor(standin.data(), expected, SixYearsAfterEndOfYear).tickets == tickets);
   }
 
   TEST_CASE("with from: date the period starts on the day the ticket was created") {

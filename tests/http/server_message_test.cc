@@ -31,6 +31,9 @@ TEST_SUITE("HttpConnector server messages") {
           "RecordInvalid; Record validation errors; email: DuplicateValue; Email: [redacted] is "
           "already being used");
     CHECK(ServerErrorText("<html>Bad gateway</html>", {}).empty());
+    // A detail whose error is not text keeps the rest of the message.
+    CHECK(ServerErrorText(R"({"error":"RecordInvalid","details":{"phone":[{"error":7}]}})", {}) ==
+          "RecordInvalid; phone: invalid");
   }
 
   TEST_CASE("long messages are cut, never inside a character") {

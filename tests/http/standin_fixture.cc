@@ -33,11 +33,16 @@ bool Lists(const nlohmann::json& ids, const nlohmann::json& id) {
 
 }  // namespace
 
-StandinFixture::StandinFixture(std::vector<std::string> extra_args)
+StandinFixture::StandinFixture(std::vector<std::string> extra_args,
+                               const std::function<void(nlohmann::json&)>& edit)
     : crm_(sample_crm::GenerateSampleCrm(kSampleCustomers, kSampleSeed)) {
   const std::string data_file = dir_.File("tickets.json");
   REQUIRE(sample_crm::WriteSampleTickets(crm_, data_file, kSampleSeed).ok());
   data_ = ReadJson(data_file);
+  if (edit) {
+    edit(data_);
+    std::ofstream(data_file, std::ios::trunc) << data_.dump();
+  }
   token_file_ = dir_.File("token");
   std::ofstream(token_file_) << "test-token-0123456789\n";
   std::vector<std::string> args = {

@@ -5,6 +5,7 @@
 // dump, request counts and fault control.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -23,7 +24,9 @@ inline constexpr uint64_t kSampleSeed = 1;
 class StandinFixture {
  public:
   // `extra_args` go to the stand-in (e.g. {"--max-page-size", "2"}).
-  explicit StandinFixture(std::vector<std::string> extra_args = {});
+  // `edit`, when given, changes the sample account before the stand-in loads it.
+  explicit StandinFixture(std::vector<std::string> extra_args = {},
+                          const std::function<void(nlohmann::json&)>& edit = {});
   ~StandinFixture();
 
   const std::string& url() const { return url_; }
