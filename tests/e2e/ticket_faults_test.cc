@@ -62,7 +62,7 @@ struct TicketCluster {
 }  // namespace
 
 TEST_SUITE("EndToEnd ticket system faults") {
-  TEST_CASE("a 429 is waited out for its Retry-After and the request completes") {
+  TEST_CASE("two 429 answers are retried within the task's one attempt and the request completes") {
     TicketCluster tickets;
     tickets.Faults({{"rate_limited", 2}, {"retry_after_s", 1}});
     const std::string id = tickets.FileAccess();
