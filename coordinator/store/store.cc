@@ -250,10 +250,12 @@ Result<std::vector<HoldRecord>> Store::ListHolds(const HoldFilter& filter) const
     const std::string request = filter.request_id.value_or("");
     const int any_status = filter.status ? 0 : 1, any_request = filter.request_id ? 0 : 1;
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kHoldColumns
-                     << " FROM holds WHERE (:any_status = 1 OR status = :status) AND "
-                        "(:any_request = 1 OR request_id = :request) ORDER BY retained_until, id "
-                        "LIMIT :limit",
+        (sql.prepare
+             << "SELECT " << kHoldColumns
+             << " FROM holds WHERE (:any_status = 1 OR status = :status) AND "
+                "(:any_request = 1 OR request_id = :request) ORDER BY retained_until, source, "
+                "collection, id "
+                "LIMIT :limit",
          soci::use(any_status), soci::use(status), soci::use(any_request), soci::use(request),
          soci::use(filter.limit));
     return Collect<HoldRecord>(rows, HoldFromRow);
