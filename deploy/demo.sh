@@ -15,7 +15,7 @@ serve=false
 case "${1:-}" in
   "") ;;
   --serve) serve=true ;;
-  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "demo.sh: unknown option '$1' (use --serve or --help)" >&2; exit 2 ;;
 esac
 
