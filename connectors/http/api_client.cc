@@ -92,6 +92,11 @@ Result<nlohmann::json> ApiClient::Put(const std::string& operation, const std::s
   return Request(Poco::Net::HTTPRequest::HTTP_PUT, operation, target, body.dump());
 }
 
+Result<nlohmann::json> ApiClient::Post(const std::string& operation, const std::string& target,
+                                       const nlohmann::json& body) {
+  return Request(Poco::Net::HTTPRequest::HTTP_POST, operation, target, body.dump());
+}
+
 Result<nlohmann::json> ApiClient::Delete(const std::string& operation, const std::string& target) {
   return Request(Poco::Net::HTTPRequest::HTTP_DELETE, operation, target, "");
 }

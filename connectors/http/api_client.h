@@ -40,6 +40,10 @@ class ApiClient {
   Result<nlohmann::json> Get(const std::string& operation, const std::string& target);
   Result<nlohmann::json> Put(const std::string& operation, const std::string& target,
                              const nlohmann::json& body);
+  // Retried like the others: a caller creating something must expect that a
+  // retry after a lost answer finds it created (a 409/422, kConflict).
+  Result<nlohmann::json> Post(const std::string& operation, const std::string& target,
+                              const nlohmann::json& body);
   Result<nlohmann::json> Delete(const std::string& operation, const std::string& target);
 
   // The target of `url` (a page link from an answer) when it points at this

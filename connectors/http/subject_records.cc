@@ -59,6 +59,29 @@ Comparison Compare(const Subject& subject, const std::map<std::string, std::stri
   return comparison;
 }
 
+// A user's record shows its primary address only: a user whose primary
+// address differs from the subject's may hold the subject's as a further one.
+// Asked only then, to spare a request per user found.
+Status CompareHeldAddresses(TicketApi& api, const Subject& subject, const std::string& user,
+                            Comparison* comparison) {
+  const auto differs = std::find(comparison->differs.begin(), comparison->differs.end(), "email");
+  if (differs == comparison->differs.end()) return Status::Ok();
+  auto held = api.UserEmails(user);
+  if (!held.ok()) {
+    // A user deleted meanwhile holds nothing.
+    return held.status().code() == StatusCode::kNotFound ? Status::Ok() : held.status();
+  }
+  const std::string given = Lower(subject.at("email"));
+  const bool holds = std::any_of(held->begin(), held->end(), [&](const HeldAddress& address) {
+    return Lower(address.value) == given;
+  });
+  if (holds) {
+    comparison->differs.erase(differs);
+    comparison->matches.insert(comparison->matches.begin(), "email");
+  }
+  return Status::Ok();
+}
+
 // Adds `record` under `parent`, or joins the parent to the record already
 // there; a record is confirmed when any of its parents is.
 LocatedRecord& AddReached(std::vector<LocatedRecord>* list, std::map<std::string, size_t>* index,
@@ -112,10 +135,13 @@ Result<std::vector<LocatedRecord>> LocateUsers(TicketApi& api,
     DSR_RETURN_IF_ERROR(api.SearchUsers(attribute, given->second, [&](const nlohmann::json& user) {
       LocatedRecord located;
       located.key = IdOf(user);
+      // A user found by several searches compares alike each time.
+      if (!seen.insert(located.key).second) return Status::Ok();
       located.attributes = api.UserAttributes(user);
-      const Comparison comparison = Compare(subject, located.attributes);
+      Comparison comparison = Compare(subject, located.attributes);
+      DSR_RETURN_IF_ERROR(CompareHeldAddresses(api, subject, located.key, &comparison));
       // Search may be fuzzy; only an equal identity counts.
-      if (comparison.matches.empty() || !seen.insert(located.key).second) return Status::Ok();
+      if (comparison.matches.empty()) return Status::Ok();
       located.record = user;
       if (!comparison.differs.empty()) {
         located.match = Match::kAmbiguous;

@@ -5,9 +5,11 @@
 //
 // A user is found when its e-mail address (without case) or its phone number
 // (by digits, "+49 30 123" = "030 123") equals the subject's; it is ambiguous
-// when the other of the two contradicts the subject's. Names are not
-// compared: people and systems spell them too differently. Tickets and
-// comments inherit the match of the users they hang from.
+// when the other of the two contradicts the subject's. A user's e-mail
+// address is any it holds (TicketApi::UserEmails), not only the primary one
+// its record shows. Names are not compared: people and systems spell them
+// too differently. Tickets and comments inherit the match of the users they
+// hang from.
 #pragma once
 
 #include <map>

@@ -41,7 +41,12 @@
 //
 // Rectify writes the mapped attributes (config `rectify`) of each user in
 // scope: users kUpdated, tickets and comments kNotApplicable. Ambiguous users
-// outside the scope go to `untouched`.
+// outside the scope go to `untouched`. An e-mail correction replaces the
+// address the subject gave and the one the user's record shows
+// (TicketApi::ReplaceEmail); further addresses the user holds stay. Then it
+// verifies: a user that still holds a corrected address, or whose primary
+// address is not the new one, fails the action with kInternal
+// ("verification failed: ...").
 #pragma once
 
 #include <vector>

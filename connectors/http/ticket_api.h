@@ -33,6 +33,12 @@ enum class TicketRelation {
   kCopied,     // the user is copied on the ticket (cc, collaborator)
 };
 
+// One e-mail address a user holds.
+struct HeldAddress {
+  std::string value;
+  bool primary = false;  // the one the user's record shows
+};
+
 class TicketApi {
  public:
   virtual ~TicketApi() = default;
@@ -49,6 +55,16 @@ class TicketApi {
   virtual Status ListComments(const std::string& ticket_id, const RecordVisitor& visit) = 0;
   // Writes `changes` (product field → value) to the user.
   virtual Status UpdateUser(const std::string& id, const nlohmann::json& changes) = 0;
+  // Every e-mail address the user holds: a product may keep several per user,
+  // of which the record shows one. kNotFound when the user is gone.
+  virtual Result<std::vector<HeldAddress>> UserEmails(const std::string& user_id) = 0;
+  // Makes `new_address` the user's primary e-mail address and takes each of
+  // `old_addresses` (compared without case) away from the user; the user's
+  // other addresses stay. True when this call changed anything; running it
+  // again changes nothing. The caller verifies the outcome (UserEmails).
+  virtual Result<bool> ReplaceEmail(const std::string& user_id,
+                                    const std::set<std::string>& old_addresses,
+                                    const std::string& new_address) = 0;
   // Deletes the user for good. True when this call deleted something, false
   // when the user was gone already (erasing twice is harmless).
   virtual Result<bool> EraseUser(const std::string& id) = 0;
@@ -69,6 +85,7 @@ class TicketApi {
   virtual std::optional<CivilDate> CreatedOn(const nlohmann::json& record) const = 0;
   // The product fields that `corrections` (connector.h) change on `user`,
   // limited to the canonical attributes in `mapped`; empty when none apply.
+  // Never the e-mail address, which ReplaceEmail corrects.
   virtual nlohmann::json UserChanges(const nlohmann::json& user, const Corrections& corrections,
                                      const std::set<std::string>& mapped) const = 0;
   // Values to keep out of error messages (ApiClient::set_known_values).

@@ -3,6 +3,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "connectors/http/zendesk_fields.h"
 
@@ -43,6 +44,32 @@ std::string NextPageUrl(const nlohmann::json& body) {
 std::string StringField(const nlohmann::json& record, const char* field) {
   const auto found = record.find(field);
   return found != record.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+bool IsEmailIdentity(const nlohmann::json& identity) {
+  return StringField(identity, "type") == "email";
+}
+
+bool IsPrimary(const nlohmann::json& identity) {
+  const auto primary = identity.find("primary");
+  return primary != identity.end() && primary->is_boolean() && primary->get<bool>();
+}
+
+// The id of the user's e-mail identity with `address` (without case), or "".
+std::string EmailIdentityId(const std::vector<nlohmann::json>& identities,
+                            const std::string& address) {
+  for (const auto& identity : identities) {
+    if (IsEmailIdentity(identity) && Lower(StringField(identity, "value")) == Lower(address)) {
+      return IdOf(identity);
+    }
+  }
+  return "";
 }
 
 // Zendesk keeps one name; a correction may give one part of it.
@@ -112,6 +139,59 @@ class ZendeskApi final : public TicketApi {
     DSR_RETURN_IF_ERROR(CheckId(id));
     return client_.Put("update user", "/api/v2/users/" + id + ".json", {{"user", changes}})
         .status();
+  }
+
+  Result<std::vector<HeldAddress>> UserEmails(const std::string& user_id) override {
+    auto identities = ListIdentities(user_id);
+    if (!identities.ok()) return identities.status();
+    std::vector<HeldAddress> addresses;
+    for (const auto& identity : *identities) {
+      if (IsEmailIdentity(identity)) {
+        addresses.push_back({StringField(identity, "value"), IsPrimary(identity)});
+      }
+    }
+    return addresses;
+  }
+
+  // Zendesk keeps a user's addresses as identities: `email` on the user is
+  // writeable on create only (an update adds a secondary address), so the
+  // new address becomes an identity, is made primary, and the old ones are
+  // deleted as identities. Primary first: a user never lacks a primary
+  // address, and the old one is no longer primary when it is deleted.
+  Result<bool> ReplaceEmail(const std::string& user_id, const std::set<std::string>& old_addresses,
+                            const std::string& new_address) override {
+    auto identities = ListIdentities(user_id);
+    if (!identities.ok()) return identities.status();
+    bool changed = false;
+    auto target = EmailIdentityFor(user_id, new_address, &identities.value(), &changed);
+    if (!target.ok()) return target.status();
+    const std::string base = "/api/v2/users/" + user_id + "/identities/";
+    const auto chosen =
+        std::find_if(identities->begin(), identities->end(),
+                     [&](const nlohmann::json& held) { return IdOf(held) == *target; });
+    if (chosen == identities->end() || !IsPrimary(*chosen)) {
+      DSR_RETURN_IF_ERROR(client_
+                              .Put("make identity primary", base + *target + "/make_primary.json",
+                                   nlohmann::json::object())
+                              .status());
+      changed = true;
+    }
+    std::set<std::string> old_lower;
+    for (const auto& address : old_addresses) old_lower.insert(Lower(address));
+    for (const auto& identity : *identities) {
+      const std::string id = IdOf(identity);
+      if (!IsEmailIdentity(identity) || id == *target ||
+          old_lower.count(Lower(StringField(identity, "value"))) == 0) {
+        continue;
+      }
+      DSR_RETURN_IF_ERROR(CheckId(id));
+      auto deleted = client_.Delete("delete identity", base + id + ".json");
+      if (!deleted.ok() && deleted.status().code() != StatusCode::kNotFound) {
+        return deleted.status();
+      }
+      changed = changed || deleted.ok();
+    }
+    return changed;
   }
 
   Result<bool> EraseUser(const std::string& id) override {
@@ -186,10 +266,10 @@ class ZendeskApi final : public TicketApi {
   nlohmann::json UserChanges(const nlohmann::json& user, const Corrections& corrections,
                              const std::set<std::string>& mapped) const override {
     nlohmann::json changes = nlohmann::json::object();
-    for (const char* attribute : {"email", "phone"}) {
-      if (mapped.count(attribute) != 0 && corrections.contains(attribute)) {
-        changes[attribute] = corrections.at(attribute);
-      }
+    // Zendesk documents `phone` as writable on update, and a shared number
+    // is no identity of anyone, so the user's field is where it is corrected.
+    if (mapped.count("phone") != 0 && corrections.contains("phone")) {
+      changes["phone"] = corrections.at("phone");
     }
     if (mapped.count("name") != 0 && corrections.contains("name")) {
       changes["name"] = ComposeName(StringField(user, "name"), corrections.at("name"));
@@ -205,6 +285,49 @@ class ZendeskApi final : public TicketApi {
   std::string PageSize(int64_t limit = -1) const {
     const int64_t size = limit > 0 ? std::min<int64_t>(limit, page_size_) : page_size_;
     return "page%5Bsize%5D=" + std::to_string(size);
+  }
+
+  // The user's identities: e-mail addresses, phone numbers and others.
+  Result<std::vector<nlohmann::json>> ListIdentities(const std::string& user_id) {
+    DSR_RETURN_IF_ERROR(CheckId(user_id));
+    std::vector<nlohmann::json> identities;
+    DSR_RETURN_IF_ERROR(ForEachPage(
+        "list identities", "/api/v2/users/" + user_id + "/identities.json?" + PageSize(),
+        "identities", ZendeskIdentityFields(), -1, [&](const nlohmann::json& identity) {
+          identities.push_back(identity);
+          return Status::Ok();
+        }));
+    return identities;
+  }
+
+  // The id of the user's e-mail identity with `address`, created (and added
+  // to `identities`, `created` set) when the user has none.
+  Result<std::string> EmailIdentityFor(const std::string& user_id, const std::string& address,
+                                       std::vector<nlohmann::json>* identities, bool* created) {
+    std::string id = EmailIdentityId(*identities, address);
+    if (!id.empty()) return id;
+    auto answer = client_.Post("create identity", "/api/v2/users/" + user_id + "/identities.json",
+                               {{"identity", {{"type", "email"}, {"value", address}}}});
+    if (!answer.ok() && answer.status().code() == StatusCode::kConflict) {
+      // A retry after a lost answer finds the address taken: by this user, it is there.
+      auto again = ListIdentities(user_id);
+      if (!again.ok()) return again.status();
+      *identities = std::move(again.value());
+      id = EmailIdentityId(*identities, address);
+      if (id.empty()) return answer.status();
+    } else if (!answer.ok()) {
+      return answer.status();
+    } else {
+      const auto identity = answer->is_object() ? answer->find("identity") : answer->end();
+      if (!answer->is_object() || identity == answer->end() || !identity->is_object()) {
+        return Internal("create identity: the answer has no 'identity'");
+      }
+      identities->push_back(TrimToFields(*identity, ZendeskIdentityFields()));
+      id = IdOf(identities->back());
+    }
+    *created = true;
+    DSR_RETURN_IF_ERROR(CheckId(id));
+    return id;
   }
 
   static Status IgnoreNotFound(Status status) {

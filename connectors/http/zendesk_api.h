@@ -7,6 +7,10 @@
 //   show ticket         GET    /api/v2/tickets/{id}.json
 //   comments            GET    /api/v2/tickets/{id}/comments.json
 //   update user         PUT    /api/v2/users/{id}.json  {"user": {...}}
+//   list identities     GET    /api/v2/users/{id}/identities.json
+//   create identity     POST   /api/v2/users/{id}/identities.json  {"identity": {...}}
+//   make primary        PUT    /api/v2/users/{id}/identities/{identity}/make_primary.json
+//   delete identity     DELETE /api/v2/users/{id}/identities/{identity}.json
 //   delete user         DELETE /api/v2/users/{id}.json            (soft delete)
 //   permanently delete  DELETE /api/v2/deleted_users/{id}.json    (scrubs the user)
 //   delete ticket       DELETE /api/v2/tickets/{id}.json          (soft delete)
@@ -30,6 +34,15 @@
 // Zendesk's message; since the connector deletes the user's requested tickets
 // first, that happens only when a user is erased by id alone while tickets it
 // requests remain (see ticket_actions.h).
+//
+// What Zendesk documents for a user's e-mail addresses: they are the user's
+// identities, of which one is primary and shown as the user's `email`; that
+// field is writeable on create only, and updating it adds a secondary
+// address while the old one stays. So the connector replaces an address
+// through the identities: it adds the new one (unless the user has it), makes
+// it primary, deletes the corrected ones, and the caller checks the list
+// again. A phone number is corrected in the user's `phone`, which Zendesk
+// documents as writable (a shared number is no identity of anyone).
 #pragma once
 
 #include <memory>

@@ -94,6 +94,16 @@ const std::set<std::string>& ZendeskCommentFields() {
   return fields;
 }
 
+const std::set<std::string>& ZendeskIdentityFields() {
+  static const std::set<std::string> fields = {"created_at", "deliverable_state",
+                                               "id",         "primary",
+                                               "type",       "undeliverable_count",
+                                               "updated_at", "url",
+                                               "user_id",    "value",
+                                               "verified"};
+  return fields;
+}
+
 nlohmann::json TrimToFields(const nlohmann::json& record, const std::set<std::string>& fields) {
   nlohmann::json trimmed = nlohmann::json::object();
   if (!record.is_object()) return trimmed;

@@ -62,6 +62,35 @@ ApiAnswer Listed(const std::optional<std::vector<Json>>& items, const char* key,
   return {200, PageOf(*items, key, page)};
 }
 
+Route UnknownRoute() {
+  return {"unknown", [] {
+            return ApiAnswer{404, {{"error", "InvalidEndpoint"}, {"description", "Not found"}}};
+          }};
+}
+
+// users/{user}/identities[/{id}[/make_primary]]
+Route ResolveIdentities(ZendeskStore& store, const std::string& method,
+                        const std::vector<std::string>& s, long long user, const PageRequest& page,
+                        const Json& body) {
+  if (s.size() == 3 && method == "GET") {
+    return {"list identities",
+            [&store, user, page] { return Listed(store.Identities(user), "identities", page); }};
+  }
+  if (s.size() == 3 && method == "POST") {
+    return {"create identity", [&store, user, body] { return store.AddIdentity(user, body); }};
+  }
+  long long id = 0;
+  if (s.size() < 4 || !ParseId(s[3], &id)) return UnknownRoute();
+  if (s.size() == 4 && method == "DELETE") {
+    return {"delete identity", [&store, user, id] { return store.DeleteIdentity(user, id); }};
+  }
+  if (s.size() == 5 && s[4] == "make_primary" && method == "PUT") {
+    return {"make identity primary",
+            [&store, user, id] { return store.MakeIdentityPrimary(user, id); }};
+  }
+  return UnknownRoute();
+}
+
 // The route table of the Zendesk API subset, below /api/v2/.
 Route Resolve(ZendeskStore& store, const std::string& method, const std::vector<std::string>& s,
               const PageRequest& page, const Json& body) {
@@ -91,6 +120,9 @@ Route Resolve(ZendeskStore& store, const std::string& method, const std::vector<
       return {"update user", [&store, id, body] { return store.UpdateUser(id, body); }};
     if (method == "DELETE") return {"delete user", [&store, id] { return store.DeleteUser(id); }};
   }
+  if (s.size() >= 3 && with_id && s[0] == "users" && s[2] == "identities") {
+    return ResolveIdentities(store, method, s, id, page, body);
+  }
   if (s.size() == 4 && with_id && s[0] == "users" && s[2] == "tickets" && get &&
       (s[3] == "requested" || s[3] == "ccd")) {
     const bool requested = s[3] == "requested";
@@ -118,9 +150,7 @@ Route Resolve(ZendeskStore& store, const std::string& method, const std::vector<
       return {"permanently delete user", [&store, id] { return store.PermanentlyDeleteUser(id); }};
     }
   }
-  return {"unknown", [] {
-            return ApiAnswer{404, {{"error", "InvalidEndpoint"}, {"description", "Not found"}}};
-          }};
+  return UnknownRoute();
 }
 
 void Send(HTTPServerResponse& response, int status, const Json& body) {

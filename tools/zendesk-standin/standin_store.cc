@@ -1,49 +1,27 @@
 #include "tools/zendesk-standin/standin_store.h"
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
+#include <set>
 #include <sstream>
 
-#include "common/clock.h"
 #include "common/durable_file.h"
+#include "tools/zendesk-standin/standin_json.h"
 
 namespace dsr::zendesk_standin {
 namespace {
 
 using Json = nlohmann::json;
 
-// Fields a client may change with PUT /api/v2/users/{id}.json.
-const char* const kWritableUserFields[] = {"name",      "email", "phone",       "alias",
-                                           "details",   "notes", "external_id", "locale",
-                                           "time_zone", "tags",  "user_fields", "verified"};
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string Digits(const std::string& text) {
-  std::string digits;
-  for (const char c : text) {
-    if (c >= '0' && c <= '9') digits.push_back(c);
-  }
-  return digits;
-}
-
-std::string Text(const Json& object, const char* field) {
-  const auto found = object.find(field);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
-bool Active(const Json& user) {
-  return user.value("active", true);
-}
+// Fields a client may change with PUT /api/v2/users/{id}.json; "email" and
+// "phone" go through the identities (UpdateIdentities).
+const char* const kWritableUserFields[] = {"name",        "alias",   "details",   "notes",
+                                           "external_id", "locale",  "time_zone", "tags",
+                                           "user_fields", "verified"};
 
 // A soft-deleted ticket, kept until it is permanently deleted.
 bool Deleted(const Json& ticket) {
-  return Text(ticket, "status") == "deleted";
+  return TextField(ticket, "status") == "deleted";
 }
 
 std::string Unquoted(std::string value) {
@@ -53,36 +31,50 @@ std::string Unquoted(std::string value) {
   return value;
 }
 
-bool Matches(const Json& user, const std::string& query) {
-  if (query.rfind("email:", 0) == 0) {
-    return Lower(Text(user, "email")) == Lower(Unquoted(query.substr(6)));
+// A search query's field ("email", "phone", or "" for free text) and value.
+struct SearchTerm {
+  std::string field, value;
+};
+
+SearchTerm ParseQuery(const std::string& query) {
+  for (const char* field : {"email", "phone"}) {
+    const std::string prefix = std::string(field) + ":";
+    if (query.rfind(prefix, 0) == 0) return {field, Unquoted(query.substr(prefix.size()))};
   }
-  if (query.rfind("phone:", 0) == 0) {
-    const std::string wanted = Digits(Unquoted(query.substr(6)));
-    return !wanted.empty() && Digits(Text(user, "phone")) == wanted;
+  return {"", Lower(Unquoted(query))};
+}
+
+// Whether `user` matches `term`; `holders` are the users with an identity
+// that has the term's value.
+bool Matches(const Json& user, const SearchTerm& term, const std::set<long long>& holders) {
+  if (holders.count(user.at("id").get<long long>()) != 0) return true;
+  if (term.field == "email") return Lower(TextField(user, "email")) == Lower(term.value);
+  if (term.field == "phone") {
+    // A shared number is the user's field only, not an identity.
+    return !Digits(term.value).empty() && Digits(TextField(user, "phone")) == Digits(term.value);
   }
-  const std::string text = Lower(Unquoted(query));
-  return !text.empty() && (Lower(Text(user, "name")).find(text) != std::string::npos ||
-                           Lower(Text(user, "email")).find(text) != std::string::npos);
+  return !term.value.empty() &&
+         (Lower(TextField(user, "name")).find(term.value) != std::string::npos ||
+          Lower(TextField(user, "email")).find(term.value) != std::string::npos);
 }
 
 bool Lists(const Json& ids, long long user) {
   return ids.is_array() && std::find(ids.begin(), ids.end(), Json(user)) != ids.end();
 }
 
-ApiAnswer Invalid(const std::string& field, const std::string& error,
-                  const std::string& description) {
+}  // namespace
+
+ApiAnswer NotFoundAnswer() {
+  return {404, {{"error", "RecordNotFound"}, {"description", "Not found"}}};
+}
+
+ApiAnswer InvalidAnswer(const std::string& field, const std::string& error,
+                        const std::string& description) {
   return {
       422,
       {{"error", "RecordInvalid"},
        {"description", "Record validation errors"},
        {"details", {{field, Json::array({{{"error", error}, {"description", description}}})}}}}};
-}
-
-}  // namespace
-
-ApiAnswer NotFoundAnswer() {
-  return {404, {{"error", "RecordNotFound"}, {"description", "Not found"}}};
 }
 
 Result<std::unique_ptr<ZendeskStore>> ZendeskStore::Load(const std::string& path,
@@ -98,34 +90,53 @@ Result<std::unique_ptr<ZendeskStore>> ZendeskStore::Load(const std::string& path
       return InvalidArgument("'" + path + "' has no '" + list + "' list");
     }
   }
+  std::map<long long, Json> users;
   try {
-    return std::unique_ptr<ZendeskStore>(new ZendeskStore(
-        data.at("users"), data.at("tickets"), data.at("comments"), std::move(save_path)));
+    for (auto& user : data.at("users")) {
+      const long long id = user.at("id").get<long long>();  // before the move below
+      users[id] = std::move(user);
+    }
   } catch (const Json::exception& error) {
     return InvalidArgument("'" + path + "': every user needs a numeric id (" + error.what() + ")");
   }
+  auto identities = UserIdentities::Load(data.value("identities", Json()), users);
+  if (!identities.ok()) return identities.status().WithContext("'" + path + "'");
+  return std::unique_ptr<ZendeskStore>(new ZendeskStore(
+      std::move(users), std::move(identities.value()), data.at("tickets").get<std::vector<Json>>(),
+      data.at("comments").get<std::vector<Json>>(), std::move(save_path)));
 }
 
-ZendeskStore::ZendeskStore(Json users, Json tickets, Json comments, std::string save_path)
-    : save_path_(std::move(save_path)) {
-  for (auto& user : users) {
-    const long long id = user.at("id").get<long long>();  // before the move below
-    users_[id] = std::move(user);
-  }
-  tickets_ = tickets.get<std::vector<Json>>();
-  comments_ = comments.get<std::vector<Json>>();
-}
+ZendeskStore::ZendeskStore(std::map<long long, Json> users, UserIdentities identities,
+                           std::vector<Json> tickets, std::vector<Json> comments,
+                           std::string save_path)
+    : users_(std::move(users)),
+      tickets_(std::move(tickets)),
+      comments_(std::move(comments)),
+      identities_(std::move(identities)),
+      save_path_(std::move(save_path)) {}
 
 const Json* ZendeskStore::FindUser(long long user) const {
   const auto found = users_.find(user);
   return found == users_.end() ? nullptr : &found->second;
 }
 
+Json* ZendeskStore::FindActiveUser(long long user) {
+  const auto found = users_.find(user);
+  return found == users_.end() || !ActiveUser(found->second) ? nullptr : &found->second;
+}
+
 std::vector<Json> ZendeskStore::SearchUsers(const std::string& query) const {
   std::lock_guard<std::mutex> lock(mutex_);
+  const SearchTerm term = ParseQuery(query);
+  std::set<long long> holders;
+  if (!term.field.empty()) {
+    const auto found =
+        identities_.Holders(term.field == "email" ? kEmailIdentity : kPhoneIdentity, term.value);
+    holders.insert(found.begin(), found.end());
+  }
   std::vector<Json> found;
   for (const auto& [id, user] : users_) {
-    if (Active(user) && Matches(user, query)) found.push_back(user);
+    if (ActiveUser(user) && Matches(user, term, holders)) found.push_back(user);
   }
   return found;
 }
@@ -134,7 +145,7 @@ std::vector<Json> ZendeskStore::ActiveUsers() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<Json> active;
   for (const auto& [id, user] : users_) {
-    if (Active(user)) active.push_back(user);
+    if (ActiveUser(user)) active.push_back(user);
   }
   return active;
 }
@@ -161,7 +172,7 @@ std::vector<Json> ZendeskStore::Tickets() const {
 std::optional<std::vector<Json>> ZendeskStore::UserTickets(long long user, bool requested) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const Json* found = FindUser(user);
-  if (found == nullptr || !Active(*found)) return std::nullopt;
+  if (found == nullptr || !ActiveUser(*found)) return std::nullopt;
   std::vector<Json> tickets;
   for (const auto& ticket : tickets_) {
     if (Deleted(ticket)) continue;
@@ -197,51 +208,52 @@ ApiAnswer ZendeskStore::ShowUser(long long user) const {
 ApiAnswer ZendeskStore::ShowDeletedUser(long long user) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const Json* found = FindUser(user);
-  if (found == nullptr || Active(*found)) return NotFoundAnswer();
+  if (found == nullptr || ActiveUser(*found)) return NotFoundAnswer();
   return {200, {{"deleted_user", *found}}};
 }
 
 ApiAnswer ZendeskStore::UpdateUser(long long user, const Json& request_body) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto found = users_.find(user);
-  if (found == users_.end() || !Active(found->second)) return NotFoundAnswer();
+  Json* found = FindActiveUser(user);
+  if (found == nullptr) return NotFoundAnswer();
   if (!request_body.is_object() || !request_body.contains("user") ||
       !request_body.at("user").is_object()) {
     return {400, {{"error", "InvalidParameter"}, {"description", "expected {\"user\": {...}}"}}};
   }
-  Json changes = request_body.at("user");
-  if (changes.contains("email") && changes.at("email").is_string()) {
-    changes["email"] = Lower(changes.at("email").get<std::string>());
-    for (const auto& [id, other] : users_) {
-      if (id != user && Active(other) && Text(other, "email") == changes.at("email")) {
-        // As Zendesk does, the message repeats the refused address.
-        return Invalid("email", "DuplicateValue",
-                       "Email: " + changes.at("email").get<std::string>() +
-                           " is already being used by another user");
-      }
-    }
+  const Json& changes = request_body.at("user");
+  const std::string email = Lower(TextField(changes, "email"));
+  if (!email.empty() && HeldByOther(user, kEmailIdentity, email)) {
+    // As Zendesk does, the message repeats the refused address.
+    return InvalidAnswer("email", "DuplicateValue",
+                         "Email: " + email + " is already being used by another user");
   }
   for (const char* field : kWritableUserFields) {
-    if (changes.contains(field)) found->second[field] = changes.at(field);
+    if (changes.contains(field)) (*found)[field] = changes.at(field);
   }
-  found->second["updated_at"] = FormatUtc(std::chrono::system_clock::now());
+  const std::string now = NowUtc();
+  UpdateIdentities(*found, changes, now);
+  (*found)["updated_at"] = now;
+  return Saved({200, {{"user", *found}}});
+}
+
+ApiAnswer ZendeskStore::Saved(ApiAnswer done) const {
   const Status saved = SaveLocked();
   if (!saved.ok()) return {500, {{"error", "InternalError"}, {"description", saved.message()}}};
-  return {200, {{"user", found->second}}};
+  return done;
 }
 
 ApiAnswer ZendeskStore::DeleteUser(long long user) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = users_.find(user);
-  if (found == users_.end() || !Active(found->second)) return NotFoundAnswer();
+  if (found == users_.end() || !ActiveUser(found->second)) return NotFoundAnswer();
   const auto open = std::count_if(tickets_.begin(), tickets_.end(), [&](const Json& ticket) {
     return ticket.value("requester_id", Json()) == Json(user) &&
-           Text(ticket, "status") != "closed" && !Deleted(ticket);
+           TextField(ticket, "status") != "closed" && !Deleted(ticket);
   });
   if (open > 0) {
-    return Invalid("base", "UserHasOpenTickets",
-                   "The user is the requester of " + std::to_string(open) +
-                       " ticket(s) that are not closed and cannot be deleted");
+    return InvalidAnswer("base", "UserHasOpenTickets",
+                         "The user is the requester of " + std::to_string(open) +
+                             " ticket(s) that are not closed and cannot be deleted");
   }
   found->second["active"] = false;
   const Status saved = SaveLocked();
@@ -252,8 +264,9 @@ ApiAnswer ZendeskStore::DeleteUser(long long user) {
 ApiAnswer ZendeskStore::PermanentlyDeleteUser(long long user) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = users_.find(user);
-  if (found == users_.end() || Active(found->second)) return NotFoundAnswer();
+  if (found == users_.end() || ActiveUser(found->second)) return NotFoundAnswer();
   users_.erase(found);
+  identities_.EraseUser(user);
   const Status saved = SaveLocked();
   if (!saved.ok()) return {500, {{"error", "InternalError"}, {"description", saved.message()}}};
   return {
@@ -308,7 +321,10 @@ Json ZendeskStore::Dump() const {
 Json ZendeskStore::DumpLocked() const {
   Json users = Json::array();
   for (const auto& [id, user] : users_) users.push_back(user);
-  return {{"users", users}, {"tickets", tickets_}, {"comments", comments_}};
+  return {{"users", users},
+          {"tickets", tickets_},
+          {"comments", comments_},
+          {"identities", identities_.Dump()}};
 }
 
 Status ZendeskStore::SaveLocked() const {
