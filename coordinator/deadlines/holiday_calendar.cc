@@ -7,20 +7,26 @@
 namespace dsr::deadlines {
 namespace {
 
-// A holiday is either fixed to a day of the year or moves with Easter; a rule
-// with `only_year` set applies in that year alone (one-off holidays by law).
+// A holiday is fixed to a day of the year, moves with Easter, or is the
+// Wednesday before 23 November (Buß- und Bettag). A rule with `only_year`
+// applies in that year alone (one-off holidays by law); one with `from_year`
+// from that year on (holidays a state introduced later).
 struct HolidayRule {
-  enum class Kind { kFixed, kEasterOffset };
+  enum class Kind { kFixed, kEasterOffset, kWednesdayBeforeNov23 };
   Kind kind;
   int month;          // kFixed only
   int day;            // kFixed only
   int easter_offset;  // kEasterOffset only, days after Easter Sunday
   int only_year;      // 0: every year
   const char* name;   // "German / English"
+  int from_year = 0;  // 0: every year the calendar models
 };
 
 HolidayRule Fixed(int month, int day, const char* name) {
   return {HolidayRule::Kind::kFixed, month, day, 0, 0, name};
+}
+HolidayRule FixedSince(int from_year, int month, int day, const char* name) {
+  return {HolidayRule::Kind::kFixed, month, day, 0, 0, name, from_year};
 }
 HolidayRule EasterOffset(int days, const char* name) {
   return {HolidayRule::Kind::kEasterOffset, 0, 0, days, 0, name};
@@ -31,12 +37,20 @@ HolidayRule OneOff(int year, int month, int day, const char* name) {
 
 bool Matches(const HolidayRule& rule, CivilDate date) {
   if (rule.only_year != 0 && rule.only_year != date.year()) return false;
+  if (date.year() < rule.from_year) return false;
   switch (rule.kind) {
     case HolidayRule::Kind::kFixed:
       return date.month() == rule.month && date.day() == rule.day;
     case HolidayRule::Kind::kEasterOffset:
       // Easter-based holidays fall between March and June, never across a year.
       return date == EasterSunday(date.year()).AddDays(rule.easter_offset);
+    case HolidayRule::Kind::kWednesdayBeforeNov23: {
+      // 16 to 22 November: the last Wednesday strictly before the 23rd.
+      const CivilDate nov23(date.year(), 11, 23);
+      const int back =
+          (static_cast<int>(nov23.weekday()) - static_cast<int>(Weekday::kWednesday) + 7) % 7;
+      return date == nov23.AddDays(-(back == 0 ? 7 : back));
+    }
   }
   return false;
 }
@@ -58,8 +72,91 @@ std::vector<HolidayRule> GermanFederalRules() {
   };
 }
 
-// A calendar that is a list of rules. State calendars will be the federal
-// rules plus the state's own, so one implementation serves them all.
+// The states' own holidays (Feiertagsgesetze of the 16 Länder), added to the
+// federal ones. Only holidays that apply in the whole state are listed: those
+// of single municipalities (Fronleichnam in parts of Saxony and Thuringia,
+// the Augsburger Friedensfest) are not, since a deadline must not depend on
+// where in the state a request is answered without the operator saying so.
+// Bavaria's Mariä Himmelfahrt holds in the predominantly Catholic
+// municipalities, the great majority; it is listed for DE-BY.
+const HolidayRule kEpiphany = Fixed(1, 6, "Heilige Drei Könige / Epiphany");
+const HolidayRule kCorpusChristi = EasterOffset(60, "Fronleichnam / Corpus Christi");
+const HolidayRule kAssumption = Fixed(8, 15, "Mariä Himmelfahrt / Assumption Day");
+const HolidayRule kAllSaints = Fixed(11, 1, "Allerheiligen / All Saints' Day");
+const HolidayRule kReformation = Fixed(10, 31, "Reformationstag / Reformation Day");
+const HolidayRule kEasterSunday = EasterOffset(0, "Ostersonntag / Easter Sunday");
+const HolidayRule kWhitSunday = EasterOffset(49, "Pfingstsonntag / Whit Sunday");
+
+std::vector<HolidayRule> WithFederal(std::initializer_list<HolidayRule> own) {
+  std::vector<HolidayRule> rules = GermanFederalRules();
+  rules.insert(rules.end(), own.begin(), own.end());
+  return rules;
+}
+
+std::vector<HolidayRule> BadenWuerttemberg() {
+  return WithFederal({kEpiphany, kCorpusChristi, kAllSaints});
+}
+std::vector<HolidayRule> Bavaria() {
+  return WithFederal({kEpiphany, kCorpusChristi, kAssumption, kAllSaints});
+}
+std::vector<HolidayRule> Berlin() {
+  return WithFederal({
+      FixedSince(2019, 3, 8, "Internationaler Frauentag / International Women's Day"),
+      OneOff(2020, 5, 8, "Tag der Befreiung / Liberation Day (75th anniversary)"),
+      OneOff(2025, 5, 8, "Tag der Befreiung / Liberation Day (80th anniversary)"),
+  });
+}
+std::vector<HolidayRule> Brandenburg() {
+  return WithFederal({kEasterSunday, kWhitSunday, kReformation});
+}
+std::vector<HolidayRule> Bremen() {
+  return WithFederal({FixedSince(2018, 10, 31, "Reformationstag / Reformation Day")});
+}
+std::vector<HolidayRule> Hamburg() {
+  return WithFederal({FixedSince(2018, 10, 31, "Reformationstag / Reformation Day")});
+}
+std::vector<HolidayRule> Hesse() {
+  return WithFederal({kEasterSunday, kWhitSunday, kCorpusChristi});
+}
+std::vector<HolidayRule> MecklenburgVorpommern() {
+  return WithFederal({
+      FixedSince(2023, 3, 8, "Internationaler Frauentag / International Women's Day"),
+      kReformation,
+  });
+}
+std::vector<HolidayRule> LowerSaxony() {
+  return WithFederal({FixedSince(2018, 10, 31, "Reformationstag / Reformation Day")});
+}
+std::vector<HolidayRule> NorthRhineWestphalia() {
+  return WithFederal({kCorpusChristi, kAllSaints});
+}
+std::vector<HolidayRule> RhinelandPalatinate() {
+  return WithFederal({kCorpusChristi, kAllSaints});
+}
+std::vector<HolidayRule> Saarland() {
+  return WithFederal({kCorpusChristi, kAssumption, kAllSaints});
+}
+std::vector<HolidayRule> Saxony() {
+  return WithFederal({
+      kReformation,
+      {HolidayRule::Kind::kWednesdayBeforeNov23, 0, 0, 0, 0,
+       "Buß- und Bettag / Day of Repentance and Prayer"},
+  });
+}
+std::vector<HolidayRule> SaxonyAnhalt() {
+  return WithFederal({kEpiphany, kReformation});
+}
+std::vector<HolidayRule> SchleswigHolstein() {
+  return WithFederal({FixedSince(2018, 10, 31, "Reformationstag / Reformation Day")});
+}
+std::vector<HolidayRule> Thuringia() {
+  return WithFederal({
+      FixedSince(2019, 9, 20, "Weltkindertag / World Children's Day"),
+      kReformation,
+  });
+}
+
+// A calendar that is a list of rules: the federal rules, plus a state's own.
 class RuleCalendar final : public HolidayCalendar {
  public:
   RuleCalendar(std::string region, std::vector<HolidayRule> rules)
@@ -94,6 +191,22 @@ struct KnownRegion {
 
 constexpr KnownRegion kKnownRegions[] = {
     {"DE", GermanFederalRules},
+    {"DE-BW", BadenWuerttemberg},
+    {"DE-BY", Bavaria},
+    {"DE-BE", Berlin},
+    {"DE-BB", Brandenburg},
+    {"DE-HB", Bremen},
+    {"DE-HH", Hamburg},
+    {"DE-HE", Hesse},
+    {"DE-MV", MecklenburgVorpommern},
+    {"DE-NI", LowerSaxony},
+    {"DE-NW", NorthRhineWestphalia},
+    {"DE-RP", RhinelandPalatinate},
+    {"DE-SL", Saarland},
+    {"DE-SN", Saxony},
+    {"DE-ST", SaxonyAnhalt},
+    {"DE-SH", SchleswigHolstein},
+    {"DE-TH", Thuringia},
 };
 
 std::string KnownRegionList() {

@@ -43,9 +43,15 @@ class HolidayCalendar {
 CivilDate EasterSunday(int year);
 
 // Builds the calendar of `region`. Known today:
-//   "DE"  German federal (nationwide) public holidays, as set since 1995,
-//         plus the one-off nationwide Reformationstag of 31 Oct 2017.
-//         Years before 1995 are not modelled historically.
+//   "DE"     German federal (nationwide) public holidays, as set since 1995,
+//            plus the one-off nationwide Reformationstag of 31 Oct 2017.
+//   "DE-BW" … "DE-TH"  (ISO 3166-2 codes of the 16 states) the federal
+//            holidays plus those that hold in the whole state, with the
+//            years states introduced them (Reformationstag in HB, HH, NI, SH
+//            since 2018; Frauentag in BE since 2019, MV since 2023;
+//            Weltkindertag in TH since 2019) and one-offs (BE: 8 May 2020
+//            and 2025).
+// Years before 1995 are not modelled historically.
 // An unknown region gives a kValidation error that names the known regions.
 // The caller owns the returned calendar.
 Result<std::unique_ptr<HolidayCalendar>> NewHolidayCalendar(std::string_view region);

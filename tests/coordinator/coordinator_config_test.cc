@@ -43,7 +43,7 @@ TEST_SUITE("CoordinatorConfig") {
     auto config = LoadCoordinatorConfig(ExamplePath());
     REQUIRE_MESSAGE(config.ok(), config.status().ToString());
     CHECK(config->time_zone == "Europe/Berlin");
-    CHECK(config->region == "DE");
+    CHECK(config->region == "DE-NW");
     CHECK(config->engine.controller.default_language == "de");
     CHECK(config->http.host == "127.0.0.1");
     CHECK(config->http.port == 8080);
@@ -124,7 +124,7 @@ TEST_SUITE("CoordinatorConfig") {
         {"wrong type", Replace(example, "threads: 8", "threads: many"), "http.threads"},
         {"out of bounds", Replace(example, "heartbeat_liveness: 3", "heartbeat_liveness: 1"),
          "broker.heartbeat_liveness"},
-        {"missing key", Replace(example, "  region: \"DE\"\n", ""), "region"},
+        {"missing key", Replace(example, "  region: \"DE-NW\"\n", ""), "region"},
         {"unknown connector", Replace(example, "connector: sql  ", "connector: ftp  "),
          "sources[0].connector"},
         {"port out of range", Replace(example, "127.0.0.1:8080", "127.0.0.1:99999"), "port"},

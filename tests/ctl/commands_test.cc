@@ -97,6 +97,12 @@ TEST_SUITE("Dsrctl") {
     }
   }
 
+  TEST_CASE("deadline counts the holidays of the state --region names") {
+    // The month ends Thu 19 June 2025, Corpus Christi in Bavaria, not in Lower Saxony.
+    CHECK(Run({"deadline", "--received", "2025-05-19", "--region", "DE-BY"}).out == "2025-06-20\n");
+    CHECK(Run({"deadline", "--received", "2025-05-19", "--region", "DE-NI"}).out == "2025-06-19\n");
+  }
+
   TEST_CASE("deadline without --received, with an unknown region or option is a usage error") {
     CHECK(Run({"deadline"}).exit_code == 2);
     CHECK(Run({"deadline", "--received"}).exit_code == 2);

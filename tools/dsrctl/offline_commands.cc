@@ -48,7 +48,7 @@ std::vector<Command> OfflineCommands() {
   return {
       {"deadline",
        "compute a due date offline (Art. 12(3) GDPR, Regulation 1182/71)",
-       "Usage: dsrctl deadline --received YYYY-MM-DD [--extended] [--region DE]\n"
+       "Usage: dsrctl deadline --received YYYY-MM-DD [--extended] [--region DE|DE-BY|…]\n"
        "                       [--extension-from first_period_end|receipt]\n"
        "Prints the due date (with --extended the extended due date) as YYYY-MM-DD.\n"
        "Needs no running coordinator.\n",
