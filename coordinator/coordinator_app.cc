@@ -132,8 +132,14 @@ int RunCoordinator(int argc, char** argv) {
   if (!broker_endpoint.ok()) return Fail(broker_endpoint.status());
 
   const workflow::EngineClient engine_client(context, std::chrono::seconds(30));
-  const api::ApiContext api_context{**store, engine_client, config->engine.sources,
-                                    config->controller_info, config->records_of_processing};
+  const api::ApiContext api_context{**store,
+                                    engine_client,
+                                    config->engine.sources,
+                                    config->controller_info,
+                                    config->records_of_processing,
+                                    *clock,
+                                    config->engine.policy.pause_mode,
+                                    config->due_soon_days};
   const api::Router router(api::BuildRoutes(api_context));
   api::HttpServer http({config->http.host, config->http.port, config->http.threads,
                         config->http.max_queued, config->http.max_body_bytes},

@@ -43,6 +43,7 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   auto pause_mode = deadlines::ParsePauseMode(controller.value("identity_pause", "pause"));
   if (!pause_mode.ok()) return pause_mode.status().WithContext(path);
   config.engine.policy.pause_mode = *pause_mode;
+  config.due_soon_days = controller.value("due_soon_days", 7);
   config.engine.policy.country_code = workflow::CountryCallingCode(config.region);
 
   config.store_url = json.at("store").at("url").get<std::string>();

@@ -29,6 +29,7 @@ struct CoordinatorConfig {
   std::string time_zone;
   std::string region;
   deadlines::ExtensionFrom extension_from = deadlines::ExtensionFrom::kFirstPeriodEnd;
+  int due_soon_days = 7;  // controller.due_soon_days
   std::string store_url;
   int read_connections = 4;
   HttpSettings http;

@@ -57,7 +57,7 @@ ApiResponse CreateRequest(const ApiContext& context, const ApiRequest& request) 
   const std::string id = reply->at("id").get<std::string>();
   auto created = LoadRequestDetails(context.store, id);
   if (!created.ok()) return ErrorResponse(created.status());
-  ApiResponse response = JsonResponse(201, RequestView(*created));
+  ApiResponse response = JsonResponse(201, RequestView(*created, DeadlinesNow(context)));
   response.headers.emplace_back("Location", "/api/v1/requests/" + id);
   return response;
 }
@@ -65,7 +65,7 @@ ApiResponse CreateRequest(const ApiContext& context, const ApiRequest& request) 
 ApiResponse GetRequest(const ApiContext& context, const ApiRequest& request) {
   auto found = LoadRequestDetails(context.store, request.params.at("id"));
   if (!found.ok()) return ErrorResponse(found.status());
-  return JsonResponse(200, RequestView(*found));
+  return JsonResponse(200, RequestView(*found, DeadlinesNow(context)));
 }
 
 ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
@@ -89,7 +89,8 @@ ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
   auto requests = context.store.ListRequests(filter);
   if (!requests.ok()) return ErrorResponse(requests.status());
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& item : *requests) list.push_back(RequestSummaryView(item));
+  const DeadlineContext deadlines = DeadlinesNow(context);
+  for (const auto& item : *requests) list.push_back(RequestSummaryView(item, deadlines));
   return JsonResponse(200,
                       {{"requests", list}, {"limit", filter.limit}, {"offset", filter.offset}});
 }
@@ -145,6 +146,11 @@ Result<nlohmann::json> ParseJsonBody(const std::string& body) {
   auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return InvalidArgument("the request body is not valid JSON");
   return parsed;
+}
+
+DeadlineContext DeadlinesNow(const ApiContext& context) {
+  // The process runs in the controller's time zone (UseTimeZone at start).
+  return {LocalDate(context.clock.Now()), context.pause_mode, context.due_soon_days};
 }
 
 std::vector<Route> BuildRoutes(const ApiContext& context) {

@@ -4,7 +4,10 @@
 
 #include <vector>
 
+#include "common/clock.h"
 #include "coordinator/api/router.h"
+#include "coordinator/api/views.h"
+#include "coordinator/deadlines/deadline.h"
 #include "coordinator/letters/record_of_processing.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/engine_client.h"
@@ -18,7 +21,14 @@ struct ApiContext {
   std::vector<workflow::SourceSettings> sources;
   letters::ControllerInfo controller;
   std::vector<letters::SourceRecord> records_of_processing;
+  // For where open requests stand against their due dates (views.h).
+  const Clock& clock;
+  deadlines::PauseMode pause_mode = deadlines::PauseMode::kPause;
+  int due_soon_days = 7;
 };
+
+// Today in the controller's time zone, and how the views judge deadlines.
+DeadlineContext DeadlinesNow(const ApiContext& context);
 
 // The route table. `context` must outlive the routes.
 std::vector<Route> BuildRoutes(const ApiContext& context);

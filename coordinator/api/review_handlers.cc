@@ -39,7 +39,7 @@ ApiResponse RequestAction(const ApiContext& context, const ApiRequest& request,
   if (!reply.ok()) return ErrorResponse(reply.status());
   auto details = LoadRequestDetails(context.store, id);
   if (!details.ok()) return ErrorResponse(details.status());
-  return JsonResponse(200, RequestView(*details));
+  return JsonResponse(200, RequestView(*details, DeadlinesNow(context)));
 }
 
 using DecisionKey = std::tuple<std::string, std::string, int64_t>;

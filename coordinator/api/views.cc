@@ -30,9 +30,25 @@ std::string NextStep(const store::RequestRecord& request) {
   }
 }
 
+// Where an open request stands against its due date; null once closed.
+nlohmann::json DeadlineStandingView(const store::RequestRecord& request,
+                                    const DeadlineContext& deadlines) {
+  using store::RequestStatus;
+  if (request.status == RequestStatus::kCompleted || request.status == RequestStatus::kRejected ||
+      request.status == RequestStatus::kCancelled) {
+    return nullptr;
+  }
+  const auto standing = deadlines::StandingOf(request.due_on, deadlines.today, request.paused_since,
+                                              deadlines.pause_mode, deadlines.due_soon_days);
+  return {{"days_left", standing.days_left},
+          {"state", std::string(deadlines::DeadlineStateName(standing.state))},
+          {"clock", standing.clock_paused ? "paused" : "running"}};
+}
+
 }  // namespace
 
-nlohmann::json RequestSummaryView(const store::RequestRecord& request) {
+nlohmann::json RequestSummaryView(const store::RequestRecord& request,
+                                  const DeadlineContext& deadlines) {
   nlohmann::json view = {{"id", request.id},
                          {"type", store::ToString(request.type)},
                          {"status", store::ToString(request.status)},
@@ -47,6 +63,7 @@ nlohmann::json RequestSummaryView(const store::RequestRecord& request) {
                          {"paused", request.paused_since.has_value()},
                          {"paused_since", DateOrNull(request.paused_since)},
                          {"paused_days", request.paused_days},
+                         {"deadline", DeadlineStandingView(request, deadlines)},
                          {"created_at", request.created_at},
                          {"updated_at", request.updated_at},
                          {"approved_at", OrNull(request.approved_at)},
@@ -161,8 +178,8 @@ nlohmann::json DecisionView(const store::ReviewDecisionRecord& decision) {
           {"at", decision.at}};
 }
 
-nlohmann::json RequestView(const RequestDetails& details) {
-  nlohmann::json view = RequestSummaryView(details.request);
+nlohmann::json RequestView(const RequestDetails& details, const DeadlineContext& deadlines) {
+  nlohmann::json view = RequestSummaryView(details.request, deadlines);
   view["tasks"] = nlohmann::json::array();
   for (const auto& task : details.tasks) view["tasks"].push_back(TaskView(task, details.outcomes));
   view["identity_checks"] = nlohmann::json::array();

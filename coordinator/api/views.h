@@ -4,13 +4,25 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "coordinator/deadlines/deadline.h"
 #include "coordinator/store/model.h"
 #include "coordinator/store/store.h"
 
 namespace dsr::api {
 
-// A request in lists: no tasks, no events.
-nlohmann::json RequestSummaryView(const store::RequestRecord& request);
+// What a view needs to say where an open request stands against its due
+// date: today in the controller's time zone and the deadline settings.
+struct DeadlineContext {
+  CivilDate today;
+  deadlines::PauseMode pause_mode = deadlines::PauseMode::kPause;
+  int due_soon_days = 7;
+};
+
+// A request in lists: no tasks, no events. An open request has
+// "deadline": {"days_left", "state", "clock": "running"|"paused"}; a closed
+// one has null there.
+nlohmann::json RequestSummaryView(const store::RequestRecord& request,
+                                  const DeadlineContext& deadlines);
 
 // Everything about one request, as GET /api/v1/requests/{id} shows it.
 struct RequestDetails {
@@ -24,7 +36,7 @@ struct RequestDetails {
   std::vector<store::HoldRecord> holds;
 };
 Result<RequestDetails> LoadRequestDetails(const store::Store& store, const std::string& id);
-nlohmann::json RequestView(const RequestDetails& details);
+nlohmann::json RequestView(const RequestDetails& details, const DeadlineContext& deadlines);
 
 nlohmann::json TaskView(const store::TaskRecord& task,
                         const std::vector<store::OutcomeRecord>& outcomes);

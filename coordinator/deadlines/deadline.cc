@@ -58,6 +58,33 @@ CivilDate ExtendedDueDate(CivilDate received, const HolidayCalendar& calendar, E
   return RollToWorkingDay(unmoved, calendar);
 }
 
+std::string_view DeadlineStateName(DeadlineState state) {
+  switch (state) {
+    case DeadlineState::kOnTrack:
+      return "on_track";
+    case DeadlineState::kDueSoon:
+      return "due_soon";
+    case DeadlineState::kOverdue:
+      return "overdue";
+  }
+  return "on_track";
+}
+
+DeadlineStanding StandingOf(CivilDate due_on, CivilDate today,
+                            std::optional<CivilDate> paused_since, PauseMode mode,
+                            int due_soon_days) {
+  DeadlineStanding standing;
+  standing.clock_paused = paused_since.has_value() && mode != PauseMode::kIgnore;
+  const CivilDate counted_to = standing.clock_paused ? *paused_since : today;
+  standing.days_left = due_on.DaysSinceEpoch() - counted_to.DaysSinceEpoch();
+  if (standing.days_left < 0) {
+    standing.state = DeadlineState::kOverdue;
+  } else if (standing.days_left <= due_soon_days) {
+    standing.state = DeadlineState::kDueSoon;
+  }
+  return standing;
+}
+
 Result<PauseMode> ParsePauseMode(std::string_view text) {
   if (text == "pause") return PauseMode::kPause;
   if (text == "restart_from_answer") return PauseMode::kRestartFromAnswer;

@@ -73,4 +73,28 @@ CivilDate DueDateAfterPauses(CivilDate received, int paused_days,
                              std::optional<CivilDate> last_resumed_on, PauseMode mode,
                              const HolidayCalendar& calendar);
 
+// Where an open request stands against its due date, for agents and the DPO.
+enum class DeadlineState {
+  kOnTrack,  // "on_track"
+  kDueSoon,  // "due_soon": due within the configured number of days (or today)
+  kOverdue,  // "overdue": the due date has passed
+};
+std::string_view DeadlineStateName(DeadlineState state);
+
+struct DeadlineStanding {
+  // Calendar days from today to the due date: 0 when due today, negative
+  // when overdue by that many days.
+  int64_t days_left = 0;
+  DeadlineState state = DeadlineState::kOnTrack;
+  bool clock_paused = false;
+};
+
+// `today` is the controller's local date. While the clock is paused
+// (`paused_since`, with PauseMode kPause or kRestartFromAnswer) no day runs:
+// days are counted from the day it stopped, since the due date moves on by
+// the paused days when the subject answers. With kIgnore the clock runs on.
+DeadlineStanding StandingOf(CivilDate due_on, CivilDate today,
+                            std::optional<CivilDate> paused_since, PauseMode mode,
+                            int due_soon_days);
+
 }  // namespace dsr::deadlines

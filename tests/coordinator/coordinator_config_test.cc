@@ -44,6 +44,7 @@ TEST_SUITE("CoordinatorConfig") {
     REQUIRE_MESSAGE(config.ok(), config.status().ToString());
     CHECK(config->time_zone == "Europe/Berlin");
     CHECK(config->region == "DE-NW");
+    CHECK(config->due_soon_days == 7);
     CHECK(config->engine.controller.default_language == "de");
     CHECK(config->http.host == "127.0.0.1");
     CHECK(config->http.port == 8080);

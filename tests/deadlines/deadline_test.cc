@@ -196,6 +196,41 @@ TEST_SUITE("DeadlineAfterPauses") {
                              *calendar) == CivilDate(2025, 4, 22));
   }
 
+  TEST_CASE("an open request is on track, due soon from the configured day on, then overdue") {
+    const CivilDate due(2025, 4, 7);
+    const auto at = [&](CivilDate today) {
+      return StandingOf(due, today, std::nullopt, PauseMode::kPause, 7);
+    };
+    CHECK(at(CivilDate(2025, 3, 5)).days_left == 33);
+    CHECK(at(CivilDate(2025, 3, 5)).state == DeadlineState::kOnTrack);
+    CHECK(at(CivilDate(2025, 3, 30)).state == DeadlineState::kOnTrack);  // 8 days left
+    CHECK(at(CivilDate(2025, 3, 31)).state == DeadlineState::kDueSoon);  // 7 days left
+    CHECK(at(CivilDate(2025, 4, 7)).days_left == 0);                     // due today
+    CHECK(at(CivilDate(2025, 4, 7)).state == DeadlineState::kDueSoon);
+    CHECK(at(CivilDate(2025, 4, 8)).days_left == -1);
+    CHECK(at(CivilDate(2025, 4, 8)).state == DeadlineState::kOverdue);
+    CHECK(StandingOf(due, CivilDate(2025, 4, 7), std::nullopt, PauseMode::kPause, 0).state ==
+          DeadlineState::kDueSoon);
+    CHECK(DeadlineStateName(DeadlineState::kDueSoon) == "due_soon");
+  }
+
+  TEST_CASE("a paused clock stands still; with identity_pause ignore it runs on") {
+    const CivilDate due(2025, 4, 7);
+    const CivilDate paused_since(2025, 3, 20);
+    // Paused on 20 March with 18 days left: weeks later still 18 left.
+    const auto paused = StandingOf(due, CivilDate(2025, 5, 2), paused_since, PauseMode::kPause, 7);
+    CHECK(paused.days_left == 18);
+    CHECK(paused.state == DeadlineState::kOnTrack);
+    CHECK(paused.clock_paused);
+    CHECK(StandingOf(due, CivilDate(2025, 5, 2), paused_since, PauseMode::kRestartFromAnswer, 7)
+              .clock_paused);
+    const auto ignored =
+        StandingOf(due, CivilDate(2025, 5, 2), paused_since, PauseMode::kIgnore, 7);
+    CHECK(ignored.days_left == -25);
+    CHECK(ignored.state == DeadlineState::kOverdue);
+    CHECK_FALSE(ignored.clock_paused);
+  }
+
   TEST_CASE("a pause spanning a month end counts calendar days") {
     auto calendar = std::move(NewHolidayCalendar("DE").value());
     // Receipt 2025-01-31, month ends 2025-02-28; paused 2025-01-30..2025-02-03 = 4 days → 03-04.

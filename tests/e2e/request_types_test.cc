@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "common/civil_date.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/crm_oracle.h"
 
@@ -303,9 +304,31 @@ TEST_SUITE("EndToEnd") {
                                              {"received_on", "2025-03-05"}});
     const std::string id = created.at("id").get<std::string>();
     CHECK(created.at("due_on") == "2025-04-07");
+    // Received long ago: overdue by every day since 7 April 2025 (today from
+    // a request received today).
+    const auto today_request =
+        crm.cluster.Submit({{"type", "access"}, {"subject", {{"email", "other@example.org"}}}});
+    const auto today = CivilDate::Parse(today_request.at("received_on").get<std::string>()).value();
+    const auto& overdue = created.at("deadline");
+    CHECK(overdue.at("state") == "overdue");
+    CHECK(overdue.at("days_left") ==
+          CivilDate(2025, 4, 7).DaysSinceEpoch() - today.DaysSinceEpoch());
+    CHECK(overdue.at("clock") == "running");
+    // A request received today is on track, with its month to run.
+    const auto& fresh = today_request.at("deadline");
+    CHECK(fresh.at("state") == "on_track");
+    CHECK(fresh.at("days_left") ==
+          CivilDate::Parse(today_request.at("due_on").get<std::string>()).value().DaysSinceEpoch() -
+              today.DaysSinceEpoch());
     const auto paused = crm.cluster.Act(id, "pause", {{"reason", "asked for the customer number"}});
     REQUIRE(paused.status == 200);
     CHECK(nlohmann::json::parse(paused.body).at("paused") == true);
+    CHECK(nlohmann::json::parse(paused.body).at("deadline").at("clock") == "paused");
+    // A closed request has no standing any more.
+    const auto cancelled = crm.cluster.Act(today_request.at("id").get<std::string>(), "cancel",
+                                           {{"reason", "withdrawn by phone"}});
+    REQUIRE(cancelled.status == 200);
+    CHECK(nlohmann::json::parse(cancelled.body).at("deadline").is_null());
     CHECK(crm.cluster.Act(id, "pause", {{"reason", "again"}}).status == 409);
     const auto resumed = crm.cluster.Act(id, "resume");
     REQUIRE(resumed.status == 200);

@@ -65,13 +65,29 @@ void PrintSubmitted(const nlohmann::json& request) {
                Text(request.at("due_on")).c_str(), Text(request.at("status")).c_str());
 }
 
+// "12 days left, on_track", "due today, due_soon", "3 days overdue"; empty
+// for a closed request.
+std::string Standing(const nlohmann::json& r) {
+  const auto deadline = r.find("deadline");
+  if (deadline == r.end() || !deadline->is_object()) return "";
+  const long long left = deadline->value("days_left", 0LL);
+  std::string text = left == 0 ? "due today"
+                     : left > 0
+                         ? std::to_string(left) + (left == 1 ? " day left" : " days left")
+                         : std::to_string(-left) + (left == -1 ? " day" : " days") + " overdue";
+  const std::string state = deadline->value("state", "");
+  if (state != "overdue") text += ", " + state;
+  if (deadline->value("clock", "") == "paused") text += ", clock paused";
+  return text;
+}
+
 void PrintRequest(const nlohmann::json& r) {
   std::printf("Request   %s\n", Field(r, "id").c_str());
   std::printf("Type      %-14s Status  %s\n", Field(r, "type").c_str(), Field(r, "status").c_str());
-  std::printf(
-      "Received  %-14s Due     %s%s\n", Field(r, "received_on").c_str(), Field(r, "due_on").c_str(),
-      r.value("paused", false) ? ("  (clock paused since " + Field(r, "paused_since") + ")").c_str()
-                               : "");
+  std::string due = Field(r, "due_on");
+  if (!Standing(r).empty()) due += "  (" + Standing(r) + ")";
+  if (r.value("paused", false)) due += "  clock paused since " + Field(r, "paused_since");
+  std::printf("Received  %-14s Due     %s\n", Field(r, "received_on").c_str(), due.c_str());
   std::printf("Subject   %s\n", Identities(r.at("subject")).c_str());
   std::printf("Language  %-14s Channel %s\n", Field(r, "language").c_str(),
               Field(r, "channel").c_str());
@@ -109,11 +125,12 @@ void PrintRequest(const nlohmann::json& r) {
 }
 
 void PrintRequestList(const nlohmann::json& requests) {
-  std::printf("%-36s  %-13s %-17s %-10s %-10s\n", "ID", "TYPE", "STATUS", "RECEIVED", "DUE");
+  std::printf("%-36s  %-13s %-17s %-10s %-10s  %s\n", "ID", "TYPE", "STATUS", "RECEIVED", "DUE",
+              "STANDING");
   for (const auto& r : requests) {
-    std::printf("%-36s  %-13s %-17s %-10s %-10s\n", Field(r, "id").c_str(),
+    std::printf("%-36s  %-13s %-17s %-10s %-10s  %s\n", Field(r, "id").c_str(),
                 Field(r, "type").c_str(), Field(r, "status").c_str(),
-                Field(r, "received_on").c_str(), Field(r, "due_on").c_str());
+                Field(r, "received_on").c_str(), Field(r, "due_on").c_str(), Standing(r).c_str());
   }
 }
 
