@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/schema.h"
+#include "common/secret_file.h"
 
 namespace dsr::connectors::http {
 namespace {
@@ -39,11 +40,11 @@ void ParseBaseUrl(const std::string& url, HttpConfig* parsed, std::vector<std::s
     parsed->port = static_cast<int>(port);
   }
   parsed->origin = url.substr(0, scheme_end + 3) + authority;
-  const bool loopback = parsed->host == "127.0.0.1" || parsed->host == "localhost";
+  const bool loopback = IsLoopbackHost(parsed->host);
   if (!parsed->https && !loopback) {
     problems->push_back(
         "connector.base_url: plain http would send the API token in clear; use https "
-        "(http is accepted for 127.0.0.1 and localhost only)");
+        "(http is accepted for loopback hosts only)");
   }
 }
 

@@ -1,23 +1,15 @@
 #include "connectors/mail/mail_config.h"
 
-#include <arpa/inet.h>
-
 #include <cctype>
 #include <map>
 
 #include "common/schema.h"
+#include "common/secret_file.h"
 
 namespace dsr::connectors::mail {
 namespace {
 
 constexpr char kSchemaName[] = "config/connector-mail";
-
-bool IsLoopback(const std::string& host) {
-  if (host == "localhost") return true;
-  unsigned char address[16];
-  if (inet_pton(AF_INET, host.c_str(), address) == 1) return address[0] == 127;
-  return host == "::1" || host == "[::1]";
-}
 
 // "imaps://mail.example.org:993" → host, port, tls. The schema allowed only
 // scheme, host and port, so what is left to check is the port's range.
@@ -41,7 +33,7 @@ void ParseUrl(const std::string& url, ImapSettings* imap, std::vector<std::strin
   imap->host = rest;
   if (imap->host.empty()) problems->push_back(key + ": no host");
   // Credentials and mail must never cross a network in clear.
-  if (!imap->tls && !IsLoopback(imap->host)) {
+  if (!imap->tls && !IsLoopbackHost(imap->host)) {
     problems->push_back(key +
                         ": plain imap:// is allowed only to a loopback address; use imaps://");
   }
