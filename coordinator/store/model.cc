@@ -38,6 +38,8 @@ constexpr Names<ReviewDecision, 3> kDecisions{{{ReviewDecision::kExclude, "exclu
                                                {ReviewDecision::kRedactFields, "redact_fields"}}};
 constexpr Names<HoldStatus, 2> kHoldStatuses{
     {{HoldStatus::kActive, "active"}, {HoldStatus::kEnded, "ended"}}};
+constexpr Names<NotificationStatus, 2> kNotificationStatuses{
+    {{NotificationStatus::kPending, "pending"}, {NotificationStatus::kSent, "sent"}}};
 
 template <typename Enum, size_t N>
 std::string_view NameOf(const Names<Enum, N>& names, Enum value) {
@@ -78,6 +80,9 @@ std::string_view ToString(ReviewDecision decision) {
 std::string_view ToString(HoldStatus status) {
   return NameOf(kHoldStatuses, status);
 }
+std::string_view ToString(NotificationStatus status) {
+  return NameOf(kNotificationStatuses, status);
+}
 
 Result<RequestType> ParseRequestType(std::string_view text) {
   return Parse(kRequestTypes, text, "request type");
@@ -99,6 +104,9 @@ Result<ReviewDecision> ParseReviewDecision(std::string_view text) {
 }
 Result<HoldStatus> ParseHoldStatus(std::string_view text) {
   return Parse(kHoldStatuses, text, "hold status");
+}
+Result<NotificationStatus> ParseNotificationStatus(std::string_view text) {
+  return Parse(kNotificationStatuses, text, "notification status");
 }
 
 bool IsFinal(RequestStatus status) {

@@ -30,6 +30,8 @@ enum class TaskAction { kExport, kErase, kRectify };
 enum class RequestOrigin { kAgent, kHold };
 enum class ReviewDecision { kExclude, kInclude, kRedactFields };
 enum class HoldStatus { kActive, kEnded };
+// A notification waits in the outbox until its channel accepted it.
+enum class NotificationStatus { kPending, kSent };
 
 std::string_view ToString(RequestType type);
 std::string_view ToString(RequestStatus status);
@@ -38,6 +40,7 @@ std::string_view ToString(TaskAction action);
 std::string_view ToString(RequestOrigin origin);
 std::string_view ToString(ReviewDecision decision);
 std::string_view ToString(HoldStatus status);
+std::string_view ToString(NotificationStatus status);
 Result<RequestType> ParseRequestType(std::string_view text);
 Result<RequestStatus> ParseRequestStatus(std::string_view text);
 Result<TaskStatus> ParseTaskStatus(std::string_view text);
@@ -45,6 +48,7 @@ Result<TaskAction> ParseTaskAction(std::string_view text);
 Result<RequestOrigin> ParseRequestOrigin(std::string_view text);
 Result<ReviewDecision> ParseReviewDecision(std::string_view text);
 Result<HoldStatus> ParseHoldStatus(std::string_view text);
+Result<NotificationStatus> ParseNotificationStatus(std::string_view text);
 
 // A request in a final state changes no more.
 bool IsFinal(RequestStatus status);
@@ -167,6 +171,24 @@ struct ReviewDecisionRecord {
   std::string reason;
   std::string actor;
   std::string at;
+};
+
+// A reminder or escalation for the DPO on one channel. `event_key` names the
+// event ("reminder:<request>:<due_on>:<days>") and is unique per channel, so
+// that an event is queued once however often the engine looks for it.
+struct NotificationRecord {
+  std::string id;  // also the Message-ID / delivery id receivers may deduplicate on
+  std::string event_key;
+  std::string channel;  // "email" | "webhook"
+  std::string kind;     // "reminder" | "overdue" | "source_failed"
+  std::optional<std::string> request_id;
+  std::string payload = "{}";  // JSON facts of the event, never personal data
+  NotificationStatus status = NotificationStatus::kPending;
+  int attempts = 0;             // deliveries tried
+  std::string next_attempt_at;  // RFC 3339 UTC: not before
+  std::optional<std::string> last_error;
+  std::string created_at;
+  std::optional<std::string> sent_at;
 };
 
 // One collection (table, folder, file) of a succeeded task, spooled on disk.

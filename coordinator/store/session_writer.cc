@@ -241,6 +241,44 @@ class SessionWriter final : public StoreWriter {
     });
   }
 
+  Result<bool> QueueNotification(const NotificationRecord& n) override {
+    return Guarded("queue notification", [&]() -> Result<bool> {
+      int existing = 0;
+      sql_ << "SELECT COUNT(*) FROM notifications WHERE event_key = :key AND channel = :channel",
+          soci::use(n.event_key), soci::use(n.channel), soci::into(existing);
+      if (existing > 0) return false;
+      const std::string status(ToString(n.status));
+      NullableText request(n.request_id), error(n.last_error), sent(n.sent_at);
+      sql_ << "INSERT INTO notifications (id, event_key, channel, kind, request_id, payload, "
+              "status, attempts, next_attempt_at, last_error, created_at, sent_at) VALUES (:id, "
+              ":key, :channel, :kind, :request, :payload, :status, :attempts, :next, :error, "
+              ":created, :sent)",
+          soci::use(n.id), soci::use(n.event_key), soci::use(n.channel), soci::use(n.kind),
+          soci::use(request.value, request.indicator), soci::use(n.payload), soci::use(status),
+          soci::use(n.attempts), soci::use(n.next_attempt_at),
+          soci::use(error.value, error.indicator), soci::use(n.created_at),
+          soci::use(sent.value, sent.indicator);
+      return true;
+    });
+  }
+
+  Status UpdateNotification(const NotificationRecord& n) override {
+    return Guarded("update notification", [&]() -> Status {
+      const std::string status(ToString(n.status));
+      NullableText error(n.last_error), sent(n.sent_at);
+      soci::statement update =
+          (sql_.prepare << "UPDATE notifications SET status = :status, attempts = :attempts, "
+                           "next_attempt_at = :next, last_error = :error, sent_at = :sent "
+                           "WHERE id = :id",
+           soci::use(status), soci::use(n.attempts), soci::use(n.next_attempt_at),
+           soci::use(error.value, error.indicator), soci::use(sent.value, sent.indicator),
+           soci::use(n.id));
+      update.execute(true);
+      if (update.get_affected_rows() != 1) return NotFound("no notification with id " + n.id);
+      return Status::Ok();
+    });
+  }
+
   Result<RequestRecord> GetRequest(const std::string& id) override {
     return Guarded("read request", [&] { return ReadRequest(sql_, id); });
   }
@@ -252,6 +290,9 @@ class SessionWriter final : public StoreWriter {
   }
   Result<HoldRecord> GetHold(const std::string& id) override {
     return Guarded("read hold", [&] { return ReadHold(sql_, id); });
+  }
+  Result<NotificationRecord> GetNotification(const std::string& id) override {
+    return Guarded("read notification", [&] { return ReadNotification(sql_, id); });
   }
 
  private:

@@ -196,6 +196,25 @@ Result<HoldRecord> HoldFromRow(const soci::row& row) {
   return hold;
 }
 
+Result<NotificationRecord> NotificationFromRow(const soci::row& row) {
+  NotificationRecord notification;
+  notification.id = TextColumn(row, "id");
+  auto status = ParseNotificationStatus(TextColumn(row, "status"));
+  if (!status.ok()) return Internal("notification " + notification.id + " is corrupt");
+  notification.event_key = TextColumn(row, "event_key");
+  notification.channel = TextColumn(row, "channel");
+  notification.kind = TextColumn(row, "kind");
+  notification.request_id = OptionalTextColumn(row, "request_id");
+  notification.payload = TextColumn(row, "payload");
+  notification.status = *status;
+  notification.attempts = static_cast<int>(IntColumn(row, "attempts"));
+  notification.next_attempt_at = TextColumn(row, "next_attempt_at");
+  notification.last_error = OptionalTextColumn(row, "last_error");
+  notification.created_at = TextColumn(row, "created_at");
+  notification.sent_at = OptionalTextColumn(row, "sent_at");
+  return notification;
+}
+
 Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row) {
   ReviewDecisionRecord decision;
   decision.id = TextColumn(row, "id");

@@ -43,6 +43,7 @@ Result<PauseRecord> PauseFromRow(const soci::row& row);
 Result<OutcomeRecord> OutcomeFromRow(const soci::row& row);
 Result<HoldRecord> HoldFromRow(const soci::row& row);
 Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row);
+Result<NotificationRecord> NotificationFromRow(const soci::row& row);
 
 std::string StringListToJson(const std::vector<std::string>& values);
 Result<std::vector<std::string>> StringListFromJson(const std::string& text);

@@ -113,6 +113,17 @@ Result<std::vector<RequestRecord>> Store::ListRequests(const RequestFilter& filt
   });
 }
 
+Result<std::vector<RequestRecord>> Store::OpenRequests() const {
+  return Guarded("read open requests", [&]() -> Result<std::vector<RequestRecord>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kRequestColumns
+                     << " FROM requests WHERE status NOT IN ('completed', 'rejected', "
+                        "'cancelled') ORDER BY due_on, id");
+    return Collect<RequestRecord>(rows, RequestFromRow);
+  });
+}
+
 Result<std::vector<TaskRecord>> Store::TasksOfRequest(const std::string& request_id) const {
   return Guarded("read tasks", [&] {
     soci::session sql(*impl_->readers);
@@ -272,6 +283,34 @@ Result<std::vector<HoldRecord>> Store::HoldsEndedBefore(CivilDate today) const {
                         "retained_until, id",
          soci::use(date));
     return Collect<HoldRecord>(rows, HoldFromRow);
+  });
+}
+
+Result<std::vector<NotificationRecord>> Store::NotificationsDue(const std::string& now,
+                                                                int limit) const {
+  return Guarded("read due notifications", [&]() -> Result<std::vector<NotificationRecord>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kNotificationColumns
+                     << " FROM notifications WHERE status = 'pending' AND next_attempt_at <= "
+                        ":now ORDER BY created_at, id LIMIT :limit",
+         soci::use(now), soci::use(limit));
+    return Collect<NotificationRecord>(rows, NotificationFromRow);
+  });
+}
+
+Result<std::vector<NotificationRecord>> Store::ListNotifications(
+    const NotificationFilter& filter) const {
+  return Guarded("list notifications", [&]() -> Result<std::vector<NotificationRecord>> {
+    soci::session sql(*impl_->readers);
+    const std::string request = filter.request_id.value_or("");
+    const int any_request = filter.request_id ? 0 : 1;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kNotificationColumns
+                     << " FROM notifications WHERE (:any_request = 1 OR request_id = :request) "
+                        "ORDER BY created_at DESC, id LIMIT :limit",
+         soci::use(any_request), soci::use(request), soci::use(filter.limit));
+    return Collect<NotificationRecord>(rows, NotificationFromRow);
   });
 }
 

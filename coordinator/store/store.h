@@ -50,6 +50,11 @@ class StoreWriter {
   // Replaces the mutable fields (status, follow-up) of a hold.
   virtual Status UpdateHold(const HoldRecord& hold) = 0;
   virtual Status InsertReviewDecision(const ReviewDecisionRecord& decision) = 0;
+  // Queues a notification unless one with its event key and channel exists;
+  // true when it was queued.
+  virtual Result<bool> QueueNotification(const NotificationRecord& notification) = 0;
+  // Replaces the mutable fields (status, attempts, next attempt, error, sent_at).
+  virtual Status UpdateNotification(const NotificationRecord& notification) = 0;
   // Appends to the audit chain; fills seq, prev_hash and hash.
   virtual Status AppendEvent(EventRecord event) = 0;
 
@@ -58,6 +63,12 @@ class StoreWriter {
   virtual Result<TaskRecord> GetTask(const std::string& id) = 0;
   virtual Result<std::vector<TaskRecord>> TasksOfRequest(const std::string& request_id) = 0;
   virtual Result<HoldRecord> GetHold(const std::string& id) = 0;
+  virtual Result<NotificationRecord> GetNotification(const std::string& id) = 0;
+};
+
+struct NotificationFilter {
+  std::optional<std::string> request_id;
+  int limit = 1000;
 };
 
 struct HoldFilter {
@@ -80,6 +91,8 @@ class Store {
   Result<RequestRecord> GetRequest(const std::string& id) const;
   Result<TaskRecord> GetTask(const std::string& id) const;
   Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) const;
+  // Every request not completed, rejected or cancelled, earliest due first.
+  Result<std::vector<RequestRecord>> OpenRequests() const;
   Result<std::vector<TaskRecord>> TasksOfRequest(const std::string& request_id) const;
   Result<std::vector<TaskRecord>> TasksWithStatus(TaskStatus status) const;
   Result<std::vector<ResultRecord>> ResultsOfRequest(const std::string& request_id) const;
@@ -98,6 +111,12 @@ class Store {
   Result<std::vector<HoldRecord>> ListHolds(const HoldFilter& filter) const;
   // Active holds whose retention ended before `today` (their last day has passed).
   Result<std::vector<HoldRecord>> HoldsEndedBefore(CivilDate today) const;
+
+  // Pending notifications whose next attempt is due at `now` (RFC 3339 UTC),
+  // oldest first, at most `limit`.
+  Result<std::vector<NotificationRecord>> NotificationsDue(const std::string& now, int limit) const;
+  // Notifications newest first, optionally of one request.
+  Result<std::vector<NotificationRecord>> ListNotifications(const NotificationFilter& filter) const;
 
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);

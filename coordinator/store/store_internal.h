@@ -27,6 +27,9 @@ inline constexpr const char* kEventColumns =
 inline constexpr const char* kHoldColumns =
     "id, request_id, source, collection, retained_until, legal_basis, record_keys, status, "
     "follow_up_request_id, created_at";
+inline constexpr const char* kNotificationColumns =
+    "id, event_key, channel, kind, request_id, payload, status, attempts, next_attempt_at, "
+    "last_error, created_at, sent_at";
 
 // Runs `body`, turning SOCI and standard exceptions into a Status.
 template <typename Body>
@@ -55,6 +58,7 @@ Result<RequestRecord> ReadRequest(soci::session& sql, const std::string& id);
 Result<TaskRecord> ReadTask(soci::session& sql, const std::string& id);
 Result<std::vector<TaskRecord>> ReadTasksOfRequest(soci::session& sql, const std::string& id);
 Result<HoldRecord> ReadHold(soci::session& sql, const std::string& id);
+Result<NotificationRecord> ReadNotification(soci::session& sql, const std::string& id);
 
 // A StoreWriter working in `sql`'s open transaction.
 std::unique_ptr<StoreWriter> NewSessionWriter(soci::session& sql);

@@ -33,4 +33,12 @@ Result<HoldRecord> ReadHold(soci::session& sql, const std::string& id) {
   return HoldFromRow(row);
 }
 
+Result<NotificationRecord> ReadNotification(soci::session& sql, const std::string& id) {
+  soci::row row;
+  sql << "SELECT " << kNotificationColumns << " FROM notifications WHERE id = :id", soci::use(id),
+      soci::into(row);
+  if (!sql.got_data()) return NotFound("no notification with id " + id);
+  return NotificationFromRow(row);
+}
+
 }  // namespace dsr::store

@@ -58,11 +58,11 @@ TEST_SUITE("Store") {
     {
       auto store = Store::Open(UrlFor(dir), 2);
       REQUIRE(store.ok());
-      CHECK((*store)->schema_version() == 4);
+      CHECK((*store)->schema_version() == 6);
     }
     auto reopened = Store::Open(UrlFor(dir), 1);
     REQUIRE(reopened.ok());
-    CHECK((*reopened)->schema_version() == 4);
+    CHECK((*reopened)->schema_version() == 6);
   }
 
   TEST_CASE("refuses an unsupported URL and an unreachable database") {
@@ -253,6 +253,64 @@ TEST_SUITE("Store") {
     REQUIRE(decisions.size() == 1);
     CHECK(decisions[0].fields == std::vector<std::string>{"note"});
     CHECK(decisions[0].decision == ReviewDecision::kRedactFields);
+  }
+
+  TEST_CASE("queues a notification once per event and channel, and finds the due ones") {
+    testing::TempDir dir;
+    auto store = std::move(Store::Open(UrlFor(dir), 2).value());
+    REQUIRE(store->Write([](StoreWriter& w) { return w.InsertRequest(SampleRequest("r1")); }).ok());
+    NotificationRecord email;
+    email.id = "n1";
+    email.event_key = "reminder:r1:2025-04-07:7";
+    email.channel = "email";
+    email.kind = "reminder";
+    email.request_id = "r1";
+    email.payload = R"({"days_left":7})";
+    email.next_attempt_at = "2025-03-31T08:00:00.000Z";
+    email.created_at = email.next_attempt_at;
+    NotificationRecord webhook = email;
+    webhook.id = "n2";
+    webhook.channel = "webhook";
+    NotificationRecord again = email;
+    again.id = "n3";
+    std::vector<bool> queued;
+    REQUIRE(store
+                ->Write([&](StoreWriter& w) -> Status {
+                  for (const auto& n : {email, webhook, again}) {
+                    auto result = w.QueueNotification(n);
+                    if (!result.ok()) return result.status();
+                    queued.push_back(*result);
+                  }
+                  return Status::Ok();
+                })
+                .ok());
+    CHECK(queued == std::vector<bool>{true, true, false});
+    CHECK(store->NotificationsDue("2025-03-31T07:59:59.999Z", 10)->empty());
+    auto due = store->NotificationsDue("2025-03-31T08:00:00.000Z", 10);
+    REQUIRE(due.ok());
+    REQUIRE(due->size() == 2);
+    CHECK(due->at(0).payload == R"({"days_left":7})");
+    CHECK(due->at(0).status == NotificationStatus::kPending);
+
+    NotificationRecord sent = due->at(0);
+    sent.status = NotificationStatus::kSent;
+    sent.attempts = 2;
+    sent.last_error = "451 try again later";
+    sent.sent_at = "2025-03-31T08:03:00.000Z";
+    REQUIRE(store->Write([&](StoreWriter& w) { return w.UpdateNotification(sent); }).ok());
+    due = store->NotificationsDue("2025-04-01T00:00:00.000Z", 10);
+    REQUIRE(due.ok());
+    REQUIRE(due->size() == 1);
+    CHECK(due->at(0).id != sent.id);
+    auto listed = store->ListNotifications({std::string("r1"), 10});
+    REQUIRE(listed.ok());
+    REQUIRE(listed->size() == 2);
+    for (const auto& n : *listed) {
+      if (n.id != sent.id) continue;
+      CHECK(n.attempts == 2);
+      CHECK(n.sent_at == sent.sent_at);
+      CHECK(n.last_error == sent.last_error);
+    }
   }
 
   TEST_CASE("chains audit events and detects a changed or removed event") {
