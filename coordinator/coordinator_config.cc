@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/config_file.h"
+#include "coordinator/notify/notify_config.h"
 #include "coordinator/workflow/consistency.h"
 
 namespace dsr {
@@ -71,6 +72,12 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   if (letters.contains("template_dir")) {
     config.letter_template_dir = letters.at("template_dir").get<std::string>();
   }
+
+  auto notifications =
+      notify::ParseNotificationSettings(json.value("notifications", nlohmann::json::object()),
+                                        config.engine.controller.default_language);
+  if (!notifications.ok()) return notifications.status().WithContext(path);
+  config.engine.notifications = std::move(*notifications);
 
   std::set<std::string> names;
   const nlohmann::json& sources = json.at("sources");

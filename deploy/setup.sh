@@ -13,6 +13,8 @@ packages=(
   sqlite3 tzdata unzip curl python3 ca-certificates mariadb-server-core mariadb-client-core
   # mail connector tests: a real IMAP server, and openssl for its TLS certificate
   dovecot-imapd openssl
+  # reminder tests: a real SMTP server
+  python3-aiosmtpd
 )
 
 missing=()

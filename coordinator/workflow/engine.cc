@@ -17,6 +17,7 @@
 #include "coordinator/workflow/engine_client.h"
 #include "coordinator/workflow/intake.h"
 #include "coordinator/workflow/letter_writer.h"
+#include "coordinator/workflow/notification_flow.h"
 #include "coordinator/workflow/request_actions.h"
 #include "coordinator/workflow/request_commands.h"
 #include "coordinator/workflow/result_spool.h"
@@ -26,6 +27,7 @@ namespace dsr::workflow {
 namespace {
 
 constexpr const char* kBundleEndpoint = "inproc://dsr-bundles";
+constexpr const char* kNotificationEndpoint = "inproc://dsr-notifications";
 constexpr std::chrono::seconds kBundleRetryDelay{30};
 
 }  // namespace
@@ -43,15 +45,19 @@ class Engine::Loop {
         broker_(context),
         commands_(context, zmq::socket_type::router),
         bundle_reports_(context, zmq::socket_type::pull),
+        notification_reports_(context, zmq::socket_type::pull),
         registry_(settings.heartbeat_interval * settings.heartbeat_liveness),
         spool_(settings.data_dir + "/results"),
         tasks_(store, clock, spool_, settings.max_attempts),
         bundles_(context, kBundleEndpoint),
         actions_(ActionContext{store, clock, calendar, settings.policy, settings.sources, hasher}),
         request_commands_(actions_, clock, settings.controller.default_language),
-        letters_(store, clock, settings) {
+        letters_(store, clock, settings),
+        notifications_(store, clock, calendar, settings.notifications, settings.policy.pause_mode,
+                       context, kNotificationEndpoint) {
     ApplyCommonOptions(commands_);
     ApplyCommonOptions(bundle_reports_);
+    ApplyCommonOptions(notification_reports_);
   }
 
   Result<std::string> Open() {
@@ -66,6 +72,8 @@ class Engine::Loop {
     commands_.bind(kEngineEndpoint);
     bundle_reports_.bind(kBundleEndpoint);
     bundles_.Start();
+    notification_reports_.bind(kNotificationEndpoint);
+    notifications_.Start();
     auto awaiting = store_.RequestsAwaitingBundle();
     if (!awaiting.ok()) return awaiting.status();
     for (const auto& request_id : *awaiting) StartBundle(request_id);
@@ -77,18 +85,21 @@ class Engine::Loop {
   void Run(const std::atomic<bool>& stopping) {
     next_heartbeat_ = clock_.Monotonic();
     next_hold_check_ = clock_.Monotonic();
+    next_notification_check_ = clock_.Monotonic();
     while (!stopping.load()) {
       zmq::pollitem_t items[] = {{broker_.socket().handle(), 0, ZMQ_POLLIN, 0},
                                  {commands_.handle(), 0, ZMQ_POLLIN, 0},
-                                 {bundle_reports_.handle(), 0, ZMQ_POLLIN, 0}};
+                                 {bundle_reports_.handle(), 0, ZMQ_POLLIN, 0},
+                                 {notification_reports_.handle(), 0, ZMQ_POLLIN, 0}};
       try {
-        zmq::poll(items, 3, PollTimeout());
+        zmq::poll(items, 4, PollTimeout());
       } catch (const zmq::error_t& error) {
         if (error.num() != EINTR) throw;
       }
       if (items[0].revents & ZMQ_POLLIN) DrainBroker();
       if (items[1].revents & ZMQ_POLLIN) DrainCommands();
       if (items[2].revents & ZMQ_POLLIN) DrainBundleReports();
+      if (items[3].revents & ZMQ_POLLIN) DrainNotificationReports();
       if (clock_.Monotonic() >= next_heartbeat_) Tick();
       DispatchPending();
     }
@@ -96,6 +107,7 @@ class Engine::Loop {
       (void)broker_.Send(worker->routing_id, wire::Disconnect("coordinator is shutting down"));
     }
     bundles_.Stop();
+    notifications_.Stop();
   }
 
  private:
@@ -113,6 +125,10 @@ class Engine::Loop {
     if (clock_.Monotonic() >= next_hold_check_) {
       FileFollowUpsForEndedHolds();
       next_hold_check_ = clock_.Monotonic() + settings_.hold_check_interval;
+    }
+    if (clock_.Monotonic() >= next_notification_check_) {
+      notifications_.Check();
+      next_notification_check_ = clock_.Monotonic() + settings_.notifications.check_interval;
     }
     for (const auto& gone : registry_.Expire(clock_.Monotonic())) {
       LogWarn("engine", "worker " + gone.name + " of source " + gone.source +
@@ -282,6 +298,12 @@ class Engine::Loop {
     }
   }
 
+  void DrainNotificationReports() {
+    while (auto frames = ReceiveFrames(notification_reports_)) {
+      for (const auto& frame : *frames) notifications_.OnReport(frame);
+    }
+  }
+
   void DrainCommands() {
     while (auto frames = ReceiveFrames(commands_)) {
       if (frames->size() != 2) continue;
@@ -356,7 +378,8 @@ class Engine::Loop {
             {"wire_messages_dropped", broker_.dropped_messages()},
             {"stale_messages_ignored", stale_messages_},
             {"workers", registry_.All().size()},
-            {"tasks_pending", tasks_.pending_count()}};
+            {"tasks_pending", tasks_.pending_count()},
+            {"notification_checks", notifications_.checks()}};
   }
 
   // Logs a non-ok status from handling a message or a timer; the engine keeps running.
@@ -377,6 +400,7 @@ class Engine::Loop {
   broker::BrokerSocket broker_;
   zmq::socket_t commands_;
   zmq::socket_t bundle_reports_;
+  zmq::socket_t notification_reports_;
   broker::WorkerRegistry registry_;
   ResultSpool spool_;
   TaskFlow tasks_;
@@ -384,10 +408,12 @@ class Engine::Loop {
   RequestActions actions_;
   RequestCommands request_commands_;
   LetterWriter letters_;
+  NotificationFlow notifications_;
   std::set<std::string> bundling_;
   std::map<std::string, Clock::MonotonicTime> bundle_retries_;  // failed builds, by request
   Clock::MonotonicTime next_heartbeat_{};
   Clock::MonotonicTime next_hold_check_{};
+  Clock::MonotonicTime next_notification_check_{};
   uint64_t stale_messages_ = 0;
 };
 

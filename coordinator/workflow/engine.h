@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "coordinator/deadlines/holiday_calendar.h"
 #include "coordinator/letters/letter.h"
+#include "coordinator/notify/notify_settings.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/settings.h"
 
@@ -44,6 +45,9 @@ struct EngineSettings {
   std::vector<letters::SourceRecord> records_of_processing;
   std::shared_ptr<const letters::LetterTemplates> letter_templates;
   std::chrono::seconds hold_check_interval{60};  // how often ended holds are looked for
+  // Reminders and escalations to the DPO; notifications.check_interval says
+  // how often the engine looks for them.
+  notify::NotificationSettings notifications;
 };
 
 class Engine {

@@ -110,6 +110,44 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->audit_key_file == "/tmp/x/audit.key");
   }
 
+  TEST_CASE("reads the notifications section the example documents") {
+    testing::TempDir dir;
+    std::ofstream(dir.File("smtp.password")) << "s3cret\n";
+    // The example's commented-out section, switched on.
+    std::string example = ReadExample();
+    const size_t start = example.find("# notifications:");
+    REQUIRE(start != std::string::npos);
+    const size_t end = example.find("\n\n", start);
+    std::string section = example.substr(start, end - start);
+    for (size_t at = section.find("# "); at != std::string::npos; at = section.find("\n# ", at)) {
+      if (at != 0) ++at;
+      section.erase(at, 2);
+    }
+    section = Replace(section, "/etc/dsr/smtp.password", dir.File("smtp.password"));
+    section = Replace(section, "    secret_file: /etc/dsr/webhook.secret", "");
+    auto config = LoadText(dir, example + "\n" + section + "\n");
+    REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+    const auto& notifications = config->engine.notifications;
+    CHECK(notifications.reminder_days == std::vector<int>{7, 2});
+    CHECK(notifications.language == "de");
+    CHECK(notifications.public_url == std::optional<std::string>("https://dsr.example.org"));
+    REQUIRE(notifications.email);
+    CHECK(notifications.email->host == "mail.example.org");
+    CHECK(notifications.email->password == std::optional<std::string>("s3cret"));
+    CHECK(notifications.email->to == std::vector<std::string>{"datenschutz@example.org"});
+    REQUIRE(notifications.webhook);
+    CHECK(notifications.webhook->url == "https://chat.example.org/hooks/dsr");
+
+    auto plain =
+        LoadText(dir, example + "\n" + Replace(section, "tls: starttls", "tls: none") + "\n");
+    REQUIRE_FALSE(plain.ok());
+    CHECK(Everything(plain.status()).find("notifications.email.tls") != std::string::npos);
+    auto typo =
+        LoadText(dir, example + "\n" + Replace(section, "reminder_days", "remind_days") + "\n");
+    REQUIRE_FALSE(typo.ok());
+    CHECK(Everything(typo.status()).find("remind_days") != std::string::npos);
+  }
+
   TEST_CASE("names the file, the key and the problem of an invalid config") {
     testing::TempDir dir;
     const std::string example = ReadExample();
