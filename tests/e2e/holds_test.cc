@@ -19,6 +19,7 @@
 #include "coordinator/workflow/engine_client.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/crm_oracle.h"
+#include "tests/support/clock_ticker.h"
 
 namespace dsr::testing {
 namespace {
@@ -26,26 +27,6 @@ namespace {
 Clock::WallTime At(CivilDate date) {
   return Clock::WallTime(std::chrono::seconds(date.DaysSinceEpoch() * 86400 + 10 * 3600));
 }
-
-// Moves the manual clock along with real time, so heartbeats keep flowing.
-class ClockTicker {
- public:
-  explicit ClockTicker(ManualClock& clock)
-      : thread_([this, &clock] {
-          while (!stop_) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            clock.Advance(std::chrono::milliseconds(10));
-          }
-        }) {}
-  ~ClockTicker() {
-    stop_ = true;
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include "coordinator/workflow/engine.h"
 #include "coordinator/workflow/engine_client.h"
 #include "tests/notify/receivers.h"
+#include "tests/support/clock_ticker.h"
 #include "tests/support/temp_dir.h"
 
 namespace dsr::testing {
@@ -30,26 +31,6 @@ void AdvanceTo(ManualClock& clock, CivilDate date) {
   const int64_t days = date.DaysSinceEpoch() - LocalDate(clock.Now()).DaysSinceEpoch();
   clock.Advance(std::chrono::hours(24 * days));
 }
-
-// Moves the manual clock along with real time, so the engine's timers run.
-class ClockTicker {
- public:
-  explicit ClockTicker(ManualClock& clock)
-      : thread_([this, &clock] {
-          while (!stop_) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            clock.Advance(std::chrono::milliseconds(10));
-          }
-        }) {}
-  ~ClockTicker() {
-    stop_ = true;
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
 
 std::string Header(const std::string& message, const std::string& name) {
   const size_t start = message.find("\n" + name + ": ");
