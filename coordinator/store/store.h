@@ -99,6 +99,18 @@ class Store {
   // Active holds whose retention ended before `today` (their last day has passed).
   Result<std::vector<HoldRecord>> HoldsEndedBefore(CivilDate today) const;
 
+  // For the DPO's figures and reports (coordinator/reporting):
+  // requests not in a final state, by receipt;
+  Result<std::vector<RequestRecord>> OpenRequests() const;
+  // the failed tasks of those requests;
+  Result<std::vector<TaskRecord>> FailedTasksOfOpenRequests() const;
+  // requests received on a day in [from, to], by receipt;
+  Result<std::vector<RequestRecord>> RequestsReceivedBetween(CivilDate from, CivilDate to) const;
+  // requests completed, rejected or cancelled at an instant in [from, until)
+  // (RFC 3339 UTC, as FormatUtc writes them), by that instant.
+  Result<std::vector<RequestRecord>> RequestsClosedBetween(const std::string& from,
+                                                           const std::string& until) const;
+
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);
 
