@@ -173,9 +173,12 @@ void PrintDashboard(const nlohmann::json& d) {
   const auto& open = d.at("open");
   std::printf("Today %s\n\nOpen requests      %s\n", Field(d, "today").c_str(),
               Field(open, "total").c_str());
-  for (const char* group : {"by_status", "by_type"}) {
+  const std::pair<const char*, const char*> groups[] = {{"by_status", "by status"},
+                                                        {"by_type", "by type"}};
+  for (const auto& [group, title] : groups) {
+    std::printf("  %s\n", title);
     for (const auto& [name, count] : open.at(group).items()) {
-      std::printf("  %-18s %s\n", name.c_str(), Text(count).c_str());
+      std::printf("    %-16s %s\n", name.c_str(), Text(count).c_str());
     }
   }
   std::printf("Due this week      %s\n", Field(d, "due_this_week").c_str());
