@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "common/civil_date.h"
 #include "common/status.h"
@@ -52,5 +53,11 @@ Status UseTimeZone(const std::string& zone);
 CivilDate LocalDate(Clock::WallTime instant);
 // RFC 3339 UTC timestamp with milliseconds: "2026-11-28T13:57:04.123Z".
 std::string FormatUtc(Clock::WallTime instant);
+// The inverse of FormatUtc; the milliseconds may be left out. kInvalidArgument
+// for any other text (offsets other than Z included).
+Result<Clock::WallTime> ParseUtc(std::string_view text);
+// The first instant of `date` in the process's time zone (its local
+// midnight, or the first hour that exists on a day that skips midnight).
+Clock::WallTime LocalMidnight(CivilDate date);
 
 }  // namespace dsr

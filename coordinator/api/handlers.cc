@@ -1,6 +1,10 @@
 #include "coordinator/api/handlers.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "coordinator/api/views.h"
+#include "coordinator/reporting/request_facts.h"
 
 namespace dsr::api {
 namespace {
@@ -68,6 +72,59 @@ ApiResponse GetRequest(const ApiContext& context, const ApiRequest& request) {
   return JsonResponse(200, RequestView(*found, DeadlinesNow(context)));
 }
 
+// ?deadline=overdue|due_soon|on_track and ?due_within=N (days): filters on
+// where open requests stand today against their effective due date.
+struct DeadlineFilter {
+  std::optional<deadlines::DeadlineState> state;
+  std::optional<int> due_within;  // days left ≤ N, overdue included
+  bool active() const { return state || due_within; }
+};
+
+Result<DeadlineFilter> ParseDeadlineFilter(const ApiRequest& request) {
+  DeadlineFilter filter;
+  if (auto found = request.query.find("deadline"); found != request.query.end()) {
+    for (auto state : {deadlines::DeadlineState::kOverdue, deadlines::DeadlineState::kDueSoon,
+                       deadlines::DeadlineState::kOnTrack}) {
+      if (found->second == deadlines::DeadlineStateName(state)) filter.state = state;
+    }
+    if (!filter.state)
+      return ValidationError("query parameter deadline must be overdue, due_soon or on_track");
+  }
+  if (request.query.count("due_within")) {
+    auto days = IntParameter(request, "due_within", 0, 0, 366);
+    if (!days.ok()) return ValidationError(days.status().message());
+    filter.due_within = *days;
+  }
+  return filter;
+}
+
+// The open requests that pass `deadline` (and the status filter), most
+// urgent first, then paged.
+Result<std::vector<store::RequestRecord>> ListByDeadline(const ApiContext& context,
+                                                         const store::RequestFilter& filter,
+                                                         const DeadlineFilter& deadline) {
+  auto open = context.store.OpenRequests();
+  if (!open.ok()) return open.status();
+  const DeadlineContext now = DeadlinesNow(context);
+  const reporting::DeadlineRules rules{now.pause_mode, now.due_soon_days};
+  std::vector<std::pair<int64_t, store::RequestRecord>> matching;
+  for (auto& request : *open) {
+    const auto standing = reporting::StandingOn(request, now.today, rules);
+    if (filter.status && request.status != *filter.status) continue;
+    if (deadline.state && standing.state != *deadline.state) continue;
+    if (deadline.due_within && standing.days_left > *deadline.due_within) continue;
+    matching.emplace_back(standing.days_left, std::move(request));
+  }
+  std::stable_sort(matching.begin(), matching.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<store::RequestRecord> page;
+  for (size_t i = static_cast<size_t>(filter.offset);
+       i < matching.size() && page.size() < static_cast<size_t>(filter.limit); ++i) {
+    page.push_back(std::move(matching[i].second));
+  }
+  return page;
+}
+
 ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
   store::RequestFilter filter;
   if (auto status = request.query.find("status"); status != request.query.end()) {
@@ -86,7 +143,10 @@ ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
   if (!offset.ok()) return ErrorResponse(offset.status());
   filter.limit = *limit;
   filter.offset = *offset;
-  auto requests = context.store.ListRequests(filter);
+  auto deadline = ParseDeadlineFilter(request);
+  if (!deadline.ok()) return ErrorResponse(deadline.status());
+  auto requests = deadline->active() ? ListByDeadline(context, filter, *deadline)
+                                     : context.store.ListRequests(filter);
   if (!requests.ok()) return ErrorResponse(requests.status());
   nlohmann::json list = nlohmann::json::array();
   const DeadlineContext deadlines = DeadlinesNow(context);
@@ -165,6 +225,7 @@ std::vector<Route> BuildRoutes(const ApiContext& context) {
       {"GET", "/api/v1/sources", [c](const ApiRequest&) { return ListSources(*c); }},
   };
   for (auto& route : ReviewRoutes(context)) routes.push_back(std::move(route));
+  for (auto& route : ReportRoutes(context)) routes.push_back(std::move(route));
   return routes;
 }
 

@@ -35,6 +35,8 @@ std::vector<Route> BuildRoutes(const ApiContext& context);
 // The routes that move a request through identity, review and closing, and
 // read its records, events and holds (review_handlers.cc).
 std::vector<Route> ReviewRoutes(const ApiContext& context);
+// The DPO's dashboard and reports (report_handlers.cc).
+std::vector<Route> ReportRoutes(const ApiContext& context);
 
 // The query parameter `name` as a whole number within [min, max], or `fallback`
 // when absent; kInvalidArgument otherwise.

@@ -1,5 +1,7 @@
 #include "coordinator/api/views.h"
 
+#include "coordinator/reporting/request_facts.h"
+
 namespace dsr::api {
 namespace {
 
@@ -38,8 +40,8 @@ nlohmann::json DeadlineStandingView(const store::RequestRecord& request,
       request.status == RequestStatus::kCancelled) {
     return nullptr;
   }
-  const auto standing = deadlines::StandingOf(request.due_on, deadlines.today, request.paused_since,
-                                              deadlines.pause_mode, deadlines.due_soon_days);
+  const auto standing = reporting::StandingOn(request, deadlines.today,
+                                              {deadlines.pause_mode, deadlines.due_soon_days});
   return {{"days_left", standing.days_left},
           {"state", std::string(deadlines::DeadlineStateName(standing.state))},
           {"clock", standing.clock_paused ? "paused" : "running"}};

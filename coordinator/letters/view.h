@@ -1,7 +1,8 @@
 // Mustache rendering for dsr_letters, the one place that knows the mustache
 // library. A template is rendered with a *view*: a JSON object of strings,
 // booleans, objects and arrays (numbers are printed, null keys are absent).
-// Internal to dsr_letters. Thread-safe: nothing is shared between calls.
+// Internal to dsr_letters and the DPO's report (dsr_reporting). Thread-safe:
+// nothing is shared between calls.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -113,17 +113,6 @@ Result<std::vector<RequestRecord>> Store::ListRequests(const RequestFilter& filt
   });
 }
 
-Result<std::vector<RequestRecord>> Store::OpenRequests() const {
-  return Guarded("read open requests", [&]() -> Result<std::vector<RequestRecord>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kRequestColumns
-                     << " FROM requests WHERE status NOT IN ('completed', 'rejected', "
-                        "'cancelled') ORDER BY due_on, id");
-    return Collect<RequestRecord>(rows, RequestFromRow);
-  });
-}
-
 Result<std::vector<TaskRecord>> Store::TasksOfRequest(const std::string& request_id) const {
   return Guarded("read tasks", [&] {
     soci::session sql(*impl_->readers);
@@ -311,6 +300,64 @@ Result<std::vector<NotificationRecord>> Store::ListNotifications(
                         "ORDER BY created_at DESC, id LIMIT :limit",
          soci::use(any_request), soci::use(request), soci::use(filter.limit));
     return Collect<NotificationRecord>(rows, NotificationFromRow);
+  });
+}
+
+namespace {
+// The statuses of requests still to be answered; IsFinal() says the same.
+constexpr const char* kOpenStatuses =
+    "('received', 'awaiting_identity', 'in_progress', 'in_review')";
+}  // namespace
+
+Result<std::vector<RequestRecord>> Store::OpenRequests() const {
+  return Guarded("read open requests", [&]() -> Result<std::vector<RequestRecord>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kRequestColumns << " FROM requests WHERE status IN "
+                     << kOpenStatuses << " ORDER BY received_on, id");
+    return Collect<RequestRecord>(rows, RequestFromRow);
+  });
+}
+
+Result<std::vector<TaskRecord>> Store::FailedTasksOfOpenRequests() const {
+  return Guarded("read failed tasks", [&]() -> Result<std::vector<TaskRecord>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kTaskColumns
+                     << " FROM tasks WHERE status = 'failed' AND request_id IN (SELECT id FROM "
+                        "requests WHERE status IN "
+                     << kOpenStatuses << ") ORDER BY source, request_id, id");
+    return Collect<TaskRecord>(rows, TaskFromRow);
+  });
+}
+
+Result<std::vector<RequestRecord>> Store::RequestsReceivedBetween(CivilDate from,
+                                                                  CivilDate to) const {
+  return Guarded("read requests received", [&]() -> Result<std::vector<RequestRecord>> {
+    soci::session sql(*impl_->readers);
+    const std::string first = from.ToString();
+    const std::string last = to.ToString();
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kRequestColumns
+                     << " FROM requests WHERE received_on >= :first AND received_on <= :last "
+                        "ORDER BY received_on, id",
+         soci::use(first), soci::use(last));
+    return Collect<RequestRecord>(rows, RequestFromRow);
+  });
+}
+
+Result<std::vector<RequestRecord>> Store::RequestsClosedBetween(const std::string& from,
+                                                                const std::string& until) const {
+  return Guarded("read requests closed", [&]() -> Result<std::vector<RequestRecord>> {
+    soci::session sql(*impl_->readers);
+    // Closed requests are found through the status index; completed_at has none.
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kRequestColumns
+                     << " FROM requests WHERE status IN ('completed', 'rejected', 'cancelled') "
+                        "AND completed_at >= :from AND completed_at < :until "
+                        "ORDER BY completed_at, id",
+         soci::use(from), soci::use(until));
+    return Collect<RequestRecord>(rows, RequestFromRow);
   });
 }
 

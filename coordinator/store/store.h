@@ -91,8 +91,6 @@ class Store {
   Result<RequestRecord> GetRequest(const std::string& id) const;
   Result<TaskRecord> GetTask(const std::string& id) const;
   Result<std::vector<RequestRecord>> ListRequests(const RequestFilter& filter) const;
-  // Every request not completed, rejected or cancelled, earliest due first.
-  Result<std::vector<RequestRecord>> OpenRequests() const;
   Result<std::vector<TaskRecord>> TasksOfRequest(const std::string& request_id) const;
   Result<std::vector<TaskRecord>> TasksWithStatus(TaskStatus status) const;
   Result<std::vector<ResultRecord>> ResultsOfRequest(const std::string& request_id) const;
@@ -117,6 +115,18 @@ class Store {
   Result<std::vector<NotificationRecord>> NotificationsDue(const std::string& now, int limit) const;
   // Notifications newest first, optionally of one request.
   Result<std::vector<NotificationRecord>> ListNotifications(const NotificationFilter& filter) const;
+
+  // For the DPO's figures and reports (coordinator/reporting):
+  // requests not in a final state, by receipt;
+  Result<std::vector<RequestRecord>> OpenRequests() const;
+  // the failed tasks of those requests;
+  Result<std::vector<TaskRecord>> FailedTasksOfOpenRequests() const;
+  // requests received on a day in [from, to], by receipt;
+  Result<std::vector<RequestRecord>> RequestsReceivedBetween(CivilDate from, CivilDate to) const;
+  // requests completed, rejected or cancelled at an instant in [from, until)
+  // (RFC 3339 UTC, as FormatUtc writes them), by that instant.
+  Result<std::vector<RequestRecord>> RequestsClosedBetween(const std::string& from,
+                                                           const std::string& until) const;
 
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);

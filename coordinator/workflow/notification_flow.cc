@@ -55,7 +55,7 @@ void NotificationFlow::Check() {
 Status NotificationFlow::QueueEvents() {
   auto open = store_.OpenRequests();
   if (!open.ok()) return open.status();
-  auto failed = store_.TasksWithStatus(store::TaskStatus::kFailed);
+  auto failed = store_.FailedTasksOfOpenRequests();
   if (!failed.ok()) return failed.status();
   const auto events = notify::PlanEvents(*open, *failed, LocalDate(clock_.Now()), settings_,
                                          calendar_, pause_mode_);

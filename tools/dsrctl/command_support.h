@@ -33,8 +33,8 @@ std::string OnlyPositional(const Arguments& args);
 OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags = {});
 
 // The command groups, each in its own file.
-std::vector<Command>
-RequestCommands();  // submit, show, list, wait, bundle, letter, records, events
+std::vector<Command> RequestCommands();  // submit, show, list, requests, dashboard, wait, bundle,
+                                         // letter, records, events
 std::vector<Command>
 ReviewCommands();  // identity, pause, resume, review, approve, reject, cancel, retry, holds
 std::vector<Command> OfflineCommands();  // deadline, audit

@@ -169,4 +169,42 @@ void PrintHolds(const nlohmann::json& holds) {
   }
 }
 
+void PrintDashboard(const nlohmann::json& d) {
+  const auto& open = d.at("open");
+  std::printf("Today %s\n\nOpen requests      %s\n", Field(d, "today").c_str(),
+              Field(open, "total").c_str());
+  const std::pair<const char*, const char*> groups[] = {{"by_status", "by status"},
+                                                        {"by_type", "by type"}};
+  for (const auto& [group, title] : groups) {
+    std::printf("  %s\n", title);
+    for (const auto& [name, count] : open.at(group).items()) {
+      std::printf("    %-16s %s\n", name.c_str(), Text(count).c_str());
+    }
+  }
+  std::printf("Due this week      %s\n", Field(d, "due_this_week").c_str());
+  std::printf("Due soon           %s\n", Field(d, "due_soon").c_str());
+  std::printf("Overdue            %s\n", Field(d, "overdue").c_str());
+  std::printf("Clock paused       %s\n", Field(d, "paused").c_str());
+  const auto& failing = d.at("failing_sources");
+  std::printf("Failing sources    %s\n", failing.empty() ? "none" : "");
+  for (const auto& source : failing) {
+    std::printf("  %-18s %s failed tasks in %s requests\n", Field(source, "source").c_str(),
+                Field(source, "failed_tasks").c_str(), Field(source, "requests").c_str());
+  }
+  const auto& period = d.at("period");
+  std::printf("\nClosed %s to %s\n", Field(period, "from").c_str(), Field(period, "to").c_str());
+  std::printf("  answered         %s (cancelled apart: %s)\n", Field(d, "closed").c_str(),
+              Field(d, "cancelled").c_str());
+  const auto& on_time = d.at("answered_on_time");
+  std::string share = "-";
+  if (on_time.at("share").is_number()) {
+    share = std::to_string(static_cast<int>(on_time.at("share").get<double>() * 100 + 0.5)) + " %";
+  }
+  std::printf("  on time          %s (%s)\n", Field(on_time, "count").c_str(), share.c_str());
+  std::printf("  late             %s\n", Field(d, "late").c_str());
+  const auto& days = d.at("handling_days");
+  std::printf("  handling days    median %s, p95 %s\n", Field(days, "median").c_str(),
+              Field(days, "p95").c_str());
+}
+
 }  // namespace dsr::ctl

@@ -12,5 +12,6 @@ void PrintRequestList(const nlohmann::json& requests);
 void PrintRecords(const nlohmann::json& page);
 void PrintEvents(const nlohmann::json& events);
 void PrintHolds(const nlohmann::json& holds);
+void PrintDashboard(const nlohmann::json& dashboard);
 
 }  // namespace dsr::ctl

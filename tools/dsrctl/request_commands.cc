@@ -5,6 +5,7 @@
 
 #include "tools/dsrctl/command_support.h"
 #include "tools/dsrctl/printing.h"
+#include "tools/dsrctl/request_queries.h"
 
 namespace dsr::ctl {
 namespace {
@@ -70,13 +71,30 @@ int Show(const Arguments& args, const char* help) {
   return kOk;
 }
 
-int List(const Arguments& args, const char*) {
-  std::string path = "/api/v1/requests?limit=" + args.Value("--limit", "100");
-  if (args.Has("--status")) path += "&status=" + args.Value("--status");
-  auto list = ApiClient(BaseUrl(args)).Get(path);
+// `list` and `requests`: the same listing, `requests` with deadline filters.
+int List(const Arguments& args, const char* help) {
+  auto path = RequestListPath(args);
+  if (!path.ok()) return UsageError(path.status().message(), help);
+  auto list = ApiClient(BaseUrl(args)).Get(*path);
   if (!list.ok()) return Report(list.status());
   if (args.Has("--json")) return PrintJson(*list), kOk;
   PrintRequestList(list->at("requests"));
+  return kOk;
+}
+
+int Dashboard(const Arguments& args, const char* help) {
+  if (!args.positional().empty()) return UsageError("dashboard takes no arguments", help);
+  std::string path = "/api/v1/dashboard";
+  const char* separator = "?";
+  for (const char* option : {"--from", "--to"}) {
+    if (!args.Has(option)) continue;
+    path += separator + std::string(option + 2) + "=" + args.Value(option);
+    separator = "&";
+  }
+  auto dashboard = ApiClient(BaseUrl(args)).Get(path);
+  if (!dashboard.ok()) return Report(dashboard.status());
+  if (args.Has("--json")) return PrintJson(*dashboard), kOk;
+  PrintDashboard(*dashboard);
   return kOk;
 }
 
@@ -181,6 +199,17 @@ std::vector<Command> RequestCommands() {
        "Usage: dsrctl list [--status received|awaiting_identity|in_progress|in_review|completed|\n"
        "                            rejected|cancelled] [--limit N] [--url URL] [--json]\n",
        Remote({"--status", "--limit"}), List},
+      {"requests", "list open requests by deadline",
+       "Usage: dsrctl requests [--overdue] [--due-within Nd] [--status STATUS] [--limit N]\n"
+       "                       [--url URL] [--json]\n"
+       "Lists like 'list'. --overdue keeps the overdue requests; --due-within 7d (or 7) those\n"
+       "due in 7 days or fewer, overdue ones included. With either, only open requests are\n"
+       "listed, most urgent first.\n",
+       Remote({"--status", "--limit", "--due-within"}, {"--overdue"}), List},
+      {"dashboard", "the DPO's figures: open requests, deadlines, failing sources, timeliness",
+       "Usage: dsrctl dashboard [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url URL] [--json]\n"
+       "The period (default: the 90 days up to today) is for the figures of closed requests.\n",
+       Remote({"--from", "--to"}), Dashboard},
       {"wait", "wait until a request reaches a status",
        "Usage: dsrctl wait ID [--until STATUS (default completed)] [--timeout SECONDS (default "
        "120)]\n"

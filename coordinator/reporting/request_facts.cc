@@ -1,0 +1,108 @@
+#include "coordinator/reporting/request_facts.h"
+
+#include <algorithm>
+
+#include "common/clock.h"
+
+namespace dsr::reporting {
+
+CivilDate EffectiveDueDate(const store::RequestRecord& request) {
+  return request.due_on;
+}
+
+deadlines::DeadlineStanding StandingOn(const store::RequestRecord& request, CivilDate today,
+                                       const DeadlineRules& rules) {
+  return deadlines::StandingOf(EffectiveDueDate(request), today, request.paused_since,
+                               rules.pause_mode, rules.due_soon_days);
+}
+
+Result<Period> ParsePeriod(const std::optional<std::string>& from,
+                           const std::optional<std::string>& to, CivilDate today) {
+  Period period{today.AddDays(-89), today};
+  if (to) {
+    auto parsed = CivilDate::Parse(*to);
+    if (!parsed.ok()) return ValidationError("to: " + parsed.status().message());
+    period.to = *parsed;
+    period.from = period.to.AddDays(-89);
+  }
+  if (from) {
+    auto parsed = CivilDate::Parse(*from);
+    if (!parsed.ok()) return ValidationError("from: " + parsed.status().message());
+    period.from = *parsed;
+  }
+  if (period.from > period.to) {
+    return ValidationError("the period starts (" + period.from.ToString() + ") after it ends (" +
+                           period.to.ToString() + ")");
+  }
+  if (period.to.DaysSinceEpoch() - period.from.DaysSinceEpoch() + 1 > kMaxPeriodDays) {
+    return ValidationError("the period is longer than five years (" +
+                           std::to_string(kMaxPeriodDays) + " days)");
+  }
+  return period;
+}
+
+std::optional<CivilDate> ClosedOn(const store::RequestRecord& request) {
+  if (!store::IsFinal(request.status) || !request.completed_at) return std::nullopt;
+  auto instant = ParseUtc(*request.completed_at);
+  if (!instant.ok()) return std::nullopt;
+  return LocalDate(*instant);
+}
+
+Result<std::vector<ClosedRequest>> LoadClosedIn(const store::Store& store, const Period& period) {
+  // [local midnight of the first day, local midnight after the last day) as
+  // UTC timestamps, which compare as text in the store.
+  auto requests = store.RequestsClosedBetween(FormatUtc(LocalMidnight(period.from)),
+                                              FormatUtc(LocalMidnight(period.to.AddDays(1))));
+  if (!requests.ok()) return requests.status();
+  std::vector<ClosedRequest> closed;
+  for (auto& request : *requests) {
+    const auto closed_on = ClosedOn(request);
+    if (!closed_on || *closed_on < period.from || *closed_on > period.to) continue;
+    closed.push_back({std::move(request), *closed_on});
+  }
+  return closed;
+}
+
+bool IsAnswered(store::RequestStatus status) {
+  return status == store::RequestStatus::kCompleted || status == store::RequestStatus::kRejected;
+}
+
+bool AnsweredOnTime(const store::RequestRecord& request, CivilDate closed_on) {
+  return closed_on <= EffectiveDueDate(request);
+}
+
+double Median(std::vector<int64_t> values) {
+  std::sort(values.begin(), values.end());
+  const size_t middle = values.size() / 2;
+  if (values.size() % 2 == 1) return static_cast<double>(values[middle]);
+  return (static_cast<double>(values[middle - 1]) + static_cast<double>(values[middle])) / 2.0;
+}
+
+int64_t NearestRankPercentile(std::vector<int64_t> values, int percent) {
+  std::sort(values.begin(), values.end());
+  // Rank ceil(percent/100 · n), counted from 1, in whole numbers.
+  const size_t rank = (static_cast<size_t>(percent) * values.size() + 99) / 100;
+  return values[std::max<size_t>(rank, 1) - 1];
+}
+
+ClosedFigures FiguresOf(const std::vector<ClosedRequest>& closed) {
+  ClosedFigures figures;
+  std::vector<int64_t> days;
+  for (const auto& item : closed) {
+    if (!IsAnswered(item.request.status)) {
+      ++figures.cancelled;
+      continue;
+    }
+    ++figures.answered;
+    ++(AnsweredOnTime(item.request, item.closed_on) ? figures.on_time : figures.late);
+    days.push_back(item.closed_on.DaysSinceEpoch() - item.request.received_on.DaysSinceEpoch());
+  }
+  if (!days.empty()) {
+    figures.median_days = Median(days);
+    figures.p95_days = NearestRankPercentile(days, 95);
+    figures.on_time_share = static_cast<double>(figures.on_time) / figures.answered;
+  }
+  return figures;
+}
+
+}  // namespace dsr::reporting
