@@ -1,6 +1,8 @@
-// End-to-end: the DPO extends a deadline (Art. 12(3)) through the HTTP API on
-// the real coordinator; the notice to the data subject is served.
+// End-to-end: the DPO extends a deadline (Art. 12(3)) through the HTTP API and
+// dsrctl on the real coordinator; the notice to the data subject is served.
 #include <doctest/doctest.h>
+
+#include <cstdlib>
 
 #include "common/civil_date.h"
 #include "coordinator/deadlines/deadline.h"
@@ -106,6 +108,35 @@ TEST_SUITE("EndToEnd") {
     const auto late = cluster.Act(old.at("id").get<std::string>(), "extend", {{"reason", kReason}});
     CHECK(late.status == 409);
     CHECK(ErrorMessage(late).find("2025-04-07") != std::string::npos);
+  }
+
+  TEST_CASE("dsrctl extend prints the new due date and dsrctl show both dates") {
+    Cluster cluster;
+    REQUIRE(cluster.StartCoordinator());
+    const auto created =
+        cluster.Submit({{"type", "erasure"}, {"subject", {{"email", "someone@example.org"}}}});
+    const std::string id = created.at("id").get<std::string>();
+    const std::string new_due = ExtendedFrom(DateAt(created, "received_on")).ToString();
+    const std::string out = cluster.dir().File("extend.out");
+    REQUIRE(std::system((BinDir() + "/dsrctl extend " + id +
+                         " --reason 'Seven systems to search.' --url " + cluster.url() + " > " +
+                         out + " 2> " + cluster.dir().File("extend.err"))
+                            .c_str()) == 0);
+    CHECK(ReadFile(out) == new_due + "\n");
+    REQUIRE(std::system((BinDir() + "/dsrctl show " + id + " --url " + cluster.url() + " > " + out +
+                         " 2>&1")
+                            .c_str()) == 0);
+    const std::string shown = ReadFile(out);
+    INFO(shown);
+    CHECK(shown.find(created.at("due_on").get<std::string>() + ", extended to " + new_due) !=
+          std::string::npos);
+    CHECK(shown.find("Seven systems to search.") != std::string::npos);
+    CHECK(shown.find("/extension-letter") != std::string::npos);
+    // A second extension fails with the coordinator's message.
+    CHECK(std::system((BinDir() + "/dsrctl extend " + id + " --reason 'again' --url " +
+                       cluster.url() + " > " + out + " 2>&1")
+                          .c_str()) != 0);
+    CHECK(ReadFile(out).find("already extended") != std::string::npos);
   }
 }
 
