@@ -37,7 +37,7 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   auto extension =
       deadlines::ParseExtensionFrom(controller.value("extension_from", "first_period_end"));
   if (!extension.ok()) return extension.status().WithContext(path);
-  config.extension_from = *extension;
+  config.engine.policy.extension_from = *extension;
   config.controller_info = letters::ParseControllerInfo(controller);
   config.engine.policy.identity_required =
       controller.value("identity_check", "required") == "required";

@@ -28,7 +28,6 @@ struct HttpSettings {
 struct CoordinatorConfig {
   std::string time_zone;
   std::string region;
-  deadlines::ExtensionFrom extension_from = deadlines::ExtensionFrom::kFirstPeriodEnd;
   int due_soon_days = 7;  // controller.due_soon_days
   std::string store_url;
   int read_connections = 4;

@@ -1,4 +1,4 @@
-// Routes that move a request on (identity, pause, review, approval, closing)
+// Routes that move a request on (identity, pause, extension, review, approval, closing)
 // and read what it found, its audit events and the retention holds.
 #include <algorithm>
 #include <map>
@@ -150,6 +150,21 @@ ApiResponse GetLetter(const ApiContext& context, const ApiRequest& request) {
   return response;
 }
 
+// GET /api/v1/requests/{id}/extension-letter: the notice of the extended deadline.
+ApiResponse GetExtensionLetter(const ApiContext& context, const ApiRequest& request) {
+  auto found = context.store.GetRequest(request.params.at("id"));
+  if (!found.ok()) return ErrorResponse(found.status());
+  if (!found->extended_due_on)
+    return ErrorResponse(NotFound("the deadline of this request was not extended"));
+  if (!found->extension_letter_path)
+    return ErrorResponse(NotFound("the extension letter has not been written yet"));
+  ApiResponse response;
+  response.file_path = *found->extension_letter_path;
+  response.content_type = "text/html; charset=utf-8";
+  response.download_name = "dsr-extension-" + found->id + ".html";
+  return response;
+}
+
 // GET /api/v1/record-of-processing?format=html|csv|json&lang=de|en: the
 // Verarbeitungsverzeichnis built from the sources' config, with what is missing.
 ApiResponse RecordOfProcessing(const ApiContext& context, const ApiRequest& request) {
@@ -237,6 +252,7 @@ std::vector<Route> ReviewRoutes(const ApiContext& context) {
       {"POST", "/api/v1/requests/{id}/identity", action("identity", "api/identity-check")},
       {"POST", "/api/v1/requests/{id}/pause", action("pause", "api/pause")},
       {"POST", "/api/v1/requests/{id}/resume", action("resume", "api/resume")},
+      {"POST", "/api/v1/requests/{id}/extend", action("extend", "api/extend")},
       {"POST", "/api/v1/requests/{id}/redactions", action("decide", "api/review-decision")},
       {"POST", "/api/v1/requests/{id}/approve", action("approve", "api/approve")},
       {"POST", "/api/v1/requests/{id}/reject", action("reject", "api/reject")},
@@ -251,6 +267,8 @@ std::vector<Route> ReviewRoutes(const ApiContext& context) {
        [c](const ApiRequest& r) { return ListEvents(*c, r); }},
       {"GET", "/api/v1/requests/{id}/letter",
        [c](const ApiRequest& r) { return GetLetter(*c, r); }},
+      {"GET", "/api/v1/requests/{id}/extension-letter",
+       [c](const ApiRequest& r) { return GetExtensionLetter(*c, r); }},
       {"GET", "/api/v1/holds", [c](const ApiRequest& r) { return ListHolds(*c, r); }},
       {"GET", "/api/v1/record-of-processing",
        [c](const ApiRequest& r) { return RecordOfProcessing(*c, r); }},

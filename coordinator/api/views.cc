@@ -32,7 +32,8 @@ std::string NextStep(const store::RequestRecord& request) {
   }
 }
 
-// Where an open request stands against its due date; null once closed.
+// Where an open request stands against its effective due date (the extended
+// one once extended); null once closed.
 nlohmann::json DeadlineStandingView(const store::RequestRecord& request,
                                     const DeadlineContext& deadlines) {
   using store::RequestStatus;
@@ -45,6 +46,18 @@ nlohmann::json DeadlineStandingView(const store::RequestRecord& request,
   return {{"days_left", standing.days_left},
           {"state", std::string(deadlines::DeadlineStateName(standing.state))},
           {"clock", standing.clock_paused ? "paused" : "running"}};
+}
+
+// The extension of the deadline (Art. 12(3)): when, why, and the notice to
+// the data subject once written; null while not extended.
+nlohmann::json ExtensionView(const store::RequestRecord& request) {
+  if (!request.extended_due_on) return nullptr;
+  nlohmann::json letter = nullptr;
+  if (request.extension_letter_path)
+    letter = {{"url", "/api/v1/requests/" + request.id + "/extension-letter"}};
+  return {{"at", OrNull(request.extended_at)},
+          {"reason", OrNull(request.extension_reason)},
+          {"letter", letter}};
 }
 
 }  // namespace
@@ -62,6 +75,8 @@ nlohmann::json RequestSummaryView(const store::RequestRecord& request,
                          {"note", OrNull(request.note)},
                          {"received_on", request.received_on.ToString()},
                          {"due_on", request.due_on.ToString()},
+                         {"extended_due_on", DateOrNull(request.extended_due_on)},
+                         {"extension", ExtensionView(request)},
                          {"paused", request.paused_since.has_value()},
                          {"paused_since", DateOrNull(request.paused_since)},
                          {"paused_days", request.paused_days},

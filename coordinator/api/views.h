@@ -19,8 +19,10 @@ struct DeadlineContext {
 };
 
 // A request in lists: no tasks, no events. An open request has
-// "deadline": {"days_left", "state", "clock": "running"|"paused"}; a closed
-// one has null there.
+// "deadline": {"days_left", "state", "clock": "running"|"paused"}, counted
+// against "extended_due_on" once the deadline was extended, else "due_on"; a
+// closed one has null there. "extension" is null or {"at", "reason",
+// "letter": null | {"url"}}.
 nlohmann::json RequestSummaryView(const store::RequestRecord& request,
                                   const DeadlineContext& deadlines);
 

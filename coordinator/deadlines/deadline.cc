@@ -49,13 +49,20 @@ CivilDate DueDate(CivilDate received, const HolidayCalendar& calendar) {
   return RollToWorkingDay(FirstPeriodEnd(received), calendar);
 }
 
-CivilDate ExtendedDueDate(CivilDate received, const HolidayCalendar& calendar, ExtensionFrom from) {
+namespace {
+
+// The end of the extended period by rules 1-2 only.
+CivilDate UnmovedExtendedEnd(CivilDate received, ExtensionFrom from) {
   // Counting from the unmoved first end keeps a clamped day number (28 Feb)
   // clamped, so this is never later than counting three months from receipt.
-  const CivilDate unmoved = from == ExtensionFrom::kFirstPeriodEnd
-                                ? FirstPeriodEnd(received).AddMonthsClamped(2)
-                                : received.AddMonthsClamped(3);
-  return RollToWorkingDay(unmoved, calendar);
+  return from == ExtensionFrom::kFirstPeriodEnd ? FirstPeriodEnd(received).AddMonthsClamped(2)
+                                                : received.AddMonthsClamped(3);
+}
+
+}  // namespace
+
+CivilDate ExtendedDueDate(CivilDate received, const HolidayCalendar& calendar, ExtensionFrom from) {
+  return RollToWorkingDay(UnmovedExtendedEnd(received, from), calendar);
 }
 
 std::string_view DeadlineStateName(DeadlineState state) {
@@ -105,6 +112,20 @@ CivilDate DueDateAfterPauses(CivilDate received, int paused_days,
       break;
   }
   return DueDate(received, calendar);
+}
+
+CivilDate ExtendedDueDateAfterPauses(CivilDate received, int paused_days,
+                                     std::optional<CivilDate> last_resumed_on, PauseMode mode,
+                                     ExtensionFrom from, const HolidayCalendar& calendar) {
+  switch (mode) {
+    case PauseMode::kPause:
+      return RollToWorkingDay(UnmovedExtendedEnd(received, from).AddDays(paused_days), calendar);
+    case PauseMode::kRestartFromAnswer:
+      return ExtendedDueDate(last_resumed_on.value_or(received), calendar, from);
+    case PauseMode::kIgnore:
+      break;
+  }
+  return ExtendedDueDate(received, calendar, from);
 }
 
 }  // namespace dsr::deadlines

@@ -73,6 +73,15 @@ CivilDate DueDateAfterPauses(CivilDate received, int paused_days,
                              std::optional<CivilDate> last_resumed_on, PauseMode mode,
                              const HolidayCalendar& calendar);
 
+// The extended Art. 12(3) deadline after pauses, counted like
+// DueDateAfterPauses: kPause adds the paused days to the unmoved extended end
+// (ExtendedDueDate before rule 4), then rolls to a working day;
+// kRestartFromAnswer extends the month that started again on
+// `last_resumed_on` when there was a pause; kIgnore is ExtendedDueDate.
+CivilDate ExtendedDueDateAfterPauses(CivilDate received, int paused_days,
+                                     std::optional<CivilDate> last_resumed_on, PauseMode mode,
+                                     ExtensionFrom from, const HolidayCalendar& calendar);
+
 // Where an open request stands against its due date, for agents and the DPO.
 enum class DeadlineState {
   kOnTrack,  // "on_track"

@@ -1,5 +1,6 @@
 // Letters to the data subject: the answer to an access, rectification or
-// erasure request, or the refusal of a request, in German or English, as one
+// erasure request, the refusal of a request, or the notice that the deadline
+// is extended (Art. 12(3)), in German or English, as one
 // self-contained HTML page (inline CSS, no external assets) in clear and plain
 // language (GDPR Art. 12(1)).
 //
@@ -30,11 +31,11 @@
 
 namespace dsr::letters {
 
-enum class LetterKind { kAccess, kRectification, kErasure, kRejection };
+enum class LetterKind { kAccess, kRectification, kErasure, kRejection, kExtension };
 std::string_view ToString(LetterKind kind);  // "access" … (the template's file name)
 Result<LetterKind> ParseLetterKind(std::string_view text);
 
-// The kind of request a rejection letter refuses.
+// The kind of request a rejection letter refuses or an extension letter delays.
 enum class RequestType {
   kAccess,
   kRectification,
@@ -122,6 +123,14 @@ struct Rejection {
   std::string reason;  // the controller's reasons, in the letter's language (required)
 };
 
+// The deadline is extended by two further months (Art. 12(3)).
+struct Extension {
+  RequestType request_type = RequestType::kAccess;
+  CivilDate original_due_on;  // the first deadline
+  CivilDate extended_due_on;  // the new one (required, after original_due_on)
+  std::string reason;         // the controller's reasons, in the letter's language (required)
+};
+
 struct LetterInput {
   ControllerInfo controller;
   LetterRequest request;
@@ -131,6 +140,7 @@ struct LetterInput {
   std::vector<LetterSource> sources;
   std::vector<Correction> corrections;  // rectification: at least one
   Rejection rejection;                  // rejection
+  Extension extension;                  // extension
 };
 
 class LetterTemplates {
@@ -147,7 +157,8 @@ class LetterTemplates {
   // cannot be honest about: an unsupported language, a missing request id,
   // controller name or contact, dates out of order, a retained outcome
   // without end date or legal basis, a rectification without corrections, a
-  // rejection without a reason.
+  // rejection or an extension without a reason, an extended date that is not
+  // after the original one.
   Result<std::string> Render(const LetterInput& input) const;
 
   // Where a template came from: "built-in" or the override's path.

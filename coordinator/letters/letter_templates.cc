@@ -20,8 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 4> kKindNames{"access", "rectification", "erasure",
-                                                     "rejection"};
+constexpr std::array<std::string_view, 5> kKindNames{"access", "rectification", "erasure",
+                                                     "rejection", "extension"};
 constexpr std::array<const char*, 2> kLanguages{"de", "en"};
 // Article 12 answers exist since the GDPR applies; an earlier date is a
 // CivilDate that nobody set.
@@ -55,6 +55,18 @@ Status CheckOutcomes(const LetterSource& source) {
   return Status::Ok();
 }
 
+Status CheckExtension(const LetterInput& input) {
+  const Extension& extension = input.extension;
+  if (extension.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return InvalidArgument("letter: an extension needs its reasons (Art. 12(3))");
+  }
+  if (extension.original_due_on < input.request.received_on ||
+      !(extension.original_due_on < extension.extended_due_on)) {
+    return InvalidArgument("letter: the extended due date must follow the original one");
+  }
+  return Status::Ok();
+}
+
 Status CheckInput(const LetterInput& input) {
   const LetterRequest& request = input.request;
   if (!IsSupportedLanguage(request.language)) {
@@ -74,6 +86,7 @@ Status CheckInput(const LetterInput& input) {
   if (request.kind == LetterKind::kRejection && input.rejection.reason.empty()) {
     return InvalidArgument("letter: a rejection needs its reasons (Art. 12(4))");
   }
+  if (request.kind == LetterKind::kExtension) return CheckExtension(input);
   return Status::Ok();
 }
 
@@ -130,8 +143,8 @@ Status LetterTemplates::LoadOverrideFiles(const std::string& template_dir) {
     const auto known = templates_.find(entry.path().filename().string());
     if (known == templates_.end()) {
       return ValidationError("letter template " + file +
-                             ": not a template name (<access|rectification|erasure|rejection>"
-                             ".<de|en>.html)");
+                             ": not a template name (<access|rectification|erasure|rejection|"
+                             "extension>.<de|en>.html)");
     }
     auto text = ReadFile(entry.path());
     if (!text.ok()) return text.status();

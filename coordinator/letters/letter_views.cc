@@ -219,6 +219,15 @@ void RejectionView(const LetterInput& input, Json* view) {
   (*view)["other_ground"] = rejection.ground == RejectionGround::kOther;
 }
 
+void ExtensionView(const LetterInput& input, Json* view) {
+  const Extension& extension = input.extension;
+  const std::string& language = input.request.language;
+  (*view)["request_type"] = RequestTypeLabel(extension.request_type, language);
+  (*view)["original_due_on"] = FormatDate(extension.original_due_on, language);
+  (*view)["extended_due_on"] = FormatDate(extension.extended_due_on, language);
+  (*view)["reason"] = extension.reason;
+}
+
 }  // namespace
 
 Json LetterView(const LetterInput& input) {
@@ -240,6 +249,9 @@ Json LetterView(const LetterInput& input) {
       break;
     case LetterKind::kRejection:
       RejectionView(input, &view);
+      break;
+    case LetterKind::kExtension:
+      ExtensionView(input, &view);
       break;
   }
   return view;

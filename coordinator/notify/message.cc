@@ -22,6 +22,14 @@ std::string TypeLabel(const std::string& type, bool german) {
   return type;
 }
 
+// The due date for the body of a message, saying when it is the extended one.
+std::string DueLabel(const nlohmann::json& facts, bool german) {
+  const bool extended = facts.value("extended", false);
+  std::string label = Text(facts, "due_on");
+  if (extended) label += german ? " (verlängerte Frist)" : " (extended deadline)";
+  return label;
+}
+
 std::string RequestUrl(const std::optional<std::string>& public_url, const std::string& id) {
   if (!public_url) return "";
   std::string base = *public_url;
@@ -29,36 +37,48 @@ std::string RequestUrl(const std::optional<std::string>& public_url, const std::
   return base + "/api/v1/requests/" + id;
 }
 
+// "1 day", "7 days"; German "1 Tag", "7 Tage", after "in" and "seit" "7 Tagen".
+std::string DayCount(int64_t days, bool german, bool dative = false) {
+  const std::string n = std::to_string(days);
+  if (!german) return n + (days == 1 ? " day" : " days");
+  if (days == 1) return n + " Tag";
+  return n + (dative ? " Tagen" : " Tage");
+}
+
 MessageText Reminder(const nlohmann::json& f, bool german) {
   const std::string id = Text(f, "request_id"), due = Text(f, "due_on"),
                     type = TypeLabel(Text(f, "type"), german);
-  const std::string days = std::to_string(Number(f, "days_left"));
+  const int64_t days = Number(f, "days_left");
   if (german) {
-    return {"dsr: Frist endet am " + due + " (" + days + " Tage) – Anfrage " + id,
-            "Erinnerung: Das " + type + " " + id + " muss bis zum " + due +
-                " beantwortet sein, in " + days + " Tagen.\nEingegangen am " +
-                Text(f, "received_on") + "; Stand: " + Text(f, "status") + ".\n"};
+    const std::string when = days == 0 ? "heute" : "in " + DayCount(days, true, true);
+    return {"dsr: Frist endet am " + due + " (" + DayCount(days, true) + ") – Anfrage " + id,
+            "Erinnerung: Das " + type + " " + id + " muss bis zum " + DueLabel(f, true) +
+                " beantwortet sein, " + when + ".\nEingegangen am " + Text(f, "received_on") +
+                "; Stand: " + Text(f, "status") + ".\n"};
   }
-  return {"dsr: due on " + due + " (" + days + " days left) - request " + id,
-          "Reminder: the " + type + " " + id + " must be answered by " + due + ", in " + days +
-              " days.\nReceived on " + Text(f, "received_on") + "; it is " + Text(f, "status") +
+  const std::string when = days == 0 ? "today" : "in " + DayCount(days, false);
+  return {"dsr: due on " + due + " (" + DayCount(days, false) + " left) - request " + id,
+          "Reminder: the " + type + " " + id + " must be answered by " + DueLabel(f, false) + ", " +
+              when + ".\nReceived on " + Text(f, "received_on") + "; it is " + Text(f, "status") +
               " now.\n"};
 }
 
 MessageText Overdue(const nlohmann::json& f, bool german) {
   const std::string id = Text(f, "request_id"), due = Text(f, "due_on"),
                     type = TypeLabel(Text(f, "type"), german);
-  const std::string late = std::to_string(-Number(f, "days_left"));
+  const int64_t late = -Number(f, "days_left");
   if (german) {
     return {"dsr: FRIST ÜBERSCHRITTEN seit " + due + " – Anfrage " + id,
-            "Eskalation: Die Frist des " + type + "s " + id + " ist am " + due +
-                " abgelaufen (seit " + late + " Tagen). Stand: " + Text(f, "status") +
+            "Eskalation: Die Frist für das " + type + " " + id + " ist am " + DueLabel(f, true) +
+                " abgelaufen (seit " + DayCount(late, true, true) +
+                "). Stand: " + Text(f, "status") +
                 ".\nBitte sofort beantworten und den Grund der Verspätung dokumentieren "
                 "(Art. 12 Abs. 3, Art. 5 Abs. 2 DSGVO).\n"};
   }
   return {"dsr: OVERDUE since " + due + " - request " + id,
-          "Escalation: the deadline of the " + type + " " + id + " passed on " + due + " (" + late +
-              " days ago). It is " + Text(f, "status") +
+          "Escalation: the deadline of the " + type + " " + id + " passed on " +
+              DueLabel(f, false) + " (" + DayCount(late, false) + " ago). It is " +
+              Text(f, "status") +
               " now.\nAnswer it now and record why it is late (Art. 12(3), Art. 5(2) GDPR).\n"};
 }
 

@@ -10,17 +10,18 @@ nlohmann::json RequestFacts(const store::RequestRecord& request) {
           {"type", std::string(store::ToString(request.type))},
           {"status", std::string(store::ToString(request.status))},
           {"received_on", request.received_on.ToString()},
-          {"due_on", request.due_on.ToString()}};
+          {"due_on", store::EffectiveDueOn(request).ToString()},
+          {"extended", request.extended_due_on.has_value()}};
 }
 
 std::optional<PlannedEvent> DeadlineEvent(const store::RequestRecord& request, CivilDate today,
                                           const NotificationSettings& settings,
                                           const deadlines::HolidayCalendar& calendar,
                                           deadlines::PauseMode pause_mode) {
-  const auto standing =
-      deadlines::StandingOf(request.due_on, today, request.paused_since, pause_mode, 0);
+  const CivilDate due_on = store::EffectiveDueOn(request);
+  const auto standing = deadlines::StandingOf(due_on, today, request.paused_since, pause_mode, 0);
   if (standing.clock_paused) return std::nullopt;
-  const std::string due = request.due_on.ToString();
+  const std::string due = due_on.ToString();
   nlohmann::json facts = RequestFacts(request);
   facts["days_left"] = standing.days_left;
   if (standing.state == deadlines::DeadlineState::kOverdue) {
@@ -29,7 +30,7 @@ std::optional<PlannedEvent> DeadlineEvent(const store::RequestRecord& request, C
   }
   std::optional<int> closest;
   for (int days : settings.reminder_days) {
-    if (today < ReminderDate(request.due_on, days, calendar)) continue;
+    if (today < ReminderDate(due_on, days, calendar)) continue;
     if (!closest || days < *closest) closest = days;
   }
   if (!closest) return std::nullopt;

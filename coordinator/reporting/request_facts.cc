@@ -7,7 +7,7 @@
 namespace dsr::reporting {
 
 CivilDate EffectiveDueDate(const store::RequestRecord& request) {
-  return request.due_on;
+  return store::EffectiveDueOn(request);
 }
 
 deadlines::DeadlineStanding StandingOn(const store::RequestRecord& request, CivilDate today,

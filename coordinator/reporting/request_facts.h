@@ -19,9 +19,9 @@
 
 namespace dsr::reporting {
 
-// The date a request must be answered by: its Art. 12(3) due date, moved by
-// paused days. The one place the dashboard, the reports and the deadline
-// filters of the API ask, so that they cannot disagree.
+// The date a request must be answered by: its Art. 12(3) due date, or the
+// extended one once extended, moved by paused days (store::EffectiveDueOn). The one place the
+// dashboard, the reports and the deadline filters of the API ask, so that they cannot disagree.
 CivilDate EffectiveDueDate(const store::RequestRecord& request);
 
 // How an open request's deadline is judged (controller config).

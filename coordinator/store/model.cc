@@ -114,6 +114,10 @@ bool IsFinal(RequestStatus status) {
          status == RequestStatus::kCancelled;
 }
 
+CivilDate EffectiveDueOn(const RequestRecord& request) {
+  return request.extended_due_on.value_or(request.due_on);
+}
+
 TaskAction ActionFor(RequestType type) {
   switch (type) {
     case RequestType::kAccess:

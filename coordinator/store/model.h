@@ -90,7 +90,18 @@ struct RequestRecord {
   // Where the sources disagree about the subject's attributes (JSON list),
   // found when the tasks settled.
   std::optional<std::string> consistency;
+  // The one extension by two further months (Art. 12(3)), once decided:
+  // the extended due date (shifted by paused days like due_on), when and why
+  // (the reasons the data subject is told), and the notice to the subject.
+  std::optional<CivilDate> extended_due_on;
+  std::optional<std::string> extended_at;  // RFC 3339 UTC
+  std::optional<std::string> extension_reason;
+  std::optional<std::string> extension_letter_path;
 };
+
+// The date the request must be answered by: the extended due date once the
+// deadline was extended, else due_on.
+CivilDate EffectiveDueOn(const RequestRecord& request);
 
 struct TaskRecord {
   std::string id;

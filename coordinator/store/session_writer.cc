@@ -42,6 +42,11 @@ class SessionWriter final : public StoreWriter {
                                          : std::nullopt);
       NullableText approved(r.approved_at), ground(r.closing_ground), reason(r.closing_reason),
           letter(r.letter_path), consistency(r.consistency);
+      NullableText extended(r.extended_due_on
+                                ? std::optional<std::string>(r.extended_due_on->ToString())
+                                : std::nullopt);
+      NullableText extended_at(r.extended_at), extension_reason(r.extension_reason),
+          extension_letter(r.extension_letter_path);
       soci::statement update =
           (sql_.prepare
                << "UPDATE requests SET status = :status, due_on = :due, updated_at = "
@@ -49,14 +54,20 @@ class SessionWriter final : public StoreWriter {
                   "bundle_sha256 = :sha, bundle_bytes = :bytes, paused_since = :paused, "
                   "paused_days = :paused_days, approved_at = :approved, closing_ground "
                   "= :ground, closing_reason = :reason, letter_path = :letter, consistency = "
-                  ":consistency WHERE id = :id",
+                  ":consistency, extended_due_on = :extended, extended_at = :extended_at, "
+                  "extension_reason = :extension_reason, extension_letter_path = "
+                  ":extension_letter WHERE id = :id",
            soci::use(status), soci::use(due), soci::use(r.updated_at),
            soci::use(completed.value, completed.indicator), soci::use(path.value, path.indicator),
            soci::use(sha.value, sha.indicator), soci::use(bytes.value, bytes.indicator),
            soci::use(paused.value, paused.indicator), soci::use(r.paused_days),
            soci::use(approved.value, approved.indicator), soci::use(ground.value, ground.indicator),
            soci::use(reason.value, reason.indicator), soci::use(letter.value, letter.indicator),
-           soci::use(consistency.value, consistency.indicator), soci::use(r.id));
+           soci::use(consistency.value, consistency.indicator),
+           soci::use(extended.value, extended.indicator),
+           soci::use(extended_at.value, extended_at.indicator),
+           soci::use(extension_reason.value, extension_reason.indicator),
+           soci::use(extension_letter.value, extension_letter.indicator), soci::use(r.id));
       update.execute(true);
       if (update.get_affected_rows() != 1) return NotFound("no request with id " + r.id);
       return Status::Ok();

@@ -89,6 +89,14 @@ Result<RequestRecord> RequestFromRow(const soci::row& row) {
   request.closing_reason = OptionalTextColumn(row, "closing_reason");
   request.letter_path = OptionalTextColumn(row, "letter_path");
   request.consistency = OptionalTextColumn(row, "consistency");
+  if (auto extended = OptionalTextColumn(row, "extended_due_on")) {
+    auto date = CivilDate::Parse(*extended);
+    if (!date.ok()) return Internal("request " + request.id + " is corrupt: extended_due_on");
+    request.extended_due_on = *date;
+  }
+  request.extended_at = OptionalTextColumn(row, "extended_at");
+  request.extension_reason = OptionalTextColumn(row, "extension_reason");
+  request.extension_letter_path = OptionalTextColumn(row, "extension_letter_path");
   return request;
 }
 

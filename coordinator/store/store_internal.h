@@ -18,7 +18,8 @@ inline constexpr const char* kRequestColumns =
     "id, type, status, subject, language, channel, note, received_on, due_on, created_at, "
     "updated_at, completed_at, bundle_path, bundle_sha256, bundle_bytes, corrections, origin, "
     "follow_up_of, paused_since, paused_days, approved_at, closing_ground, closing_reason, "
-    "letter_path, consistency";
+    "letter_path, consistency, extended_due_on, extended_at, extension_reason, "
+    "extension_letter_path";
 inline constexpr const char* kTaskColumns =
     "id, request_id, source, action, status, attempts, worker, error_code, error_message, "
     "records, created_at, updated_at, scope, round";

@@ -326,12 +326,13 @@ class Engine::Loop {
     return ErrorReply(Internal("unknown engine command"));
   }
 
-  // What follows an action: tasks to queue or forget, a bundle to seal, a letter.
+  // What follows an action: tasks to queue or forget, a bundle to seal, letters.
   void ApplyEffects(const std::string& request_id, const ActionEffects& effects) {
     tasks_.Enqueue(effects.enqueue);
     tasks_.Forget(effects.cancelled_tasks);
     if (effects.seal_bundle) StartBundle(request_id);
     if (effects.write_letter) Report(letters_.Write(request_id));
+    if (effects.write_extension_letter) Report(letters_.WriteExtension(request_id));
   }
 
   void SettleRequest(const std::string& request_id) {

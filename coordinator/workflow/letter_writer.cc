@@ -157,20 +157,48 @@ Result<std::string> LetterWriter::RenderClosing(const store::RequestRecord& requ
   return settings_.letter_templates->Render(input);
 }
 
+Result<std::string> LetterWriter::RenderExtension(const store::RequestRecord& request) const {
+  if (!request.extended_due_on || !request.extension_reason) {
+    return Conflict("the deadline of request " + request.id + " was not extended");
+  }
+  letters::LetterInput input = BaseInput(settings_, request, LocalDate(clock_.Now()));
+  input.request.kind = letters::LetterKind::kExtension;
+  input.extension = {LetterRequestType(request.type), request.due_on, *request.extended_due_on,
+                     *request.extension_reason};
+  return settings_.letter_templates->Render(input);
+}
+
 Status LetterWriter::Write(const std::string& request_id) {
   auto request = store_.GetRequest(request_id);
   if (!request.ok()) return request.status();
   auto html = RenderClosing(*request);
   if (!html.ok()) return html.status().WithContext("letter for request " + request_id);
+  return Keep(request_id, KindOf(*request), request_id + ".html", *html);
+}
+
+Status LetterWriter::WriteExtension(const std::string& request_id) {
+  auto request = store_.GetRequest(request_id);
+  if (!request.ok()) return request.status();
+  auto html = RenderExtension(*request);
+  if (!html.ok()) return html.status().WithContext("extension letter for request " + request_id);
+  return Keep(request_id, letters::LetterKind::kExtension, request_id + ".extension.html", *html);
+}
+
+Status LetterWriter::Keep(const std::string& request_id, letters::LetterKind kind,
+                          const std::string& file_name, const std::string& html) {
   const std::string folder = settings_.data_dir + "/letters";
   DSR_RETURN_IF_ERROR(MakePrivateDirectories(folder));
-  const std::string path = folder + "/" + request_id + ".html";
-  DSR_RETURN_IF_ERROR(WriteFileAtomically(path, *html));
+  const std::string path = folder + "/" + file_name;
+  DSR_RETURN_IF_ERROR(WriteFileAtomically(path, html));
   const std::string now = FormatUtc(clock_.Now());
   return store_.Write([&](store::StoreWriter& writer) -> Status {
     auto current = writer.GetRequest(request_id);
     if (!current.ok()) return current.status();
-    current->letter_path = path;
+    if (kind == letters::LetterKind::kExtension) {
+      current->extension_letter_path = path;
+    } else {
+      current->letter_path = path;
+    }
     current->updated_at = now;
     DSR_RETURN_IF_ERROR(writer.UpdateRequest(*current));
     store::EventRecord event;
@@ -178,9 +206,9 @@ Status LetterWriter::Write(const std::string& request_id) {
     event.at = now;
     event.kind = "letter.written";
     event.actor = "system";
-    event.details = nlohmann::json{{"kind", std::string(letters::ToString(KindOf(*current)))},
+    event.details = nlohmann::json{{"kind", std::string(letters::ToString(kind))},
                                    {"language", current->language},
-                                   {"sha256", Sha256Hex(*html)}}
+                                   {"sha256", Sha256Hex(html)}}
                         .dump();
     return writer.AppendEvent(std::move(event));
   });

@@ -4,8 +4,9 @@
 // RenderAccess renders the cover letter of an access bundle about to be
 // sealed. Write renders the letter of a closed erasure, rectification or
 // rejected request into <data_dir>/letters/<id>.html (mode 0600, atomically),
-// records its path and appends "letter.written". Not thread-safe: engine
-// thread (Write writes to the store).
+// records its path and appends "letter.written". WriteExtension does the same
+// for the notice of an extended deadline, <id>.extension.html. Not
+// thread-safe: engine thread (both write to the store).
 #pragma once
 
 #include <string>
@@ -26,9 +27,15 @@ class LetterWriter {
   Result<std::string> RenderAccess(const store::RequestRecord& request,
                                    const AccessAnswer& answer) const;
   Status Write(const std::string& request_id);
+  Status WriteExtension(const std::string& request_id);
 
  private:
   Result<std::string> RenderClosing(const store::RequestRecord& request) const;
+  Result<std::string> RenderExtension(const store::RequestRecord& request) const;
+  // Writes `html` as <data_dir>/letters/<file_name>, then records its path
+  // (the extension letter's or the closing letter's, by `kind`) and the event.
+  Status Keep(const std::string& request_id, letters::LetterKind kind, const std::string& file_name,
+              const std::string& html);
 
   store::Store& store_;
   const Clock& clock_;

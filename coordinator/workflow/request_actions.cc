@@ -15,6 +15,42 @@ using store::RequestStatus;
 using store::StoreWriter;
 using store::TaskRecord;
 
+namespace {
+
+bool IsBlank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// The day the data subject last answered: the end of the latest finished pause.
+std::optional<CivilDate> LastResumedOn(const std::vector<store::PauseRecord>& pauses) {
+  std::optional<CivilDate> last;
+  for (const auto& pause : pauses) {
+    if (pause.ended_on && (!last || *last < *pause.ended_on)) last = pause.ended_on;
+  }
+  return last;
+}
+
+// Art. 12(3) allows one extension, decided before the first deadline passes.
+Status CheckExtensionAllowed(const RequestRecord& request, CivilDate today,
+                             deadlines::PauseMode mode) {
+  if (store::IsFinal(request.status)) {
+    return Conflict("a request that is " + std::string(store::ToString(request.status)) +
+                    " cannot be extended");
+  }
+  if (request.extended_due_on) {
+    return Conflict("the deadline of this request was already extended, to " +
+                    request.extended_due_on->ToString() + "; Art. 12(3) allows one extension");
+  }
+  const auto standing = deadlines::StandingOf(request.due_on, today, request.paused_since, mode, 0);
+  if (standing.state == deadlines::DeadlineState::kOverdue) {
+    return Conflict("the first deadline of this request ended on " + request.due_on.ToString() +
+                    "; an extension must be decided before it (Art. 12(3))");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Submitted> RequestActions::Submit(const NewRequest& input, const std::string& actor) {
   const std::string now = FormatUtc(c_.clock.Now());
   RequestRecord request;
@@ -76,8 +112,7 @@ Result<ActionEffects> RequestActions::RecordIdentityCheck(const std::string& id,
         id, now, "identity.checked", actor,
         {{"check_id", record.id}, {"method", check.method}, {"outcome", check.outcome}})));
     if (request->paused_since) {
-      DSR_RETURN_IF_ERROR(
-          EndPause(writer, *request, today, c_.policy.pause_mode, c_.calendar, actor, now));
+      DSR_RETURN_IF_ERROR(EndPause(writer, *request, today, c_.policy, c_.calendar, actor, now));
     }
     if (check.outcome == "failed") {
       return CloseRequest(writer, *request, RequestEvent::kReject, "identity_not_established",
@@ -118,8 +153,41 @@ Status RequestActions::Resume(const std::string& id, const std::string& actor) {
     auto request = writer.GetRequest(id);
     if (!request.ok()) return request.status();
     if (!request->paused_since) return Conflict("the clock of this request is not paused");
-    return EndPause(writer, *request, today, c_.policy.pause_mode, c_.calendar, actor, now);
+    return EndPause(writer, *request, today, c_.policy, c_.calendar, actor, now);
   });
+}
+
+Result<ActionEffects> RequestActions::Extend(const std::string& id, const std::string& reason,
+                                             const std::string& actor) {
+  if (IsBlank(reason)) {
+    return ValidationError(
+        "invalid extension",
+        {"reason: the data subject must be told why the request needs more time"});
+  }
+  const std::string now = FormatUtc(c_.clock.Now());
+  const CivilDate today = LocalDate(c_.clock.Now());
+  // Read before the write: the engine thread is the only writer.
+  auto pauses = c_.store.PausesOf(id);
+  if (!pauses.ok()) return pauses.status();
+  ActionEffects effects;
+  DSR_RETURN_IF_ERROR(c_.store.Write([&](StoreWriter& writer) -> Status {
+    auto request = writer.GetRequest(id);
+    if (!request.ok()) return request.status();
+    DSR_RETURN_IF_ERROR(CheckExtensionAllowed(*request, today, c_.policy.pause_mode));
+    request->extended_due_on = deadlines::ExtendedDueDateAfterPauses(
+        request->received_on, request->paused_days, LastResumedOn(*pauses), c_.policy.pause_mode,
+        c_.policy.extension_from, c_.calendar);
+    request->extended_at = now;
+    request->extension_reason = reason;
+    request->updated_at = now;
+    DSR_RETURN_IF_ERROR(writer.UpdateRequest(*request));
+    effects.write_extension_letter = true;
+    return writer.AppendEvent(MakeEvent(id, now, "request.extended", actor,
+                                        {{"due_on", request->due_on.ToString()},
+                                         {"extended_due_on", request->extended_due_on->ToString()},
+                                         {"reason_sha256", Sha256Hex(reason)}}));
+  }));
+  return effects;
 }
 
 Result<ActionEffects> RequestActions::Settle(const std::string& id) {

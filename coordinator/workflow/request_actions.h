@@ -28,6 +28,7 @@ struct ActionEffects {
   std::vector<std::string> cancelled_tasks;  // drop from the queue; ignore their results
   bool seal_bundle = false;                  // an approved access request needs its bundle
   bool write_letter = false;                 // the request closed: its letter is due
+  bool write_extension_letter = false;       // the deadline was extended: tell the subject
 };
 
 struct Submitted {
@@ -77,6 +78,13 @@ class RequestActions {
   Status Pause(const std::string& id, const std::string& reason, const std::string& actor);
   // Restarts the clock; the due date moves by the policy's pause mode.
   Status Resume(const std::string& id, const std::string& actor);
+  // Extends the deadline once by two further months (Art. 12(3)), counted by
+  // the policy from the pause-shifted first period; the notice to the data
+  // subject follows. kValidation for a blank reason; kConflict when the
+  // request is closed, was extended already, or its first deadline has
+  // passed (a paused clock stands still, as in deadlines::StandingOf).
+  Result<ActionEffects> Extend(const std::string& id, const std::string& reason,
+                               const std::string& actor);
   // Every task of the request has succeeded: review (or, for follow-ups, done).
   Result<ActionEffects> Settle(const std::string& id);
   Status Decide(const std::string& id, const DecisionInput& decision, const std::string& actor);

@@ -73,7 +73,7 @@ Status PlanTasks(StoreWriter& writer, RequestRecord& request,
 }
 
 Status EndPause(StoreWriter& writer, RequestRecord& request, CivilDate today,
-                deadlines::PauseMode mode, const deadlines::HolidayCalendar& calendar,
+                const WorkflowPolicy& policy, const deadlines::HolidayCalendar& calendar,
                 const std::string& actor, const std::string& now) {
   DSR_RETURN_IF_ERROR(writer.EndPause(request.id, today));
   const int days =
@@ -81,13 +81,21 @@ Status EndPause(StoreWriter& writer, RequestRecord& request, CivilDate today,
   request.paused_days += days;
   request.paused_since.reset();
   request.due_on = deadlines::DueDateAfterPauses(request.received_on, request.paused_days, today,
-                                                 mode, calendar);
+                                                 policy.pause_mode, calendar);
+  nlohmann::json details = {{"paused_days", days},
+                            {"paused_days_total", request.paused_days},
+                            {"due_on", request.due_on.ToString()}};
+  // An extension decided before or during the pause runs on from the moved
+  // first period, as it would have had the pause ended first.
+  if (request.extended_due_on) {
+    request.extended_due_on =
+        deadlines::ExtendedDueDateAfterPauses(request.received_on, request.paused_days, today,
+                                              policy.pause_mode, policy.extension_from, calendar);
+    details["extended_due_on"] = request.extended_due_on->ToString();
+  }
   request.updated_at = now;
   DSR_RETURN_IF_ERROR(writer.UpdateRequest(request));
-  return writer.AppendEvent(MakeEvent(request.id, now, "request.resumed", actor,
-                                      {{"paused_days", days},
-                                       {"paused_days_total", request.paused_days},
-                                       {"due_on", request.due_on.ToString()}}));
+  return writer.AppendEvent(MakeEvent(request.id, now, "request.resumed", actor, details));
 }
 
 Status CloseRequest(StoreWriter& writer, RequestRecord& request, RequestEvent event,

@@ -35,9 +35,10 @@ Status PlanTasks(store::StoreWriter& writer, store::RequestRecord& request,
                  const std::vector<SourceSettings>& sources, const std::string& actor,
                  const std::string& now, ActionEffects* effects);
 
-// Ends the open pause on `today` and moves the due date by the pause mode.
+// Ends the open pause on `today` and moves the due date, and the extended
+// due date of an extended request, by the policy's pause mode.
 Status EndPause(store::StoreWriter& writer, store::RequestRecord& request, CivilDate today,
-                deadlines::PauseMode mode, const deadlines::HolidayCalendar& calendar,
+                const WorkflowPolicy& policy, const deadlines::HolidayCalendar& calendar,
                 const std::string& actor, const std::string& now);
 
 // Rejects or cancels: records ground and reason, cancels open tasks.

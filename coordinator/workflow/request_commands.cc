@@ -56,6 +56,7 @@ std::optional<CommandOutcome> RequestCommands::Handle(const nlohmann::json& comm
       {"reject", "api/reject"},
       {"cancel", "api/cancel"},
       {"resume", "api/resume"},
+      {"extend", "api/extend"},
       {"retry", ""},
       {"submit", ""}};
   const std::string op = command.value("op", "");
@@ -83,6 +84,8 @@ std::optional<CommandOutcome> RequestCommands::Handle(const nlohmann::json& comm
   if (op == "pause")
     return FromStatus(id, actions_.Pause(id, body.at("reason").get<std::string>(), actor));
   if (op == "resume") return FromStatus(id, actions_.Resume(id, actor));
+  if (op == "extend")
+    return FromEffects(id, actions_.Extend(id, body.at("reason").get<std::string>(), actor));
   if (op == "decide") {
     auto decision = ParseDecision(body);
     if (!decision.ok()) return Failed(decision.status());

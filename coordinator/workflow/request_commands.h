@@ -3,8 +3,8 @@
 // already been checked against its schema in schemas/api/ by the handler and
 // is checked again here, since the engine trusts no one.
 //   {"op": "submit",   "body": {…}}            → {"ok": true, "id": …}
-//   {"op": "identity" | "pause" | "resume" | "decide" | "approve" | "reject" |
-//          "cancel",   "id": …, "body": {…}}   → {"ok": true, "id": …}
+//   {"op": "identity" | "pause" | "resume" | "extend" | "decide" | "approve" |
+//          "reject" | "cancel", "id": …, "body": {…}}   → {"ok": true, "id": …}
 //   {"op": "retry",    "id": …, "task_id": …}  → {"ok": true, "id": …}
 // Every command may carry "actor" (who asked). Not thread-safe: engine thread.
 #pragma once

@@ -31,6 +31,8 @@ struct WorkflowPolicy {
   // International calling code of the controller's country ("49"), to compare
   // phone numbers written nationally and internationally.
   std::string country_code = "49";
+  // Where the two further months of an extension (Art. 12(3)) are counted from.
+  deadlines::ExtensionFrom extension_from = deadlines::ExtensionFrom::kFirstPeriodEnd;
 };
 
 }  // namespace dsr::workflow

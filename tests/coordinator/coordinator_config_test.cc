@@ -82,9 +82,11 @@ TEST_SUITE("CoordinatorConfig") {
     std::string text = ReadExample();
     text = Replace(text, "identity_check: required", "identity_check: not_required");
     text = Replace(text, "identity_pause: pause", "identity_pause: restart_from_answer");
+    text = Replace(text, "extension_from: first_period_end", "extension_from: receipt");
     auto changed = LoadText(dir, text);
     REQUIRE(changed.ok());
     CHECK_FALSE(changed->engine.policy.identity_required);
+    CHECK(changed->engine.policy.extension_from == deadlines::ExtensionFrom::kReceipt);
     CHECK(changed->engine.policy.pause_mode == deadlines::PauseMode::kRestartFromAnswer);
     auto bad =
         LoadText(dir, Replace(text, "identity_pause: restart_from_answer", "identity_pause: stop"));
@@ -100,7 +102,7 @@ TEST_SUITE("CoordinatorConfig") {
                            "sources: []\n");
     REQUIRE_MESSAGE(config.ok(), config.status().ToString());
     CHECK(config->engine.controller.default_language == "en");
-    CHECK(config->extension_from == deadlines::ExtensionFrom::kFirstPeriodEnd);
+    CHECK(config->engine.policy.extension_from == deadlines::ExtensionFrom::kFirstPeriodEnd);
     CHECK(config->read_connections == 4);
     CHECK(config->http.port == 8080);
     CHECK(config->http.threads == 8);

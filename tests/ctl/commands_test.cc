@@ -115,6 +115,22 @@ TEST_SUITE("Dsrctl") {
     CHECK(option.out.empty());
   }
 
+  TEST_CASE("extend needs one request id and a reason; its help names both") {
+    const auto no_reason = Run({"extend", "r-1"});
+    CHECK(no_reason.exit_code == 2);
+    CHECK(Contains(no_reason.err, "extend needs --reason"));
+    const auto no_id = Run({"extend", "--reason", "many sources"});
+    CHECK(no_id.exit_code == 2);
+    CHECK(Contains(no_id.err, "extend needs one request id"));
+    const auto unknown = Run({"extend", "r-1", "--reason", "x", "--days", "60"});
+    CHECK(unknown.exit_code == 2);
+    CHECK(Contains(unknown.err, "--days"));
+    const auto help = Run({"extend", "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(Contains(help.out, "Usage: dsrctl extend ID --reason TEXT"));
+    CHECK(no_reason.out.empty());
+  }
+
   TEST_CASE("no arguments prints the overview and exits 2") {
     const auto result = Run({});
     CHECK(result.exit_code == 2);

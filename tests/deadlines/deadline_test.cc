@@ -247,5 +247,64 @@ TEST_SUITE("DeadlineAfterPauses") {
     CHECK(ParsePauseMode("pause").value() == PauseMode::kPause);
     CHECK_FALSE(ParsePauseMode("stop").ok());
   }
+
+  TEST_CASE("an extension after pauses adds the paused days to the unmoved extended end") {
+    auto calendar = std::move(NewHolidayCalendar("DE").value());
+    const auto extended = [&](CivilDate received, int days, ExtensionFrom from) {
+      return ExtendedDueDateAfterPauses(received, days, std::nullopt, PauseMode::kPause, from,
+                                        *calendar);
+    };
+    // No pause: the same as ExtendedDueDate (LEGAL.md: 31 Jan 2025 → 28 Apr, not 30 Apr).
+    CHECK(extended(CivilDate(2025, 1, 31), 0, ExtensionFrom::kFirstPeriodEnd) ==
+          CivilDate(2025, 4, 28));
+    CHECK(extended(CivilDate(2025, 1, 31), 0, ExtensionFrom::kReceipt) == CivilDate(2025, 4, 30));
+    // Receipt 2025-03-05 extends to Thu 06-05; paused 3 days: Sun 06-08 is
+    // Whit Sunday and 06-09 Whit Monday, so Tue 06-10.
+    CHECK(extended(CivilDate(2025, 3, 5), 3, ExtensionFrom::kFirstPeriodEnd) ==
+          CivilDate(2025, 6, 10));
+    // Across a month end: 28 Apr + 4 days = Fri 2 May; from receipt 30 Apr +
+    // 4 = Sun 4 May, so Mon 5 May.
+    CHECK(extended(CivilDate(2025, 1, 31), 4, ExtensionFrom::kFirstPeriodEnd) ==
+          CivilDate(2025, 5, 2));
+    CHECK(extended(CivilDate(2025, 1, 31), 4, ExtensionFrom::kReceipt) == CivilDate(2025, 5, 5));
+  }
+
+  TEST_CASE("an extension after restart_from_answer extends the restarted month; ignore does not") {
+    auto calendar = std::move(NewHolidayCalendar("DE").value());
+    CHECK(ExtendedDueDateAfterPauses(CivilDate(2025, 3, 5), 10, CivilDate(2025, 3, 20),
+                                     PauseMode::kRestartFromAnswer, ExtensionFrom::kFirstPeriodEnd,
+                                     *calendar) == CivilDate(2025, 6, 20));
+    CHECK(ExtendedDueDateAfterPauses(CivilDate(2025, 3, 5), 0, std::nullopt,
+                                     PauseMode::kRestartFromAnswer, ExtensionFrom::kFirstPeriodEnd,
+                                     *calendar) == CivilDate(2025, 6, 5));
+    CHECK(ExtendedDueDateAfterPauses(CivilDate(2025, 3, 5), 10, CivilDate(2025, 3, 20),
+                                     PauseMode::kIgnore, ExtensionFrom::kFirstPeriodEnd,
+                                     *calendar) == CivilDate(2025, 6, 5));
+  }
+
+  TEST_CASE("for every receipt day of 2025 and pause the extended date follows the first one") {
+    auto calendar = std::move(NewHolidayCalendar("DE").value());
+    for (CivilDate received(2025, 1, 1); received <= CivilDate(2025, 12, 31);
+         received = received.AddDays(1)) {
+      for (int days : {0, 1, 6, 30}) {
+        for (PauseMode mode : {PauseMode::kPause, PauseMode::kRestartFromAnswer}) {
+          CAPTURE(received.ToString());
+          CAPTURE(days);
+          const CivilDate resumed = received.AddDays(days);
+          const CivilDate first = DueDateAfterPauses(received, days, resumed, mode, *calendar);
+          const CivilDate extended = ExtendedDueDateAfterPauses(
+              received, days, resumed, mode, ExtensionFrom::kFirstPeriodEnd, *calendar);
+          // Two further months are 59 to 62 days; rolling either end off a
+          // weekend or holiday moves it by at most 4 days.
+          const int64_t gap = extended.DaysSinceEpoch() - first.DaysSinceEpoch();
+          CHECK(gap >= 55);
+          CHECK(gap <= 66);
+          CHECK(IsWorkingDay(extended, *calendar));
+          if (days == 0 && mode == PauseMode::kPause)
+            CHECK(extended == ExtendedDueDate(received, *calendar));
+        }
+      }
+    }
+  }
 }
 }  // namespace dsr::deadlines

@@ -1,4 +1,4 @@
-// The rectification, erasure and rejection letters in both languages.
+// The rectification, erasure, rejection and extension letters in both languages.
 #include <doctest/doctest.h>
 
 #include "tests/letters/letters_test_support.h"
@@ -211,6 +211,47 @@ TEST_SUITE("Rejection letter") {
     identity.rejection.ground = RejectionGround::kIdentityNotEstablished;
     CHECK(Contains(Render(identity), "If you send us the information we asked for"));
     CHECK_FALSE(Contains(Render(Input(LetterKind::kRejection, "en")), "If you send us"));
+  }
+}
+
+TEST_SUITE("Extension letter") {
+  TEST_CASE("names the request, the date it was received and both deadlines") {
+    CheckLetter(LetterKind::kExtension,
+                {{"Vorgang 6f1c2a9e-0000-4000-8000-000000000001",
+                  "Reference 6f1c2a9e-0000-4000-8000-000000000001"},
+                 {"am 5. März 2025 einen Antrag gestellt (Löschung nach Art. 17 DSGVO)",
+                  "On 5 March 2025 you sent us a request (erasure, Art. 17 GDPR)"},
+                 {"20. März 2025", "20 March 2025"},
+                 {"Sie erhalten unsere Antwort spätestens am 5. Juni 2025 statt am\n7. April 2025",
+                  "You will have our answer by 5 June 2025 at the latest, instead of\n7 April "
+                  "2025"}});
+  }
+
+  TEST_CASE("gives the controller's reasons and cites Art. 12(3)") {
+    CheckLetter(LetterKind::kExtension,
+                {{"<p class=\"reason\">Ihre Daten liegen in sieben Systemen,\nzwei davon bei "
+                  "Dienstleistern.</p>",
+                  "<p class=\"reason\">Ihre Daten liegen in sieben Systemen,\nzwei davon bei "
+                  "Dienstleistern.</p>"},
+                 {"(Art. 12 Abs. 3 DSGVO)", "(Article 12(3) GDPR)"},
+                 {"um zwei Monate", "by two months"}});
+  }
+
+  TEST_CASE("tells whom to ask: the controller and the data protection officer") {
+    CheckLetter(LetterKind::kExtension,
+                {{"datenschutz@beispiel-versand.example", "datenschutz@beispiel-versand.example"},
+                 {"Hansaring 12\n50670 Köln", "Hansaring 12\n50670 Köln"},
+                 {"Dr. Anna Schmitz\ndsb@beispiel-versand.example",
+                  "Dr. Anna Schmitz\ndsb@beispiel-versand.example"}});
+    for (const char* language : {"de", "en"}) {
+      LetterInput input = Input(LetterKind::kExtension, language);
+      const std::string letter = Render(input);
+      CHECK(Contains(letter, std::string("<html lang=\"") + language + "\">"));
+      CHECK_FALSE(Contains(letter, "{{"));
+      input.controller.dpo_name.clear();
+      input.controller.dpo_contact.clear();
+      CHECK_FALSE(Contains(Render(input), "dsb@beispiel-versand.example"));
+    }
   }
 }
 

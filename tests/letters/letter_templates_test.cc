@@ -20,14 +20,16 @@ void WriteFile(const std::string& path, const std::string& text) {
 
 TEST_SUITE("LetterTemplates") {
   TEST_CASE("escapes hostile text in every value, whatever the letter") {
-    for (const LetterKind kind : {LetterKind::kAccess, LetterKind::kRectification,
-                                  LetterKind::kErasure, LetterKind::kRejection}) {
+    for (const LetterKind kind :
+         {LetterKind::kAccess, LetterKind::kRectification, LetterKind::kErasure,
+          LetterKind::kRejection, LetterKind::kExtension}) {
       for (const char* language : {"de", "en"}) {
         LetterInput input = Input(kind, language);
         input.controller.name = "<script>alert('x')</script> & Co";
         input.sources[0].title = "CRM <img src=x onerror=alert(1)>";
         input.sources[0].record.purposes = {LocalizedText("<b>purpose</b>")};
         input.rejection.reason = "</p><script>steal()</script>";
+        input.extension.reason = "</p><script>steal()</script>";
         if (kind == LetterKind::kRectification) {
           input.corrections[0].value = std::string("\"><script>x</script>@example.de");
         }
@@ -170,6 +172,15 @@ TEST_SUITE("LetterTemplates") {
           invalid);
     CHECK(code_with(LetterKind::kRejection,
                     [](LetterInput* in) { in->rejection.reason.clear(); }) == invalid);
+    CHECK(code_with(LetterKind::kExtension,
+                    [](LetterInput* in) { in->extension.reason = " \n "; }) == invalid);
+    CHECK(code_with(LetterKind::kExtension, [](LetterInput* in) {
+            in->extension.extended_due_on = in->extension.original_due_on;
+          }) == invalid);
+    CHECK(code_with(LetterKind::kExtension, [](LetterInput* in) {
+            in->extension.original_due_on = CivilDate(2025, 3, 4);
+          }) == invalid);
+    CHECK(code_with(LetterKind::kExtension, [](LetterInput*) {}) == StatusCode::kOk);
   }
 
   TEST_CASE("renders from several threads at once") {
@@ -190,8 +201,9 @@ TEST_SUITE("LetterTemplates") {
   }
 
   TEST_CASE("names letter kinds as the template files do") {
-    for (const LetterKind kind : {LetterKind::kAccess, LetterKind::kRectification,
-                                  LetterKind::kErasure, LetterKind::kRejection}) {
+    for (const LetterKind kind :
+         {LetterKind::kAccess, LetterKind::kRectification, LetterKind::kErasure,
+          LetterKind::kRejection, LetterKind::kExtension}) {
       CHECK(*ParseLetterKind(ToString(kind)) == kind);
     }
     CHECK_FALSE(ParseLetterKind("restriction").ok());

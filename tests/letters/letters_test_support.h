@@ -110,6 +110,10 @@ inline LetterInput Input(LetterKind kind, const std::string& language) {
       input.rejection = {RejectionGround::kExcessive, RequestType::kAccess,
                          "Sie haben dieselbe Auskunft in diesem Monat bereits dreimal erhalten."};
       break;
+    case LetterKind::kExtension:
+      input.extension = {RequestType::kErasure, CivilDate(2025, 4, 7), CivilDate(2025, 6, 5),
+                         "Ihre Daten liegen in sieben Systemen,\nzwei davon bei Dienstleistern."};
+      break;
   }
   input.sources = {crm, tickets};
   return input;

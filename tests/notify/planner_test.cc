@@ -86,6 +86,18 @@ TEST_CASE("a new due date makes new events: the DPO hears of the new date") {
   CHECK(Plan({request}, CivilDate(2026, 4, 7)).at(0).key == "reminder:r1:2026-04-14:7");
 }
 
+TEST_CASE("an extended request is reminded of its extended due date") {
+  auto request = OpenRequest("r1", CivilDate(2026, 3, 2), CivilDate(2026, 4, 2));
+  request.extended_due_on = CivilDate(2026, 6, 2);
+  CHECK(Plan({request}, CivilDate(2026, 3, 31)).empty());
+  CHECK(Plan({request}, CivilDate(2026, 4, 3)).empty());  // not overdue: extended
+  const auto events = Plan({request}, CivilDate(2026, 5, 26));
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].key == "reminder:r1:2026-06-02:7");
+  CHECK(events[0].facts.at("due_on") == "2026-06-02");
+  CHECK(events[0].facts.at("extended") == true);
+}
+
 TEST_CASE("paused and closed requests get no reminders") {
   auto paused = OpenRequest("p", CivilDate(2026, 3, 2), CivilDate(2026, 4, 2));
   paused.paused_since = CivilDate(2026, 3, 20);
@@ -136,6 +148,17 @@ TEST_CASE("messages say what is due in German or English, with a link") {
   CHECK(german.subject == "dsr: Frist endet am 2026-04-02 (7 Tage) – Anfrage r1");
   CHECK(german.body.find("Auskunftsersuchen") != std::string::npos);
   CHECK(german.body.find("http") == std::string::npos);
+
+  const auto overdue = Plan({request}, CivilDate(2026, 4, 3)).at(0);
+  notification.kind = overdue.kind;
+  notification.payload = overdue.facts.dump();
+  CHECK(RenderMessage(notification, "de", std::nullopt)
+            .body.rfind(
+                "Eskalation: Die Frist für das Auskunftsersuchen (Art. 15) r1 ist am 2026-04-02 "
+                "abgelaufen (seit 1 Tag).",
+                0) == 0);
+  notification.kind = event.kind;
+  notification.payload = event.facts.dump();
 
   const auto body = WebhookBody(notification, std::nullopt);
   CHECK(body.at("id") == "n1");

@@ -89,10 +89,16 @@ TEST_SUITE("Store") {
     CHECK_FALSE(loaded->note.has_value());
     CHECK(loaded->due_on == CivilDate(2025, 4, 7));
     CHECK_FALSE(loaded->bundle.has_value());
+    CHECK_FALSE(loaded->extended_due_on.has_value());
+    CHECK(EffectiveDueOn(*loaded) == CivilDate(2025, 4, 7));
 
     request.status = RequestStatus::kCompleted;
     request.completed_at = "2025-03-06T09:00:00.000Z";
     request.bundle = BundleInfo{"/b.zip", "abc", 1234};
+    request.extended_due_on = CivilDate(2025, 6, 9);
+    request.extended_at = "2025-03-20T09:00:00.000Z";
+    request.extension_reason = "Many sources to search.";
+    request.extension_letter_path = "/letters/r1.extension.html";
     TaskRecord task = SampleTask("t1", "r1", "crm");
     task.status = TaskStatus::kSucceeded;
     task.attempts = 2;
@@ -111,6 +117,12 @@ TEST_SUITE("Store") {
     CHECK(loaded->status == RequestStatus::kCompleted);
     REQUIRE(loaded->bundle.has_value());
     CHECK(loaded->bundle->bytes == 1234);
+    CHECK(loaded->extended_due_on == std::optional<CivilDate>(CivilDate(2025, 6, 9)));
+    CHECK(loaded->extended_at == std::optional<std::string>("2025-03-20T09:00:00.000Z"));
+    CHECK(loaded->extension_reason == std::optional<std::string>("Many sources to search."));
+    CHECK(loaded->extension_letter_path ==
+          std::optional<std::string>("/letters/r1.extension.html"));
+    CHECK(EffectiveDueOn(*loaded) == CivilDate(2025, 6, 9));
     auto tasks = store->TasksOfRequest("r1");
     REQUIRE(tasks.ok());
     REQUIRE(tasks->size() == 2);

@@ -65,6 +65,27 @@ void PrintSubmitted(const nlohmann::json& request) {
                Text(request.at("due_on")).c_str(), Text(request.at("status")).c_str());
 }
 
+// The date a request must be answered by: the extended due date once the
+// deadline was extended.
+std::string EffectiveDue(const nlohmann::json& r) {
+  const auto extended = r.find("extended_due_on");
+  if (extended != r.end() && extended->is_string()) return extended->get<std::string>();
+  return Field(r, "due_on");
+}
+
+void PrintExtended(const nlohmann::json& request) {
+  std::printf("%s\n", Field(request, "extended_due_on").c_str());
+  std::string letter;
+  const auto extension = request.find("extension");
+  if (extension != request.end() && extension->is_object() &&
+      extension->value("letter", nlohmann::json()).is_object()) {
+    letter = "; the letter to the data subject: " + Text(extension->at("letter").at("url"));
+  }
+  std::fprintf(stderr, "extended request %s: due %s, extended to %s%s\n",
+               Field(request, "id").c_str(), Field(request, "due_on").c_str(),
+               Field(request, "extended_due_on").c_str(), letter.c_str());
+}
+
 // "12 days left, on_track", "due today, due_soon", "3 days overdue"; empty
 // for a closed request.
 std::string Standing(const nlohmann::json& r) {
@@ -85,6 +106,8 @@ void PrintRequest(const nlohmann::json& r) {
   std::printf("Request   %s\n", Field(r, "id").c_str());
   std::printf("Type      %-14s Status  %s\n", Field(r, "type").c_str(), Field(r, "status").c_str());
   std::string due = Field(r, "due_on");
+  if (r.contains("extended_due_on") && r.at("extended_due_on").is_string())
+    due += ", extended to " + Text(r.at("extended_due_on"));
   if (!Standing(r).empty()) due += "  (" + Standing(r) + ")";
   if (r.value("paused", false)) due += "  clock paused since " + Field(r, "paused_since");
   std::printf("Received  %-14s Due     %s\n", Field(r, "received_on").c_str(), due.c_str());
@@ -93,6 +116,13 @@ void PrintRequest(const nlohmann::json& r) {
               Field(r, "channel").c_str());
   if (r.contains("corrections")) std::printf("Corrects  %s\n", r.at("corrections").dump().c_str());
   std::printf("Next      %s\n", Field(r, "next_step").c_str());
+  if (r.contains("extension") && r.at("extension").is_object()) {
+    const auto& extension = r.at("extension");
+    std::printf("Extended  %s: %s\n", Field(extension, "at").c_str(),
+                Field(extension, "reason").c_str());
+    if (extension.at("letter").is_object())
+      std::printf("Notice    %s\n", Text(extension.at("letter").at("url")).c_str());
+  }
   for (const auto& difference : r.value("consistency", nlohmann::json::array())) {
     std::string spellings;
     for (const auto& value : difference.at("values")) {
@@ -130,7 +160,7 @@ void PrintRequestList(const nlohmann::json& requests) {
   for (const auto& r : requests) {
     std::printf("%-36s  %-13s %-17s %-10s %-10s  %s\n", Field(r, "id").c_str(),
                 Field(r, "type").c_str(), Field(r, "status").c_str(),
-                Field(r, "received_on").c_str(), Field(r, "due_on").c_str(), Standing(r).c_str());
+                Field(r, "received_on").c_str(), EffectiveDue(r).c_str(), Standing(r).c_str());
   }
 }
 

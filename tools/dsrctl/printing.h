@@ -7,6 +7,8 @@ namespace dsr::ctl {
 
 void PrintJson(const nlohmann::json& value);
 void PrintSubmitted(const nlohmann::json& request);
+// The new due date on stdout; the old one and where the letter is on stderr.
+void PrintExtended(const nlohmann::json& request);
 void PrintRequest(const nlohmann::json& request);
 void PrintRequestList(const nlohmann::json& requests);
 void PrintRecords(const nlohmann::json& page);

@@ -137,8 +137,12 @@ int Bundle(const Arguments& args, const char* help) {
 int Letter(const Arguments& args, const char* help) {
   const std::string id = OnlyPositional(args);
   if (id.empty()) return UsageError("letter needs one request id", help);
-  const std::string out = args.Value("--out", "dsr-letter-" + id + ".html");
-  Status downloaded = ApiClient(BaseUrl(args)).Download("/api/v1/requests/" + id + "/letter", out);
+  const bool extension = args.Has("--extension");
+  const std::string out =
+      args.Value("--out", (extension ? "dsr-extension-" : "dsr-letter-") + id + ".html");
+  Status downloaded =
+      ApiClient(BaseUrl(args))
+          .Download("/api/v1/requests/" + id + (extension ? "/extension-letter" : "/letter"), out);
   if (!downloaded.ok()) return Report(downloaded);
   if (args.Has("--json")) return PrintJson({{"path", out}}), kOk;
   std::printf("%s\n", out.c_str());
@@ -220,9 +224,12 @@ std::vector<Command> RequestCommands() {
       {"bundle", "download the response bundle (ZIP) of a completed access request",
        "Usage: dsrctl bundle ID [--out FILE (default dsr-ID.zip)] [--url URL] [--json]\n",
        Remote({"--out"}), Bundle},
-      {"letter", "download the letter of a closed request (HTML)",
-       "Usage: dsrctl letter ID [--out FILE (default dsr-letter-ID.html)] [--url URL] [--json]\n",
-       Remote({"--out"}), Letter},
+      {"letter", "download the letter of a closed request, or of an extension (HTML)",
+       "Usage: dsrctl letter ID [--extension] [--out FILE (default dsr-letter-ID.html)] [--url "
+       "URL] [--json]\n"
+       "--extension fetches the notice that the deadline was extended "
+       "(dsr-extension-ID.html).\n",
+       Remote({"--out"}, {"--extension"}), Letter},
       {"records", "list the records the sources reported, for review",
        "Usage: dsrctl records ID [--ambiguous] [--source S] [--collection C] [--offset N] [--limit "
        "N]\n"

@@ -1,5 +1,6 @@
-// Commands that move a request on: identity check, pause and resume, review
-// decisions, approval, rejection, cancellation, task retry; and the holds list.
+// Commands that move a request on: identity check, pause and resume, the
+// extension of the deadline, review decisions, approval, rejection,
+// cancellation, task retry; and the holds list.
 #include <cstdio>
 #include <fstream>
 
@@ -46,6 +47,20 @@ int Pause(const Arguments& args, const char* help) {
 
 int Resume(const Arguments& args, const char* help) {
   return PostAction(args, help, "resume", nlohmann::json::object());
+}
+
+// Prints the new due date on stdout (for scripts), what changed on stderr.
+int Extend(const Arguments& args, const char* help) {
+  const std::string id = OnlyPositional(args);
+  if (id.empty()) return UsageError("extend needs one request id", help);
+  if (!args.Has("--reason")) return UsageError("extend needs --reason", help);
+  auto updated =
+      ApiClient(BaseUrl(args))
+          .Post("/api/v1/requests/" + id + "/extend", {{"reason", args.Value("--reason")}});
+  if (!updated.ok()) return Report(updated.status());
+  if (args.Has("--json")) return PrintJson(*updated), kOk;
+  PrintExtended(*updated);
+  return kOk;
 }
 
 int Review(const Arguments& args, const char* help) {
@@ -162,6 +177,11 @@ std::vector<Command> ReviewCommands() {
        "Usage: dsrctl pause ID --reason TEXT [--url URL] [--json]\n", Remote({"--reason"}), Pause},
       {"resume", "start the deadline clock again; the due date moves by the paused days",
        "Usage: dsrctl resume ID [--url URL] [--json]\n", Remote({}), Resume},
+      {"extend", "extend the deadline once by two further months (Art. 12(3)), with the reasons",
+       "Usage: dsrctl extend ID --reason TEXT [--url URL] [--json]\n"
+       "Allowed once, before the first deadline has passed. The reasons go into the letter that\n"
+       "tells the data subject (`dsrctl letter ID --extension`). Prints the new due date.\n",
+       Remote({"--reason"}), Extend},
       {"review", "decide on one reported record during review",
        "Usage: dsrctl review ID --task TASK --collection C --line N --reason TEXT\n"
        "                        (--exclude | --include | --fields a,b) [--url URL] [--json]\n"
