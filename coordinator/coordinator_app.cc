@@ -15,7 +15,6 @@
 #include "coordinator/api/handlers.h"
 #include "coordinator/api/http_server.h"
 #include "coordinator/coordinator_config.h"
-#include "coordinator/deadlines/holiday_calendar.h"
 #include "coordinator/letters/letter.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/engine.h"
@@ -102,10 +101,6 @@ int RunCoordinator(int argc, char** argv) {
   SetLogLevel(config->log_level);
   Status zone = UseTimeZone(config->time_zone);
   if (!zone.ok()) return Fail(zone.WithContext(options.config_path + ": controller.time_zone"));
-  auto calendar = deadlines::NewHolidayCalendar(config->region);
-  if (!calendar.ok()) {
-    return Fail(calendar.status().WithContext(options.config_path + ": controller.region"));
-  }
   Status data_dir = MakePrivateDirectories(config->engine.data_dir);
   if (!data_dir.ok()) return Fail(data_dir);
   auto hasher = KeyedHasher::FromFile(config->audit_key_file, /*create_if_missing=*/true);
@@ -127,7 +122,7 @@ int RunCoordinator(int argc, char** argv) {
 
   const auto clock = NewSystemClock();
   zmq::context_t context;
-  workflow::Engine engine(config->engine, **store, *clock, **calendar, *hasher, context);
+  workflow::Engine engine(config->engine, **store, *clock, *config->calendar, *hasher, context);
   auto broker_endpoint = engine.Start();
   if (!broker_endpoint.ok()) return Fail(broker_endpoint.status());
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/config_file.h"
+#include "coordinator/deadlines/calendar_folder.h"
 #include "coordinator/notify/notify_config.h"
 #include "coordinator/workflow/consistency.h"
 
@@ -17,6 +18,22 @@ Status ParseListen(const std::string& listen, HttpSettings* http) {
     return ValidationError("http.listen: port " + std::to_string(port) + " is out of range");
   http->host = listen.substr(0, colon);
   http->port = port;
+  return Status::Ok();
+}
+
+// The region's calendar and the closing days, from calendar_dir when set:
+// every file there is checked now, so that a broken one stops the start.
+Status LoadCalendar(const std::string& path, CoordinatorConfig* config) {
+  deadlines::CalendarFolder folder;
+  if (config->calendar_dir) {
+    auto loaded = deadlines::CalendarFolder::Load(*config->calendar_dir);
+    if (!loaded.ok()) return loaded.status().WithContext(path + ": controller.calendar_dir");
+    folder = std::move(*loaded);
+  }
+  auto calendar = folder.Calendar(config->region);
+  if (!calendar.ok()) return calendar.status().WithContext(path + ": controller.region");
+  config->calendar = std::move(*calendar);
+  config->closing_days = folder.closing_days();
   return Status::Ok();
 }
 
@@ -34,6 +51,10 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   config.engine.controller.default_language = controller.value("default_language", "en");
   config.time_zone = controller.at("time_zone").get<std::string>();
   config.region = controller.at("region").get<std::string>();
+  if (controller.contains("calendar_dir")) {
+    config.calendar_dir = controller.at("calendar_dir").get<std::string>();
+  }
+  DSR_RETURN_IF_ERROR(LoadCalendar(path, &config));
   auto extension =
       deadlines::ParseExtensionFrom(controller.value("extension_from", "first_period_end"));
   if (!extension.ok()) return extension.status().WithContext(path);
@@ -78,6 +99,7 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
                                         config.engine.controller.default_language);
   if (!notifications.ok()) return notifications.status().WithContext(path);
   config.engine.notifications = std::move(*notifications);
+  config.engine.notifications.closing_days = config.closing_days;
 
   std::set<std::string> names;
   const nlohmann::json& sources = json.at("sources");

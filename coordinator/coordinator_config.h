@@ -1,16 +1,19 @@
 // The coordinator's typed configuration, read from one YAML file validated
 // against schemas/config/coordinator.json plus the checks a schema cannot
-// make (a real time zone, a known holiday region, unique source names).
+// make (a known holiday region, a sound calendar folder, unique source
+// names; the time zone is checked when the coordinator starts).
 // Every default is documented in deploy/examples/coordinator.yaml.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/log.h"
 #include "common/status.h"
+#include "coordinator/deadlines/closing_days.h"
 #include "coordinator/deadlines/deadline.h"
 #include "coordinator/letters/record_of_processing.h"
 #include "coordinator/workflow/engine.h"
@@ -28,6 +31,13 @@ struct HttpSettings {
 struct CoordinatorConfig {
   std::string time_zone;
   std::string region;
+  // controller.calendar_dir: further regions and closing days, if set.
+  std::optional<std::string> calendar_dir;
+  // The public holidays of `region`, built in or from calendar_dir.
+  std::shared_ptr<const deadlines::HolidayCalendar> calendar;
+  // closing_days.yaml in calendar_dir; none without it. Never moves a
+  // legal deadline (closing_days.h).
+  deadlines::ClosingDays closing_days;
   int due_soon_days = 7;  // controller.due_soon_days
   std::string store_url;
   int read_connections = 4;

@@ -240,6 +240,17 @@ CivilDate EasterSunday(int year) {
   return CivilDate(year, month_day / 31, month_day % 31 + 1);
 }
 
+std::vector<std::string_view> BuiltInRegions() {
+  std::vector<std::string_view> codes;
+  for (const KnownRegion& known : kKnownRegions) codes.push_back(known.code);
+  return codes;
+}
+
+bool IsBuiltInRegion(std::string_view region) {
+  return std::any_of(std::begin(kKnownRegions), std::end(kKnownRegions),
+                     [region](const KnownRegion& known) { return known.code == region; });
+}
+
 Result<std::unique_ptr<HolidayCalendar>> NewHolidayCalendar(std::string_view region) {
   for (const KnownRegion& known : kKnownRegions) {
     if (known.code == region) {

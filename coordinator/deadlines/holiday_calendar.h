@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/civil_date.h"
 #include "common/status.h"
@@ -53,7 +54,12 @@ CivilDate EasterSunday(int year);
 //            and 2025).
 // Years before 1995 are not modelled historically.
 // An unknown region gives a kValidation error that names the known regions.
-// The caller owns the returned calendar.
+// The caller owns the returned calendar. Regions beyond these come from an
+// operator's folder of data files (calendar_folder.h).
 Result<std::unique_ptr<HolidayCalendar>> NewHolidayCalendar(std::string_view region);
+
+// The codes NewHolidayCalendar knows, "DE" first.
+std::vector<std::string_view> BuiltInRegions();
+bool IsBuiltInRegion(std::string_view region);
 
 }  // namespace dsr::deadlines

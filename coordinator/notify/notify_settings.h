@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "coordinator/deadlines/closing_days.h"
+
 namespace dsr::notify {
 
 // Delivery by e-mail over SMTP. Plain SMTP only to a loopback host; anything
@@ -40,6 +42,9 @@ struct NotificationSettings {
   std::optional<std::string> public_url;
   std::optional<EmailSettings> email;
   std::optional<WebhookSettings> webhook;
+  // The company's closing days (controller.calendar_dir): a reminder that
+  // would fall on one comes on the last day before on which the team works.
+  deadlines::ClosingDays closing_days;
   // How often the engine looks for due reminders and retries deliveries.
   std::chrono::seconds check_interval{60};
 

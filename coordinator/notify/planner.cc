@@ -30,7 +30,7 @@ std::optional<PlannedEvent> DeadlineEvent(const store::RequestRecord& request, C
   }
   std::optional<int> closest;
   for (int days : settings.reminder_days) {
-    if (today < ReminderDate(due_on, days, calendar)) continue;
+    if (today < ReminderDate(due_on, days, calendar, settings.closing_days)) continue;
     if (!closest || days < *closest) closest = days;
   }
   if (!closest) return std::nullopt;
@@ -42,10 +42,9 @@ std::optional<PlannedEvent> DeadlineEvent(const store::RequestRecord& request, C
 }  // namespace
 
 CivilDate ReminderDate(CivilDate due_on, int days_before,
-                       const deadlines::HolidayCalendar& calendar) {
-  CivilDate day = due_on.AddDays(-days_before);
-  while (!deadlines::IsWorkingDay(day, calendar)) day = day.AddDays(-1);
-  return day;
+                       const deadlines::HolidayCalendar& calendar,
+                       const deadlines::ClosingDays& closing_days) {
+  return deadlines::LastWorkingDayOnOrBefore(due_on.AddDays(-days_before), calendar, closing_days);
 }
 
 std::vector<PlannedEvent> PlanEvents(const std::vector<store::RequestRecord>& open_requests,

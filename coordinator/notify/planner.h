@@ -32,10 +32,11 @@ struct PlannedEvent {
 };
 
 // The day the reminder `days_before` a due date goes out: that many calendar
-// days earlier, brought forward to a working day so that it reaches people
-// at work.
+// days earlier, brought forward to a day the team works (no weekend, public
+// holiday or closing day), so that it reaches people who can still act.
 CivilDate ReminderDate(CivilDate due_on, int days_before,
-                       const deadlines::HolidayCalendar& calendar);
+                       const deadlines::HolidayCalendar& calendar,
+                       const deadlines::ClosingDays& closing_days);
 
 // Every event due on `today` for the open requests and their failed tasks.
 // A paused request gets no reminder (its due date is not known yet); of the

@@ -14,6 +14,11 @@ std::string ExamplePath() {
   return std::string(source != nullptr ? source : ".") + "/deploy/examples/coordinator.yaml";
 }
 
+std::string ExampleCalendars() {
+  const char* source = std::getenv("DSR_SOURCE_DIR");
+  return std::string(source != nullptr ? source : ".") + "/deploy/examples/calendars";
+}
+
 std::string ReadExample() {
   std::ifstream in(ExamplePath());
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -44,6 +49,10 @@ TEST_SUITE("CoordinatorConfig") {
     REQUIRE_MESSAGE(config.ok(), config.status().ToString());
     CHECK(config->time_zone == "Europe/Berlin");
     CHECK(config->region == "DE-NW");
+    REQUIRE(config->calendar != nullptr);
+    CHECK(config->calendar->region() == "DE-NW");
+    CHECK_FALSE(config->calendar_dir.has_value());
+    CHECK(config->closing_days.spans().empty());
     CHECK(config->due_soon_days == 7);
     CHECK(config->engine.controller.default_language == "de");
     CHECK(config->http.host == "127.0.0.1");
@@ -148,6 +157,53 @@ TEST_SUITE("CoordinatorConfig") {
         LoadText(dir, example + "\n" + Replace(section, "reminder_days", "remind_days") + "\n");
     REQUIRE_FALSE(typo.ok());
     CHECK(Everything(typo.status()).find("remind_days") != std::string::npos);
+  }
+
+  TEST_CASE("takes the region's calendar and the closing days from calendar_dir") {
+    testing::TempDir dir;
+    const std::string text =
+        Replace(Replace(ReadExample(), "region: \"DE-NW\"", "region: AT"),
+                "  # calendar_dir: /etc/dsr/calendars", "  calendar_dir: " + ExampleCalendars());
+    auto config = LoadText(dir, text);
+    REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+    CHECK(config->calendar_dir == ExampleCalendars());
+    REQUIRE(config->calendar != nullptr);
+    CHECK(config->calendar->region() == "AT");
+    CHECK(config->calendar->IsPublicHoliday(CivilDate(2025, 12, 8)));
+    CHECK(config->closing_days.IsClosed(CivilDate(2026, 12, 24)));
+    // Reminders are brought forward around them.
+    CHECK(config->engine.notifications.closing_days.IsClosed(CivilDate(2026, 12, 24)));
+  }
+
+  TEST_CASE("a region known nowhere or a broken calendar folder stops the start clearly") {
+    testing::TempDir dir;
+    const std::string example = ReadExample();
+    auto unknown = LoadText(dir, Replace(example, "region: \"DE-NW\"", "region: AT"));
+    REQUIRE_FALSE(unknown.ok());
+    const std::string unknown_text = Everything(unknown.status());
+    CHECK_MESSAGE(
+        unknown_text.find("controller.region: unknown holiday region 'AT'") != std::string::npos,
+        unknown_text);
+    CHECK_MESSAGE(unknown_text.find("DE-TH") != std::string::npos, unknown_text);
+
+    testing::TempDir calendars;
+    std::ofstream(calendars.File("AT.yaml")) << "holidays:\n  - {name: Bad, month: 2, day: 30}\n";
+    auto broken = LoadText(dir, Replace(example, "  # calendar_dir: /etc/dsr/calendars",
+                                        "  calendar_dir: " + calendars.path()));
+    REQUIRE_FALSE(broken.ok());
+    const std::string broken_text = Everything(broken.status());
+    CHECK_MESSAGE(broken_text.find(dir.File("coordinator.yaml") + ": controller.calendar_dir") !=
+                      std::string::npos,
+                  broken_text);
+    CHECK_MESSAGE(broken_text.find(calendars.File("AT.yaml") + ":2:") != std::string::npos,
+                  broken_text);
+    CHECK_MESSAGE(broken_text.find("month 2 has no day 30") != std::string::npos, broken_text);
+
+    auto missing = LoadText(dir, Replace(example, "  # calendar_dir: /etc/dsr/calendars",
+                                         "  calendar_dir: " + dir.File("none")));
+    REQUIRE_FALSE(missing.ok());
+    CHECK_MESSAGE(Everything(missing.status()).find("is not a directory") != std::string::npos,
+                  Everything(missing.status()));
   }
 
   TEST_CASE("names the file, the key and the problem of an invalid config") {

@@ -6,8 +6,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/temp_dir.h"
 
 namespace dsr::ctl {
 namespace {
@@ -66,6 +70,11 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+std::string ExampleCalendars() {
+  const char* source = std::getenv("DSR_SOURCE_DIR");
+  return std::string(source != nullptr ? source : ".") + "/deploy/examples/calendars";
+}
+
 }  // namespace
 
 TEST_SUITE("Dsrctl") {
@@ -101,6 +110,44 @@ TEST_SUITE("Dsrctl") {
     // The month ends Thu 19 June 2025, Corpus Christi in Bavaria, not in Lower Saxony.
     CHECK(Run({"deadline", "--received", "2025-05-19", "--region", "DE-BY"}).out == "2025-06-20\n");
     CHECK(Run({"deadline", "--received", "2025-05-19", "--region", "DE-NI"}).out == "2025-06-19\n");
+  }
+
+  TEST_CASE("deadline --calendar-dir counts the holidays of a region from that folder") {
+    const std::string dir = ExampleCalendars();
+    // Mon 8 Dec 2025 is Mariä Empfängnis in Austria, a working day in Germany.
+    CHECK(Run({"deadline", "--received", "2025-11-08", "--region", "AT", "--calendar-dir", dir})
+              .out == "2025-12-09\n");
+    CHECK(Run({"deadline", "--received", "2025-11-08"}).out == "2025-12-08\n");
+    // Extended to Mon 26 Oct 2026, Nationalfeiertag.
+    CHECK(Run({"deadline", "--received", "2026-07-26", "--extended", "--region", "AT",
+               "--calendar-dir", dir})
+              .out == "2026-10-27\n");
+    // Built-in regions stay available with a folder.
+    CHECK(Run({"deadline", "--received", "2025-05-19", "--region", "DE-BY", "--calendar-dir", dir})
+              .out == "2025-06-20\n");
+    // Without the folder Austria is unknown, and the error says which regions are known.
+    const auto unknown = Run({"deadline", "--received", "2025-11-08", "--region", "AT"});
+    CHECK(unknown.exit_code == 2);
+    CHECK(Contains(unknown.err, "unknown holiday region 'AT'"));
+  }
+
+  TEST_CASE("deadline reads the calendar folder from $DSR_CALENDAR_DIR") {
+    REQUIRE(::setenv("DSR_CALENDAR_DIR", ExampleCalendars().c_str(), 1) == 0);
+    const auto result = Run({"deadline", "--received", "2025-11-08", "--region", "AT"});
+    ::unsetenv("DSR_CALENDAR_DIR");
+    CHECK(result.exit_code == 0);
+    CHECK(result.out == "2025-12-09\n");
+  }
+
+  TEST_CASE("deadline with a broken calendar folder names the file and line and fails") {
+    testing::TempDir dir;
+    const std::string file = dir.File("AT.yaml");
+    std::ofstream(file) << "holidays:\n  - {name: Nationalfeiertag, month: 10, day: 32}\n";
+    const auto result = Run(
+        {"deadline", "--received", "2025-11-08", "--region", "AT", "--calendar-dir", dir.path()});
+    CHECK(result.exit_code == 1);
+    CHECK(result.out.empty());
+    CHECK_MESSAGE(Contains(result.err, file + ":2: holidays[0]"), result.err);
   }
 
   TEST_CASE("deadline without --received, with an unknown region or option is a usage error") {

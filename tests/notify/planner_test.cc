@@ -33,13 +33,25 @@ std::vector<PlannedEvent> Plan(const std::vector<store::RequestRecord>& requests
 
 TEST_CASE("a reminder goes out the given days before the due date, on a working day") {
   // Due Thu 2 Apr 2026: seven days before is Thu 26 Mar, two days Tue 31 Mar.
-  CHECK(ReminderDate(CivilDate(2026, 4, 2), 7, Germany()) == CivilDate(2026, 3, 26));
-  CHECK(ReminderDate(CivilDate(2026, 4, 2), 2, Germany()) == CivilDate(2026, 3, 31));
+  CHECK(ReminderDate(CivilDate(2026, 4, 2), 7, Germany(), {}) == CivilDate(2026, 3, 26));
+  CHECK(ReminderDate(CivilDate(2026, 4, 2), 2, Germany(), {}) == CivilDate(2026, 3, 31));
   // Due Tue 7 Apr 2026: two days before is Easter Sunday, after Good Friday and
   // Saturday; the reminder comes on Thursday 2 April.
-  CHECK(ReminderDate(CivilDate(2026, 4, 7), 2, Germany()) == CivilDate(2026, 4, 2));
+  CHECK(ReminderDate(CivilDate(2026, 4, 7), 2, Germany(), {}) == CivilDate(2026, 4, 2));
   // Due Mon 7 Apr 2025: two days before is Saturday → Friday 4 April.
-  CHECK(ReminderDate(CivilDate(2025, 4, 7), 2, Germany()) == CivilDate(2025, 4, 4));
+  CHECK(ReminderDate(CivilDate(2025, 4, 7), 2, Germany(), {}) == CivilDate(2025, 4, 4));
+}
+
+TEST_CASE("a reminder that would fall on a closing day comes before it; the due date stays") {
+  const deadlines::ClosingDays closed(
+      {{CivilDate(2026, 3, 30), CivilDate(2026, 3, 31), "Betriebsausflug / Company outing"}});
+  // Two days before Thu 2 Apr 2026 is Tue 31 Mar, closed with Monday: Friday 27 March.
+  CHECK(ReminderDate(CivilDate(2026, 4, 2), 2, Germany(), closed) == CivilDate(2026, 3, 27));
+  NotificationSettings settings;
+  settings.closing_days = closed;
+  const auto request = OpenRequest("r1", CivilDate(2026, 3, 2), CivilDate(2026, 4, 2));
+  CHECK(Plan({request}, CivilDate(2026, 3, 27), settings).at(0).key == "reminder:r1:2026-04-02:2");
+  CHECK(Plan({request}, CivilDate(2026, 4, 3), settings).at(0).key == "overdue:r1:2026-04-02");
 }
 
 TEST_CASE("planning names each reminder by request, due date and offset") {

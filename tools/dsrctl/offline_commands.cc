@@ -1,21 +1,33 @@
 // Commands that need no running coordinator: the deadline calculator and the
 // audit-chain check against the store itself.
 #include <cstdio>
+#include <cstdlib>
 
 #include "common/civil_date.h"
+#include "coordinator/deadlines/calendar_folder.h"
 #include "coordinator/deadlines/deadline.h"
-#include "coordinator/deadlines/holiday_calendar.h"
 #include "coordinator/store/store.h"
 #include "tools/dsrctl/command_support.h"
 
 namespace dsr::ctl {
 namespace {
 
+// The calendar folder: --calendar-dir, else $DSR_CALENDAR_DIR, else none
+// (built-in regions only), as the coordinator's URL comes from --url or $DSR_URL.
+Result<deadlines::CalendarFolder> CalendarFolderOf(const Arguments& args) {
+  const char* env = std::getenv("DSR_CALENDAR_DIR");
+  const std::string dir = args.Value("--calendar-dir", env != nullptr ? env : "");
+  if (dir.empty()) return deadlines::CalendarFolder();
+  return deadlines::CalendarFolder::Load(dir);
+}
+
 int Deadline(const Arguments& args, const char* help) {
   if (!args.Has("--received")) return UsageError("deadline needs --received YYYY-MM-DD", help);
   auto received = CivilDate::Parse(args.Value("--received"));
   if (!received.ok()) return UsageError(received.status().message(), help);
-  auto calendar = deadlines::NewHolidayCalendar(args.Value("--region", "DE"));
+  auto folder = CalendarFolderOf(args);
+  if (!folder.ok()) return Report(folder.status());
+  auto calendar = folder->Calendar(args.Value("--region", "DE"));
   if (!calendar.ok()) return UsageError(calendar.status().message(), help);
   auto from = deadlines::ParseExtensionFrom(args.Value("--extension-from", "first_period_end"));
   if (!from.ok()) return UsageError(from.status().message(), help);
@@ -50,9 +62,12 @@ std::vector<Command> OfflineCommands() {
        "compute a due date offline (Art. 12(3) GDPR, Regulation 1182/71)",
        "Usage: dsrctl deadline --received YYYY-MM-DD [--extended] [--region DE|DE-BY|…]\n"
        "                       [--extension-from first_period_end|receipt]\n"
+       "                       [--calendar-dir DIR]\n"
        "Prints the due date (with --extended the extended due date) as YYYY-MM-DD.\n"
-       "Needs no running coordinator.\n",
-       {{"--received", "--region", "--extension-from"}, {"--extended"}},
+       "--calendar-dir (default $DSR_CALENDAR_DIR) is a folder of further regions\n"
+       "(AT.yaml …; docs/CALENDARS.md), as in the coordinator's controller.calendar_dir.\n"
+       "Its closing days never move a deadline. Needs no running coordinator.\n",
+       {{"--received", "--region", "--extension-from", "--calendar-dir"}, {"--extended"}},
        Deadline},
       {"audit",
        "verify the hash chain of the audit log in the store",
