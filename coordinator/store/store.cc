@@ -180,6 +180,28 @@ Result<std::vector<std::string>> Store::RequestsAwaitingBundle() const {
   });
 }
 
+Result<std::vector<std::string>> Store::RequestsAwaitingLetter() const {
+  return Guarded("read requests awaiting a letter", [&]() -> Result<std::vector<std::string>> {
+    soci::session sql(*impl_->readers);
+    soci::rowset<std::string> ids =
+        (sql.prepare << "SELECT id FROM requests WHERE letter_path IS NULL AND (status = "
+                        "'rejected' OR (status = 'completed' AND origin = 'agent' AND type IN "
+                        "('erasure', 'rectification'))) ORDER BY created_at");
+    return std::vector<std::string>(ids.begin(), ids.end());
+  });
+}
+
+Result<std::vector<std::string>> Store::RequestsAwaitingExtensionLetter() const {
+  return Guarded("read requests awaiting an extension notice",
+                 [&]() -> Result<std::vector<std::string>> {
+                   soci::session sql(*impl_->readers);
+                   soci::rowset<std::string> ids =
+                       (sql.prepare << "SELECT id FROM requests WHERE extended_due_on IS NOT NULL "
+                                       "AND extension_letter_path IS NULL ORDER BY created_at");
+                   return std::vector<std::string>(ids.begin(), ids.end());
+                 });
+}
+
 Result<std::vector<std::string>> Store::RequestsWithSettledTasks() const {
   return Guarded("read requests with settled tasks", [&]() -> Result<std::vector<std::string>> {
     soci::session sql(*impl_->readers);

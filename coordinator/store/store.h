@@ -99,6 +99,11 @@ class Store {
   Result<std::vector<EventRecord>> EventsAfter(int64_t after_seq, int limit) const;
   // Access requests approved in review whose bundle is not sealed yet.
   Result<std::vector<std::string>> RequestsAwaitingBundle() const;
+  // Closed requests whose letter is due but not written: rejected ones, and
+  // completed erasures and rectifications filed by an agent.
+  Result<std::vector<std::string>> RequestsAwaitingLetter() const;
+  // Extended requests whose notice of the extension is not written.
+  Result<std::vector<std::string>> RequestsAwaitingExtensionLetter() const;
   // Requests in progress none of whose tasks is still pending, dispatched or running.
   Result<std::vector<std::string>> RequestsWithSettledTasks() const;
 

@@ -77,9 +77,22 @@ class Engine::Loop {
     auto awaiting = store_.RequestsAwaitingBundle();
     if (!awaiting.ok()) return awaiting.status();
     for (const auto& request_id : *awaiting) StartBundle(request_id);
+    DSR_RETURN_IF_ERROR(WriteOwedLetters());
     LogInfo("engine", "broker listening on " + *endpoint + "; " +
                           std::to_string(tasks_.pending_count()) + " tasks pending");
     return endpoint;
+  }
+
+  // Letters whose request changed but whose file was not written when the
+  // coordinator stopped: the change and the letter are not one transaction.
+  Status WriteOwedLetters() {
+    auto closing = store_.RequestsAwaitingLetter();
+    if (!closing.ok()) return closing.status();
+    for (const auto& request_id : *closing) Report(letters_.Write(request_id));
+    auto extended = store_.RequestsAwaitingExtensionLetter();
+    if (!extended.ok()) return extended.status();
+    for (const auto& request_id : *extended) Report(letters_.WriteExtension(request_id));
+    return Status::Ok();
   }
 
   void Run(const std::atomic<bool>& stopping) {
