@@ -233,9 +233,14 @@ TEST_SUITE("DeadlineAfterPauses") {
 
   TEST_CASE("a pause spanning a month end counts calendar days") {
     auto calendar = std::move(NewHolidayCalendar("DE").value());
-    // Receipt 2025-01-31, month ends 2025-02-28; paused 2025-01-30..2025-02-03 = 4 days → 03-04.
-    CHECK(DueDateAfterPauses(CivilDate(2025, 1, 31), 4, CivilDate(2025, 2, 3), PauseMode::kPause,
+    // Receipt 2025-01-31, month ends 2025-02-28; paused from 31 January until
+    // the answer on 4 February = 4 days (31, 1, 2, 3) → Tue 2025-03-04.
+    CHECK(DueDateAfterPauses(CivilDate(2025, 1, 31), 4, CivilDate(2025, 2, 4), PauseMode::kPause,
                              *calendar) == CivilDate(2025, 3, 4));
+    // Receipt 2025-03-05, month ends Sat 2025-04-05; paused 28 March until
+    // the answer on 2 April = 5 days → Thu 2025-04-10.
+    CHECK(DueDateAfterPauses(CivilDate(2025, 3, 5), 5, CivilDate(2025, 4, 2), PauseMode::kPause,
+                             *calendar) == CivilDate(2025, 4, 10));
   }
 
   TEST_CASE("restart_from_answer counts the month from the answer; ignore keeps the date") {
