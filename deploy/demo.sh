@@ -193,6 +193,19 @@ for source in crm mail tickets files; do
 done
 dsrctl discover "$work"/discover-{crm,mail,tickets,files}.json
 
+say "6. The DPO's view: an extended deadline (Art. 12(3)), the dashboard and the report (Art. 5(2))"
+received="$(TZ=Europe/Berlin date -d '-25 days' +%F)"
+busy="$(dsrctl submit --type access --email "$email" --language de --received "$received" 2>/dev/null)"
+dsrctl extend "$busy" --reason "Wir erhalten derzeit außergewöhnlich viele Anfragen und \
+müssen Ihre Daten aus vier Systemen zusammentragen." 2>&1 >/dev/null | sed 's/^/  /'
+dsrctl letter "$busy" --extension --out "$work/letter-extension.html" >/dev/null
+echo "  Notice of the extension: $work/letter-extension.html"
+echo "  Open requests due within 70 days:"
+dsrctl requests --due-within 70d | sed 's/^/  /'
+dsrctl dashboard | sed 's/^/  /'
+curl -fsS "$api/api/v1/reports/requests.html?lang=de" -o "$work/report.html"
+echo "  Report of the last 90 days: $work/report.html"
+
 say "The audit trail"
 dsrctl list
 dsrctl audit verify --store "sqlite3://db=$work/dsr.db"

@@ -136,6 +136,22 @@ ApiResponse ListHolds(const ApiContext& context, const ApiRequest& request) {
   return JsonResponse(200, {{"holds", list}});
 }
 
+// The outbox of reminders and escalations: what the DPO was told, and what
+// could not be delivered yet (attempts, last_error).
+ApiResponse ListNotifications(const ApiContext& context, const ApiRequest& request) {
+  store::NotificationFilter filter;
+  if (auto id = request.query.find("request_id"); id != request.query.end())
+    filter.request_id = id->second;
+  auto limit = IntParameter(request, "limit", 100, 1, 1000);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  filter.limit = *limit;
+  auto notifications = context.store.ListNotifications(filter);
+  if (!notifications.ok()) return ErrorResponse(notifications.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& notification : *notifications) list.push_back(NotificationView(notification));
+  return JsonResponse(200, {{"notifications", list}});
+}
+
 ApiResponse GetLetter(const ApiContext& context, const ApiRequest& request) {
   auto found = context.store.GetRequest(request.params.at("id"));
   if (!found.ok()) return ErrorResponse(found.status());
@@ -270,6 +286,8 @@ std::vector<Route> ReviewRoutes(const ApiContext& context) {
       {"GET", "/api/v1/requests/{id}/extension-letter",
        [c](const ApiRequest& r) { return GetExtensionLetter(*c, r); }},
       {"GET", "/api/v1/holds", [c](const ApiRequest& r) { return ListHolds(*c, r); }},
+      {"GET", "/api/v1/notifications",
+       [c](const ApiRequest& r) { return ListNotifications(*c, r); }},
       {"GET", "/api/v1/record-of-processing",
        [c](const ApiRequest& r) { return RecordOfProcessing(*c, r); }},
       {"POST", "/api/v1/record-of-processing/check",

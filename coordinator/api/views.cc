@@ -169,6 +169,23 @@ nlohmann::json EventView(const store::EventRecord& event) {
           {"hash", event.hash}};
 }
 
+nlohmann::json NotificationView(const store::NotificationRecord& notification) {
+  auto facts = nlohmann::json::parse(notification.payload, nullptr, false);
+  const bool pending = notification.status == store::NotificationStatus::kPending;
+  return {{"id", notification.id},
+          {"event", notification.event_key},
+          {"kind", notification.kind},
+          {"channel", notification.channel},
+          {"request_id", OrNull(notification.request_id)},
+          {"status", store::ToString(notification.status)},
+          {"attempts", notification.attempts},
+          {"next_attempt_at", pending ? nlohmann::json(notification.next_attempt_at) : nullptr},
+          {"last_error", OrNull(notification.last_error)},
+          {"created_at", notification.created_at},
+          {"sent_at", OrNull(notification.sent_at)},
+          {"facts", facts.is_object() ? facts : nlohmann::json::object()}};
+}
+
 nlohmann::json HoldView(const store::HoldRecord& hold) {
   return {{"id", hold.id},
           {"request_id", hold.request_id},

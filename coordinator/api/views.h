@@ -45,5 +45,7 @@ nlohmann::json TaskView(const store::TaskRecord& task,
 nlohmann::json EventView(const store::EventRecord& event);
 nlohmann::json HoldView(const store::HoldRecord& hold);
 nlohmann::json DecisionView(const store::ReviewDecisionRecord& decision);
+// A reminder or escalation with its delivery state; `facts` never hold personal data.
+nlohmann::json NotificationView(const store::NotificationRecord& notification);
 
 }  // namespace dsr::api

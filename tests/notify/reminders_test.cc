@@ -11,6 +11,7 @@
 #include <zmq.hpp>
 
 #include "common/keyed_hash.h"
+#include "coordinator/api/handlers.h"
 #include "coordinator/deadlines/holiday_calendar.h"
 #include "coordinator/letters/letter.h"
 #include "coordinator/store/store.h"
@@ -237,6 +238,32 @@ TEST_SUITE("Notifications") {
       if (event.kind == "notification.sent") ++sent_events;
     }
     CHECK(sent_events == 6);
+
+    // GET /api/v1/notifications shows the same, with the deferred attempt.
+    const api::ApiContext context{*f.store, client, {}, {}, {}, f.clock};
+    const api::Router router(api::BuildRoutes(context));
+    api::ApiRequest get;
+    get.method = "GET";
+    get.path = "/api/v1/notifications";
+    get.query = {{"request_id", id}};
+    const auto listed = router.Handle(get);
+    REQUIRE(listed.status == 200);
+    REQUIRE(listed.body.at("notifications").size() == 6);
+    int deferred = 0;
+    for (const auto& notification : listed.body.at("notifications")) {
+      CHECK(notification.at("status") == "sent");
+      CHECK(notification.at("request_id") == id);
+      CHECK(notification.at("next_attempt_at").is_null());
+      if (notification.at("attempts") == 2) {
+        ++deferred;
+        CHECK(notification.at("channel") == "email");
+        CHECK(notification.at("event") == "reminder:" + id + ":2026-04-02:7");
+        CHECK(notification.at("last_error").get<std::string>().find("451") != std::string::npos);
+      }
+    }
+    CHECK(deferred == 1);
+    get.query = {{"limit", "0"}};
+    CHECK(router.Handle(get).status == 400);
     CHECK(store::VerifyAuditChain(*f.store).ok());
     f.StopEngine();
   }
