@@ -48,9 +48,12 @@ Result<DashboardInput> LoadDashboardInput(const store::Store& store, const Perio
   if (!failed.ok()) return failed.status();
   auto closed = LoadClosedIn(store, period);
   if (!closed.ok()) return closed.status();
+  auto extended = LoadExtendedIn(store, period);
+  if (!extended.ok()) return extended.status();
   input.open = std::move(open.value());
   input.failed_tasks = std::move(failed.value());
   input.closed = std::move(closed.value());
+  input.extended = std::move(extended.value());
   return input;
 }
 
@@ -79,9 +82,11 @@ Dashboard ComputeDashboard(const DashboardInput& input, CivilDate today, const P
     if (standing.state == deadlines::DeadlineState::kDueSoon) ++dashboard.due_soon;
     if (standing.state == deadlines::DeadlineState::kOverdue) ++dashboard.overdue;
     if (standing.clock_paused) ++dashboard.paused;
+    if (request.extended_due_on) ++dashboard.extended;
   }
   dashboard.failing_sources = FailingSources(input.failed_tasks);
   dashboard.closed = FiguresOf(input.closed);
+  dashboard.extended_in_period = static_cast<int>(input.extended.size());
   return dashboard;
 }
 
@@ -100,6 +105,7 @@ nlohmann::json DashboardJson(const Dashboard& d) {
       {"due_soon", d.due_soon},
       {"overdue", d.overdue},
       {"paused", d.paused},
+      {"extended", d.extended},
       {"failing_sources", failing},
       {"closed", d.closed.answered},
       {"cancelled", d.closed.cancelled},
@@ -107,7 +113,8 @@ nlohmann::json DashboardJson(const Dashboard& d) {
        {{"median", OrNull(d.closed.median_days)}, {"p95", OrNull(d.closed.p95_days)}}},
       {"answered_on_time",
        {{"count", d.closed.on_time}, {"share", OrNull(d.closed.on_time_share)}}},
-      {"late", d.closed.late}};
+      {"late", d.closed.late},
+      {"extended_in_period", d.extended_in_period}};
 }
 
 }  // namespace dsr::reporting

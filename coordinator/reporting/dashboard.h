@@ -18,6 +18,7 @@ struct DashboardInput {
   std::vector<store::RequestRecord> open;       // every request not in a final state
   std::vector<store::TaskRecord> failed_tasks;  // the failed tasks of those requests
   std::vector<ClosedRequest> closed;            // closed in the period
+  std::vector<store::RequestRecord> extended;   // extended on a day of the period
 };
 Result<DashboardInput> LoadDashboardInput(const store::Store& store, const Period& period);
 
@@ -38,8 +39,10 @@ struct Dashboard {
   int due_soon = 0;                           // deadline state due_soon
   int overdue = 0;                            // deadline state overdue
   int paused = 0;                             // the clock stands still
+  int extended = 0;                           // the deadline was extended (Art. 12(3))
   std::vector<SourceFailures> failing_sources;  // most failed tasks first
   ClosedFigures closed;
+  int extended_in_period = 0;  // deadlines extended on a day of the period, open or closed now
 };
 
 Dashboard ComputeDashboard(const DashboardInput& input, CivilDate today, const Period& period,

@@ -1,6 +1,7 @@
 #include "coordinator/reporting/request_facts.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "common/clock.h"
 
@@ -41,23 +42,57 @@ Result<Period> ParsePeriod(const std::optional<std::string>& from,
   return period;
 }
 
-std::optional<CivilDate> ClosedOn(const store::RequestRecord& request) {
-  if (!store::IsFinal(request.status) || !request.completed_at) return std::nullopt;
-  auto instant = ParseUtc(*request.completed_at);
+namespace {
+
+std::optional<CivilDate> LocalDateOf(const std::optional<std::string>& timestamp) {
+  if (!timestamp) return std::nullopt;
+  auto instant = ParseUtc(*timestamp);
   if (!instant.ok()) return std::nullopt;
   return LocalDate(*instant);
 }
 
+// [local midnight of the first day, local midnight after the last day) as
+// UTC timestamps, which compare as text in the store.
+std::pair<std::string, std::string> UtcBounds(const Period& period) {
+  return {FormatUtc(LocalMidnight(period.from)), FormatUtc(LocalMidnight(period.to.AddDays(1)))};
+}
+
+bool InPeriod(CivilDate date, const Period& period) {
+  return date >= period.from && date <= period.to;
+}
+
+}  // namespace
+
+std::optional<CivilDate> ClosedOn(const store::RequestRecord& request) {
+  if (!store::IsFinal(request.status)) return std::nullopt;
+  return LocalDateOf(request.completed_at);
+}
+
+std::optional<CivilDate> ExtendedOn(const store::RequestRecord& request) {
+  return LocalDateOf(request.extended_at);
+}
+
+Result<std::vector<store::RequestRecord>> LoadExtendedIn(const store::Store& store,
+                                                         const Period& period) {
+  const auto [from, until] = UtcBounds(period);
+  auto requests = store.RequestsExtendedBetween(from, until);
+  if (!requests.ok()) return requests.status();
+  std::vector<store::RequestRecord> extended;
+  for (auto& request : *requests) {
+    const auto extended_on = ExtendedOn(request);
+    if (extended_on && InPeriod(*extended_on, period)) extended.push_back(std::move(request));
+  }
+  return extended;
+}
+
 Result<std::vector<ClosedRequest>> LoadClosedIn(const store::Store& store, const Period& period) {
-  // [local midnight of the first day, local midnight after the last day) as
-  // UTC timestamps, which compare as text in the store.
-  auto requests = store.RequestsClosedBetween(FormatUtc(LocalMidnight(period.from)),
-                                              FormatUtc(LocalMidnight(period.to.AddDays(1))));
+  const auto [from, until] = UtcBounds(period);
+  auto requests = store.RequestsClosedBetween(from, until);
   if (!requests.ok()) return requests.status();
   std::vector<ClosedRequest> closed;
   for (auto& request : *requests) {
     const auto closed_on = ClosedOn(request);
-    if (!closed_on || *closed_on < period.from || *closed_on > period.to) continue;
+    if (!closed_on || !InPeriod(*closed_on, period)) continue;
     closed.push_back({std::move(request), *closed_on});
   }
   return closed;

@@ -2,9 +2,9 @@
 // must be answered by, where it stands today, the day it was closed, and
 // whether it was answered on time.
 //
-// Pure functions over store records, except ClosedOn and LoadClosedIn, which
-// read local dates in the process's time zone (the controller's, set by
-// UseTimeZone at start) and the store. Thread-safe.
+// Pure functions over store records, except ClosedOn, ExtendedOn and the
+// Load functions, which read local dates in the process's time zone (the
+// controller's, set by UseTimeZone at start) and the store. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -59,6 +59,16 @@ struct ClosedRequest {
 };
 // Requests completed, rejected or cancelled on a day of `period`.
 Result<std::vector<ClosedRequest>> LoadClosedIn(const store::Store& store, const Period& period);
+
+// The controller-local date the deadline of `request` was extended on: its
+// extended_at in the process's time zone. Nullopt if it was never extended.
+std::optional<CivilDate> ExtendedOn(const store::RequestRecord& request);
+
+// Requests whose deadline was extended on a day of `period`, whatever their
+// status now. The workflow allows an extension only before the first
+// deadline passes, so an extension never follows it.
+Result<std::vector<store::RequestRecord>> LoadExtendedIn(const store::Store& store,
+                                                         const Period& period);
 
 // Completed and rejected requests count as answered (a refusal is an answer,
 // Art. 12(4)); a cancelled request was withdrawn and is not answered.

@@ -31,12 +31,18 @@ ReportRow BuildRow(const store::RequestRecord& request, std::optional<CivilDate>
   row.channel = request.channel;
   row.received_on = request.received_on;
   row.due_on = EffectiveDueDate(request);
+  row.first_due_on = request.due_on;
+  row.extended_due_on = request.extended_due_on;
+  row.extended_on = ExtendedOn(request);
+  row.extension_reason = request.extension_reason;
   row.status = request.status;
   row.closed_on = closed_on;
   row.closing_ground = request.closing_ground;
   row.closing_reason = request.closing_reason;
   row.received_in_period = request.received_on >= period.from && request.received_on <= period.to;
   row.closed_in_period = closed_on && *closed_on >= period.from && *closed_on <= period.to;
+  row.extended_in_period =
+      row.extended_on && *row.extended_on >= period.from && *row.extended_on <= period.to;
   row.paused_days = request.paused_days;
   if (request.paused_since) {
     const CivilDate counted_to = closed_on.value_or(today);
@@ -92,6 +98,8 @@ Result<RequestsReport> LoadRequestsReport(const store::Store& store, const Perio
   if (!received.ok()) return received.status();
   auto closed = LoadClosedIn(store, period);
   if (!closed.ok()) return closed.status();
+  auto extended = LoadExtendedIn(store, period);
+  if (!extended.ok()) return extended.status();
   std::map<std::string, ReportRow> rows;
   for (const auto& request : *received) {
     rows[request.id] = BuildRow(request, ClosedOn(request), period, today, rules);
@@ -99,6 +107,11 @@ Result<RequestsReport> LoadRequestsReport(const store::Store& store, const Perio
   for (const auto& item : *closed) {
     if (!rows.count(item.request.id)) {
       rows[item.request.id] = BuildRow(item.request, item.closed_on, period, today, rules);
+    }
+  }
+  for (const auto& request : *extended) {
+    if (!rows.count(request.id)) {
+      rows[request.id] = BuildRow(request, ClosedOn(request), period, today, rules);
     }
   }
   RequestsReport report;
@@ -112,6 +125,7 @@ Result<RequestsReport> LoadRequestsReport(const store::Store& store, const Perio
       row.why_late = CausesOf(row, *events, today);
     }
     if (row.received_in_period) ++report.received;
+    if (row.extended_in_period) ++report.extended;
     report.rows.push_back(std::move(row));
   }
   std::stable_sort(report.rows.begin(), report.rows.end(),
@@ -165,16 +179,18 @@ std::string RequestsReportCsv(const RequestsReport& report) {
   };
   // The BOM makes spreadsheet programs read UTF-8, not a legacy code page.
   std::string csv = "\xEF\xBB\xBF";
-  csv += CsvRow({"id", "type", "origin", "channel", "received_on", "due_on", "status", "closed_on",
+  csv += CsvRow({"id", "type", "origin", "channel", "received_on", "due_on", "first_due_on",
+                 "extended_due_on", "extended_on", "extension_reason", "status", "closed_on",
                  "days_taken", "on_time", "days_late", "paused_days", "closing_ground",
                  "closing_reason", "why_late"});
   for (const auto& row : report.rows) {
     csv += CsvRow(
         {row.id, std::string(store::ToString(row.type)), std::string(store::ToString(row.origin)),
          row.channel.value_or(""), row.received_on.ToString(), row.due_on.ToString(),
-         std::string(store::ToString(row.status)), date(row.closed_on), number(row.days_taken),
-         std::string(TimelinessName(row.timeliness)), number(row.days_late),
-         std::to_string(row.paused_days), row.closing_ground.value_or(""),
+         row.first_due_on.ToString(), date(row.extended_due_on), date(row.extended_on),
+         row.extension_reason.value_or(""), std::string(store::ToString(row.status)),
+         date(row.closed_on), number(row.days_taken), std::string(TimelinessName(row.timeliness)),
+         number(row.days_late), std::to_string(row.paused_days), row.closing_ground.value_or(""),
          row.closing_reason.value_or(""), row.why_late ? DescribeCauses(*row.why_late, "en") : ""});
   }
   return csv;

@@ -1,7 +1,8 @@
-// The report for the DPO's accountability (Art. 5(2)): every request received
-// or closed in a period, whether it was answered on time, and for the late
-// ones why, from the facts in the store. No identities and no data of the
-// subject: ids, dates, statuses, grounds and the agent's closing reason.
+// The report for the DPO's accountability (Art. 5(2)): every request received,
+// extended or closed in a period, whether it was answered on time, and for the
+// late ones why, from the facts in the store. No identities and no data of the
+// subject: ids, dates, statuses, grounds, the agent's closing reason and the
+// DPO's reasons for an extension.
 //
 // BuildRow is pure; CausesOf and LoadRequestsReport read local dates in the
 // process's time zone, LoadRequestsReport the store. Thread-safe.
@@ -47,7 +48,11 @@ struct ReportRow {
   store::RequestOrigin origin = store::RequestOrigin::kAgent;
   std::optional<std::string> channel;
   CivilDate received_on;
-  CivilDate due_on;  // effective
+  CivilDate due_on;        // effective: the extended due date once extended
+  CivilDate first_due_on;  // the Art. 12(3) due date (moved by pauses), extended or not
+  std::optional<CivilDate> extended_due_on;
+  std::optional<CivilDate> extended_on;  // local date of the decision
+  std::optional<std::string> extension_reason;
   store::RequestStatus status = store::RequestStatus::kReceived;
   std::optional<CivilDate> closed_on;
   std::optional<int64_t> days_taken;  // received_on → closed_on
@@ -60,6 +65,7 @@ struct ReportRow {
   std::optional<LateCauses> why_late;  // set for late and overdue rows
   bool received_in_period = false;
   bool closed_in_period = false;
+  bool extended_in_period = false;
 };
 
 // One row, without why_late. `closed_on` as ClosedOn gives it.
@@ -76,6 +82,7 @@ struct RequestsReport {
   CivilDate today;
   std::vector<ReportRow> rows;  // by receipt, then id
   int received = 0;             // rows received in the period
+  int extended = 0;             // rows whose deadline was extended in the period
   ClosedFigures figures;        // over the rows closed in the period
 };
 
@@ -84,9 +91,10 @@ Result<RequestsReport> LoadRequestsReport(const store::Store& store, const Perio
 
 // RFC 4180, UTF-8 with BOM, CRLF; cells a spreadsheet would run as formulas
 // (= + - @ tab CR first) prefixed with an apostrophe. Columns: id, type,
-// origin, channel, received_on, due_on, status, closed_on, days_taken,
-// on_time (yes|no|open, empty when cancelled), days_late, paused_days,
-// closing_ground, closing_reason, why_late.
+// origin, channel, received_on, due_on (effective), first_due_on,
+// extended_due_on, extended_on, extension_reason, status, closed_on,
+// days_taken, on_time (yes|no|open, empty when cancelled; against due_on),
+// days_late, paused_days, closing_ground, closing_reason, why_late.
 std::string RequestsReportCsv(const RequestsReport& report);
 
 // A printable, self-contained HTML page in "de" or "en"; every value

@@ -79,7 +79,8 @@ Json SummaryView(const RequestsReport& report, const std::string& language) {
   }
   Json summary = {{"received", report.received}, {"answered", f.answered},
                   {"on_time", f.on_time},        {"late", f.late},
-                  {"cancelled", f.cancelled},    {"open_overdue", overdue}};
+                  {"cancelled", f.cancelled},    {"open_overdue", overdue},
+                  {"extended", report.extended}};
   if (f.on_time_share) {
     summary["on_time_share"] = std::to_string(std::lround(*f.on_time_share * 100)) + " %";
   }
@@ -104,6 +105,13 @@ Json RowView(const ReportRow& row, const std::string& language) {
   if (row.closing_ground) view["ground"] = LabelOf(*row.closing_ground, language);
   if (row.closing_reason) view["reason"] = *row.closing_reason;
   if (row.why_late) view["why_late"] = DescribeCauses(*row.why_late, language);
+  view["extended"] = row.extended_due_on.has_value();
+  if (row.extended_due_on) {
+    view["first_due_on"] = row.first_due_on.ToString();
+    view["extended_due_on"] = row.extended_due_on->ToString();
+  }
+  if (row.extended_on) view["extended_on"] = row.extended_on->ToString();
+  if (row.extension_reason) view["extension_reason"] = *row.extension_reason;
   return view;
 }
 
@@ -114,6 +122,7 @@ Result<std::string> RequestsReportHtml(const RequestsReport& report, const std::
   Json came_in = Json::array();
   Json answered = Json::array();
   Json late = Json::array();
+  Json extensions = Json::array();
   Json refusals = Json::array();
   for (const auto& row : report.rows) {
     const Json view = RowView(row, language);
@@ -121,6 +130,7 @@ Result<std::string> RequestsReportHtml(const RequestsReport& report, const std::
     if (row.closed_in_period && row.timeliness != Timeliness::kNotAnswered)
       answered.push_back(view);
     if (row.why_late) late.push_back(view);
+    if (row.extended_in_period) extensions.push_back(view);
     if (row.closed_in_period && row.status == store::RequestStatus::kRejected) {
       refusals.push_back(view);
     }
@@ -136,6 +146,8 @@ Result<std::string> RequestsReportHtml(const RequestsReport& report, const std::
                {"answered", answered},
                {"has_late", !late.empty()},
                {"late", late},
+               {"has_extensions", !extensions.empty()},
+               {"extensions", extensions},
                {"has_refusals", !refusals.empty()},
                {"refusals", refusals}};
   return letters::RenderView(ReportTemplate(language), view);

@@ -383,6 +383,20 @@ Result<std::vector<RequestRecord>> Store::RequestsClosedBetween(const std::strin
   });
 }
 
+Result<std::vector<RequestRecord>> Store::RequestsExtendedBetween(const std::string& from,
+                                                                  const std::string& until) const {
+  return Guarded("read requests extended", [&]() -> Result<std::vector<RequestRecord>> {
+    soci::session sql(*impl_->readers);
+    // By the requests_by_extended index; once per dashboard or report.
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kRequestColumns
+                     << " FROM requests WHERE extended_at >= :from AND extended_at < :until "
+                        "ORDER BY extended_at, id",
+         soci::use(from), soci::use(until));
+    return Collect<RequestRecord>(rows, RequestFromRow);
+  });
+}
+
 Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
   std::lock_guard<std::mutex> lock(impl_->write_mutex);
   soci::session& sql = impl_->writer;

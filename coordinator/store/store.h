@@ -132,6 +132,10 @@ class Store {
   // (RFC 3339 UTC, as FormatUtc writes them), by that instant.
   Result<std::vector<RequestRecord>> RequestsClosedBetween(const std::string& from,
                                                            const std::string& until) const;
+  // requests whose deadline was extended at an instant in [from, until),
+  // whatever their status now, by that instant.
+  Result<std::vector<RequestRecord>> RequestsExtendedBetween(const std::string& from,
+                                                             const std::string& until) const;
 
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);

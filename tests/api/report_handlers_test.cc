@@ -53,12 +53,16 @@ TEST_SUITE("ReportRoutes") {
     REQUIRE(response.status == 200);
     CHECK(response.body["today"] == "2025-06-18");
     CHECK(response.body["period"] == nlohmann::json{{"from", "2025-03-21"}, {"to", "2025-06-18"}});
-    CHECK(response.body["open"]["total"] == 6);
+    CHECK(response.body["open"]["total"] == 7);
     CHECK(response.body["overdue"] == 1);
-    CHECK(response.body["closed"] == 7);  // c6 (04-20) and c7 (06-16) count too
+    CHECK(response.body["extended"] == 1);
+    CHECK(response.body["closed"] == 8);  // c6 (04-20) and c7 (06-16) count too
+    CHECK(response.body["extended_in_period"] == 2);
     const auto chosen = f.Get("/api/v1/dashboard", {{"from", "2025-05-01"}, {"to", "2025-06-15"}});
-    CHECK(chosen.body["closed"] == 5);
-    CHECK(chosen.body["handling_days"]["median"] == 21.0);
+    CHECK(chosen.body["closed"] == 6);
+    CHECK(chosen.body["handling_days"]["median"] == 26.0);
+    const auto later = f.Get("/api/v1/dashboard", {{"from", "2025-05-21"}});
+    CHECK(later.body["extended_in_period"] == 0);
   }
 
   TEST_CASE("a bad period is a 422 with the usual error body") {
@@ -107,7 +111,7 @@ TEST_SUITE("RequestListFilters") {
     CHECK(Ids(f.Get("/api/v1/requests", {{"deadline", "due_soon"}})) ==
           std::vector<std::string>{"o1", "o3", "o6"});
     CHECK(Ids(f.Get("/api/v1/requests", {{"deadline", "on_track"}})) ==
-          std::vector<std::string>{"o5", "o4"});
+          std::vector<std::string>{"o5", "o4", "o7"});  // o7: extended to 07-22
   }
 
   TEST_CASE("due_within=N lists open requests due in N days or fewer, most urgent first") {

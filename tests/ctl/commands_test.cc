@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/temp_dir.h"
+#include "tools/dsrctl/printing.h"
 
 namespace dsr::ctl {
 namespace {
@@ -193,6 +194,26 @@ TEST_SUITE("Dsrctl") {
     CHECK(help.exit_code == 0);
     CHECK(Contains(help.out, "--received YYYY-MM-DD"));
     CHECK(Run({"--help"}).exit_code == 0);
+  }
+
+  TEST_CASE("dashboard prints the extended deadlines, open and in the period") {
+    const auto dashboard = nlohmann::json::parse(R"({
+      "today": "2025-06-18", "period": {"from": "2025-05-01", "to": "2025-06-15"},
+      "open": {"total": 7, "by_status": {"in_progress": 7}, "by_type": {"access": 7}},
+      "due_this_week": 2, "due_soon": 3, "overdue": 1, "paused": 1, "extended": 4,
+      "failing_sources": [], "closed": 6, "cancelled": 1,
+      "handling_days": {"median": 26.0, "p95": 50},
+      "answered_on_time": {"count": 5, "share": 0.8333}, "late": 1,
+      "extended_in_period": 9})");
+    std::fflush(stdout);
+    Redirect out(STDOUT_FILENO);
+    PrintDashboard(dashboard);
+    std::fflush(stdout);
+    const std::string printed = out.Restore();
+    CHECK(Contains(printed, "Deadline extended  4\n"));
+    CHECK(Contains(printed, "\nPeriod 2025-05-01 to 2025-06-15\n"));
+    CHECK(Contains(printed, "  extended         9 deadlines\n"));
+    CHECK(Contains(printed, "  on time          5 (83 %)\n"));
   }
 }
 

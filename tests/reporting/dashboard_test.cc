@@ -25,12 +25,12 @@ TEST_SUITE("Dashboard") {
   TEST_CASE("counts the open requests by status and type") {
     ReportingFixture fixture;
     const Dashboard d = DashboardOf(fixture, kPeriod);
-    CHECK(d.open == 6);
+    CHECK(d.open == 7);
     CHECK(d.open_by_status ==
           std::map<std::string, int>{
-              {"received", 1}, {"awaiting_identity", 2}, {"in_progress", 2}, {"in_review", 1}});
+              {"received", 1}, {"awaiting_identity", 2}, {"in_progress", 3}, {"in_review", 1}});
     CHECK(d.open_by_type ==
-          std::map<std::string, int>{{"access", 3}, {"rectification", 1}, {"erasure", 2}});
+          std::map<std::string, int>{{"access", 4}, {"rectification", 1}, {"erasure", 2}});
   }
 
   TEST_CASE("names every non-final status and every type, also with nothing open") {
@@ -52,8 +52,29 @@ TEST_SUITE("Dashboard") {
     const Dashboard d = DashboardOf(fixture, kPeriod);
     CHECK(d.due_this_week == 2);  // o1 (Friday) and o3 (Sunday); o6 is due Monday
     CHECK(d.due_soon == 3);       // o1, o3, o6
-    CHECK(d.overdue == 1);        // o2
+    CHECK(d.overdue == 1);        // o2; not o7, whose first due date 05-22 was extended
     CHECK(d.paused == 1);         // o5
+    CHECK(d.extended == 1);       // o7; c9 was extended too but is closed
+    const auto json = DashboardJson(d);
+    CHECK(json["extended"] == 1);
+    CHECK(json["overdue"] == 1);
+  }
+
+  TEST_CASE("counts the deadlines extended in the period by the controller's local day") {
+    ReportingFixture fixture;
+    // c9 on 05-01 (00:30 in Berlin) and o7 on 05-20; closed or open now.
+    const Dashboard d = DashboardOf(fixture, kPeriod);
+    CHECK(d.extended_in_period == 2);
+    CHECK(DashboardJson(d)["extended_in_period"] == 2);
+    // c9's extension at 22:30 UTC on 04-30 belongs to 05-01 in Berlin.
+    CHECK(
+        DashboardOf(fixture, {CivilDate(2025, 4, 30), CivilDate(2025, 4, 30)}).extended_in_period ==
+        0);
+    CHECK(DashboardOf(fixture, {CivilDate(2025, 5, 1), CivilDate(2025, 5, 1)}).extended_in_period ==
+          1);
+    CHECK(
+        DashboardOf(fixture, {CivilDate(2025, 5, 21), CivilDate(2025, 6, 18)}).extended_in_period ==
+        0);
   }
 
   TEST_CASE("on a Sunday, this week is today only") {
@@ -78,9 +99,9 @@ TEST_SUITE("Dashboard") {
 
   TEST_CASE("figures of the requests answered in the period, an odd count") {
     ReportingFixture fixture;
-    const Dashboard d = DashboardOf(fixture, kPeriod);
-    // c1 18 days, c2 31, c3 50 (late), c4 2 (refused), c8 21; c5 was
-    // withdrawn, c6 and c7 were answered outside the period.
+    // c4 2 days (refused), c1 18, c8 21, c2 31, c3 50 (late); c5 was
+    // withdrawn; c6, c7 and c9 (05-08) were answered outside the period.
+    const Dashboard d = DashboardOf(fixture, {CivilDate(2025, 5, 10), CivilDate(2025, 6, 15)});
     CHECK(d.closed.answered == 5);
     CHECK(d.closed.cancelled == 1);
     CHECK(d.closed.on_time == 4);
@@ -93,7 +114,7 @@ TEST_SUITE("Dashboard") {
     CHECK(json["late"] == 1);
     CHECK(json["answered_on_time"]["count"] == 4);
     CHECK(json["handling_days"]["p95"] == 50);
-    CHECK(json["period"]["from"] == "2025-05-01");
+    CHECK(json["period"]["from"] == "2025-05-10");
     CHECK(json["failing_sources"][0]["source"] == "crm");
   }
 
@@ -107,6 +128,23 @@ TEST_SUITE("Dashboard") {
     CHECK(d.closed.on_time == 3);
     CHECK(*d.closed.on_time_share == doctest::Approx(0.75));
     CHECK(d.closed.cancelled == 1);
+  }
+
+  TEST_CASE("an answer after the first due date but before the extended one is on time") {
+    ReportingFixture fixture;
+    // c9 answered 05-08: after its first due date 05-05, before 07-04.
+    // With it: c4 2, c1 18, c8 21, c2 31, c9 34, c3 50; p95 is rank 6 of 6.
+    const Dashboard d = DashboardOf(fixture, kPeriod);
+    CHECK(d.closed.answered == 6);
+    CHECK(d.closed.on_time == 5);
+    CHECK(d.closed.late == 1);  // c3 only
+    CHECK(d.closed.median_days == doctest::Approx(26));
+    CHECK(d.closed.p95_days == 50);
+    CHECK(*d.closed.on_time_share == doctest::Approx(5.0 / 6.0));
+    const auto c9 = DashboardOf(fixture, {CivilDate(2025, 5, 8), CivilDate(2025, 5, 8)});
+    CHECK(c9.closed.answered == 1);
+    CHECK(c9.closed.on_time == 1);
+    CHECK(c9.closed.median_days == doctest::Approx(34));
   }
 
   TEST_CASE("a request counts on the controller's local day it was closed") {

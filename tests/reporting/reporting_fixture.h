@@ -106,6 +106,16 @@ struct ReportingFixture {
     // o6: due Monday 06-23, 5 days left: due soon, not this week.
     Add(Request("o6", RequestType::kErasure, RequestStatus::kInProgress, {2025, 5, 23},
                 {2025, 6, 23}));
+    // o7: deadline extended (Art. 12(3)) on 05-20, before its first due date
+    // Thu 05-22, to Tue 07-22: on track today, though overdue by its first
+    // date. Received before the period and open: in the report only for its
+    // extension. The reason holds what CSV and HTML must escape.
+    auto o7 = Request("o7", RequestType::kAccess, RequestStatus::kInProgress, {2025, 4, 22},
+                      {2025, 5, 22});
+    o7.extended_due_on = CivilDate(2025, 7, 22);
+    o7.extended_at = "2025-05-20T09:00:00.000Z";
+    o7.extension_reason = "12 Quellen, \"Altarchiv\" & <Band>";
+    Add(o7);
 
     // Tasks: crm fails o1, o2 and twice o6; mail fails o1.
     AddTask("t-o1-crm", "o1", "crm", TaskStatus::kFailed);
@@ -156,6 +166,16 @@ struct ReportingFixture {
     Add(Request("c7", RequestType::kAccess, RequestStatus::kCompleted, {2025, 5, 20},
                 {2025, 6, 20}),
         "2025-06-16T10:00:00.000Z");
+    // c9: received Fri 04-04, first due Mon 05-05 (05-04 is a Sunday);
+    // extended at 00:30 on 05-01 in Berlin (still 04-30 in UTC) to Fri 07-04
+    // (05-04 plus two months); answered 05-08 after 34 days: after its first
+    // due date, on time by the extended one.
+    auto c9 =
+        Request("c9", RequestType::kAccess, RequestStatus::kCompleted, {2025, 4, 4}, {2025, 5, 5});
+    c9.extended_due_on = CivilDate(2025, 7, 4);
+    c9.extended_at = "2025-04-30T22:30:00.000Z";
+    c9.extension_reason = "Archivdaten auf Band";
+    Add(c9, "2025-05-08T10:00:00.000Z");
     // c8: answered 23:59:59 on 06-15 in Berlin, the period's last day: 21 days.
     Add(Request("c8", RequestType::kRectification, RequestStatus::kCompleted, {2025, 5, 25},
                 {2025, 6, 25}),

@@ -58,11 +58,11 @@ TEST_SUITE("Store") {
     {
       auto store = Store::Open(UrlFor(dir), 2);
       REQUIRE(store.ok());
-      CHECK((*store)->schema_version() == 6);
+      CHECK((*store)->schema_version() == 7);
     }
     auto reopened = Store::Open(UrlFor(dir), 1);
     REQUIRE(reopened.ok());
-    CHECK((*reopened)->schema_version() == 6);
+    CHECK((*reopened)->schema_version() == 7);
   }
 
   TEST_CASE("refuses an unsupported URL and an unreachable database") {

@@ -215,6 +215,7 @@ void PrintDashboard(const nlohmann::json& d) {
   std::printf("Due soon           %s\n", Field(d, "due_soon").c_str());
   std::printf("Overdue            %s\n", Field(d, "overdue").c_str());
   std::printf("Clock paused       %s\n", Field(d, "paused").c_str());
+  std::printf("Deadline extended  %s\n", Field(d, "extended").c_str());
   const auto& failing = d.at("failing_sources");
   std::printf("Failing sources    %s\n", failing.empty() ? "none" : "");
   for (const auto& source : failing) {
@@ -222,7 +223,7 @@ void PrintDashboard(const nlohmann::json& d) {
                 Field(source, "failed_tasks").c_str(), Field(source, "requests").c_str());
   }
   const auto& period = d.at("period");
-  std::printf("\nClosed %s to %s\n", Field(period, "from").c_str(), Field(period, "to").c_str());
+  std::printf("\nPeriod %s to %s\n", Field(period, "from").c_str(), Field(period, "to").c_str());
   std::printf("  answered         %s (cancelled apart: %s)\n", Field(d, "closed").c_str(),
               Field(d, "cancelled").c_str());
   const auto& on_time = d.at("answered_on_time");
@@ -235,6 +236,7 @@ void PrintDashboard(const nlohmann::json& d) {
   const auto& days = d.at("handling_days");
   std::printf("  handling days    median %s, p95 %s\n", Field(days, "median").c_str(),
               Field(days, "p95").c_str());
+  std::printf("  extended         %s deadlines\n", Field(d, "extended_in_period").c_str());
 }
 
 }  // namespace dsr::ctl
