@@ -37,7 +37,7 @@ class ListedHolidays final : public HolidayCalendar {
 }  // namespace
 
 TEST_SUITE("Deadline") {
-  TEST_CASE("reproduces every worked example of LEGAL.md") {
+  TEST_CASE("reproduces the worked examples of the Art. 12(3) deadline") {
     const auto de = GermanCalendar();
     struct Example {
       CivilDate received, due;
@@ -259,7 +259,7 @@ TEST_SUITE("DeadlineAfterPauses") {
       return ExtendedDueDateAfterPauses(received, days, std::nullopt, PauseMode::kPause, from,
                                         *calendar);
     };
-    // No pause: the same as ExtendedDueDate (LEGAL.md: 31 Jan 2025 → 28 Apr, not 30 Apr).
+    // No pause: the same as ExtendedDueDate (31 Jan 2025 → 28 Apr, not 30 Apr).
     CHECK(extended(CivilDate(2025, 1, 31), 0, ExtensionFrom::kFirstPeriodEnd) ==
           CivilDate(2025, 4, 28));
     CHECK(extended(CivilDate(2025, 1, 31), 0, ExtensionFrom::kReceipt) == CivilDate(2025, 4, 30));

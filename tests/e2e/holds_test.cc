@@ -13,13 +13,13 @@
 
 #include "common/keyed_hash.h"
 #include "coordinator/deadlines/holiday_calendar.h"
-#include "coordinator/letters/letter.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/engine.h"
 #include "coordinator/workflow/engine_client.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/crm_oracle.h"
 #include "tests/support/clock_ticker.h"
+#include "tests/support/engine_settings.h"
 
 namespace dsr::testing {
 namespace {
@@ -43,19 +43,9 @@ TEST_SUITE("EndToEnd") {
     auto store = std::move(store::Store::Open("sqlite3://db=" + files.store_path(), 2).value());
     auto calendar = std::move(deadlines::NewHolidayCalendar("DE").value());
     const KeyedHasher hasher = KeyedHasher::FromKey(std::string(32, 'a'));
-    workflow::EngineSettings settings;
-    settings.broker_bind = "tcp://127.0.0.1:*";
+    workflow::EngineSettings settings = TestEngineSettings(files.dir().File("data"));
     settings.heartbeat_interval = std::chrono::milliseconds(200);
     settings.hold_check_interval = std::chrono::seconds(1);
-    settings.data_dir = files.dir().File("data");
-    settings.controller = {"Beispiel Versand GmbH", "datenschutz@example.org", "de"};
-    settings.policy.identity_required = false;
-    settings.sources = {{"crm", "Kundendatenbank", "sql"}};
-    settings.controller_info.name = "Beispiel Versand GmbH";
-    settings.controller_info.contact = "datenschutz@example.org";
-    settings.records_of_processing = {{"crm", "Kundendatenbank", std::nullopt}};
-    settings.letter_templates = std::make_shared<letters::LetterTemplates>(
-        std::move(letters::LetterTemplates::Load(std::nullopt).value()));
     zmq::context_t context;
     workflow::Engine engine(settings, *store, clock, *calendar, hasher, context);
     auto broker = engine.Start();

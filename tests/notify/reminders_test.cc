@@ -13,12 +13,12 @@
 #include "common/keyed_hash.h"
 #include "coordinator/api/handlers.h"
 #include "coordinator/deadlines/holiday_calendar.h"
-#include "coordinator/letters/letter.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/engine.h"
 #include "coordinator/workflow/engine_client.h"
 #include "tests/notify/receivers.h"
 #include "tests/support/clock_ticker.h"
+#include "tests/support/engine_settings.h"
 #include "tests/support/temp_dir.h"
 
 namespace dsr::testing {
@@ -65,17 +65,9 @@ struct Fixture {
   Fixture() {
     REQUIRE(smtp.Start(dir.File("smtp"), /*defer=*/1));
     store = std::move(store::Store::Open("sqlite3://db=" + dir.File("dsr.db"), 2).value());
-    settings.broker_bind = "tcp://127.0.0.1:*";
+    // No worker serves the source "crm": the request's task stays pending.
+    settings = TestEngineSettings(dir.File("data"));
     settings.heartbeat_interval = std::chrono::milliseconds(100);
-    settings.data_dir = dir.File("data");
-    settings.controller = {"Beispiel Versand GmbH", "datenschutz@example.org", "en"};
-    settings.policy.identity_required = false;
-    settings.sources = {{"crm", "Kundendatenbank", "sql"}};  // no worker: the task stays pending
-    settings.controller_info.name = "Beispiel Versand GmbH";
-    settings.controller_info.contact = "datenschutz@example.org";
-    settings.records_of_processing = {{"crm", "Kundendatenbank", std::nullopt}};
-    settings.letter_templates = std::make_shared<letters::LetterTemplates>(
-        std::move(letters::LetterTemplates::Load(std::nullopt).value()));
     auto& notifications = settings.notifications;
     notifications.reminder_days = {7, 2};
     notifications.language = "en";

@@ -8,10 +8,10 @@
 
 #include "common/keyed_hash.h"
 #include "coordinator/deadlines/holiday_calendar.h"
-#include "coordinator/letters/letter.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/engine.h"
 #include "coordinator/workflow/engine_client.h"
+#include "tests/support/engine_settings.h"
 #include "tests/support/temp_dir.h"
 
 namespace dsr::workflow {
@@ -33,17 +33,7 @@ TEST_CASE("letters and extension notices owed when the coordinator stopped are w
   auto calendar = std::move(deadlines::NewHolidayCalendar("DE").value());
   const KeyedHasher hasher = KeyedHasher::FromKey(std::string(32, 'k'));
   const auto clock = NewSystemClock();
-  EngineSettings settings;
-  settings.broker_bind = "tcp://127.0.0.1:*";
-  settings.data_dir = dir.File("data");
-  settings.controller = {"Beispiel Versand GmbH", "datenschutz@example.org", "de"};
-  settings.policy.identity_required = false;
-  settings.sources = {{"crm", "Kundendatenbank", "sql"}};
-  settings.controller_info.name = "Beispiel Versand GmbH";
-  settings.controller_info.contact = "datenschutz@example.org";
-  settings.records_of_processing = {{"crm", "Kundendatenbank", std::nullopt}};
-  settings.letter_templates = std::make_shared<letters::LetterTemplates>(
-      std::move(letters::LetterTemplates::Load(std::nullopt).value()));
+  const EngineSettings settings = testing::TestEngineSettings(dir.File("data"));
   zmq::context_t context;
   const EngineClient client(context, std::chrono::seconds(30));
 
