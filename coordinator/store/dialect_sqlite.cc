@@ -13,11 +13,13 @@ class SqliteDialect final : public Dialect {
     // durable (a request accepted with 201 survives a power cut).
     return {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"};
   }
-  std::string_view BeginWrite() const override { return "BEGIN IMMEDIATE"; }
+  // IMMEDIATE takes the database's one write lock at BEGIN.
+  std::vector<std::string> BeginWrite() const override { return {"BEGIN IMMEDIATE"}; }
   std::string_view BeginRead() const override { return "BEGIN"; }
-  std::string CreateMigrationsTable() const override {
-    return "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-           "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+  std::vector<std::string> CreateBookkeeping() const override {
+    return {
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at TEXT NOT NULL)"};
   }
 };
 
@@ -25,12 +27,6 @@ class SqliteDialect final : public Dialect {
 
 std::unique_ptr<Dialect> NewSqliteDialect() {
   return std::make_unique<SqliteDialect>();
-}
-
-Result<std::unique_ptr<Dialect>> DialectForUrl(const std::string& url) {
-  if (url.rfind("sqlite3://", 0) == 0) return NewSqliteDialect();
-  return ValidationError("unsupported store URL (expected sqlite3://db=PATH): '" +
-                         url.substr(0, url.find("://")) + "://…'");
 }
 
 }  // namespace dsr::store

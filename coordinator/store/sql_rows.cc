@@ -274,10 +274,13 @@ Result<SubjectIdentities> SubjectFromJson(const std::string& text) {
 
 Status StatusFromSociError(const soci::soci_error& error, const std::string& what) {
   const std::string message = error.get_error_message();
-  const bool transient = error.get_error_category() == soci::soci_error::connection_error ||
-                         message.find("locked") != std::string::npos ||
-                         message.find("busy") != std::string::npos ||
-                         message.find("unable to open") != std::string::npos;
+  // What may pass by itself: SQLite's locks and files, and MariaDB/MySQL's
+  // lost or refused connections, lock waits and deadlocks.
+  bool transient = error.get_error_category() == soci::soci_error::connection_error;
+  for (const char* sign : {"locked", "busy", "unable to open", "Can't connect", "gone away",
+                           "Lost connection", "Lock wait timeout", "Deadlock found"}) {
+    transient = transient || message.find(sign) != std::string::npos;
+  }
   // get_error_message() is the backend's message without SOCI's added
   // context, which would repeat the statement's bound values.
   const std::string text = "store: " + what + " failed: " + message;

@@ -10,8 +10,6 @@
 #include "coordinator/store/store_internal.h"
 
 namespace dsr::store {
-namespace {}  // namespace
-
 struct Store::Impl {
   std::unique_ptr<Dialect> dialect;
   std::mutex write_mutex;
@@ -25,21 +23,25 @@ Store::~Store() = default;
 
 namespace {
 
+void RunAll(soci::session& sql, const std::vector<std::string>& statements) {
+  for (const auto& statement : statements) sql << statement;
+}
+
 void PrepareSession(soci::session& sql, const Dialect& dialect) {
-  for (const auto& statement : dialect.SessionSetup()) sql << statement;
+  RunAll(sql, dialect.SessionSetup());
 }
 
 // Applies every migration newer than the recorded version, each in its own
 // write transaction, and returns the resulting version.
 Result<int> ApplyMigrations(soci::session& sql, const Dialect& dialect) {
-  sql << dialect.CreateMigrationsTable();
+  RunAll(sql, dialect.CreateBookkeeping());
   int version = 0;
   soci::indicator indicator = soci::i_null;
   sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, indicator);
   if (indicator != soci::i_ok) version = 0;
   for (const auto& migration : MigrationsFor(std::string(dialect.migrations_folder()))) {
     if (migration.version <= version) continue;
-    sql << dialect.BeginWrite();
+    RunAll(sql, dialect.BeginWrite());
     try {
       for (const auto& statement : migration.statements) sql << statement;
       const std::string applied_at = FormatUtc(std::chrono::system_clock::now());
@@ -401,7 +403,7 @@ Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
   std::lock_guard<std::mutex> lock(impl_->write_mutex);
   soci::session& sql = impl_->writer;
   return Guarded("write", [&]() -> Status {
-    sql << impl_->dialect->BeginWrite();
+    RunAll(sql, impl_->dialect->BeginWrite());
     Status status;
     try {
       const auto writer = NewSessionWriter(sql);

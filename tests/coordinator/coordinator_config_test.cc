@@ -121,6 +121,22 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->audit_key_file == "/tmp/x/audit.key");
   }
 
+  TEST_CASE("takes a MariaDB store URL and refuses other backends without echoing them") {
+    testing::TempDir dir;
+    const std::string mysql =
+        "mysql://db=dsr host=db.internal port=3306 user=dsr password=s3cret charset=utf8mb4";
+    const std::string example = ReadExample();
+    auto config =
+        LoadText(dir, Replace(example, "sqlite3://db=/var/lib/dsr/dsr.db timeout=5", mysql));
+    REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+    CHECK(config->store_url == mysql);
+    auto other = LoadText(dir, Replace(example, "sqlite3://db=/var/lib/dsr/dsr.db timeout=5",
+                                       "postgresql://dbname=dsr password=s3cret"));
+    REQUIRE_FALSE(other.ok());
+    CHECK(Everything(other.status()).find("store") != std::string::npos);
+    CHECK(Everything(other.status()).find("s3cret") == std::string::npos);
+  }
+
   TEST_CASE("reads the notifications section the example documents") {
     testing::TempDir dir;
     std::ofstream(dir.File("smtp.password")) << "s3cret\n";

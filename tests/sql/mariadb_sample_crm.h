@@ -13,12 +13,15 @@
 #include <vector>
 
 #include "connectors/connector.h"
-#include "tests/sql/mariadb_server.h"
 #include "tests/sql/sample_crm_fixture.h"
 #include "tests/sql/sql_test_support.h"
+#include "tests/support/mariadb_server.h"
 #include "tools/sample-crm/sample_crm_data.h"
 
 namespace dsr::connectors::testing {
+
+using ::dsr::testing::MariaDbLockHolder;
+using ::dsr::testing::MariaDbServer;
 
 // Writes `data` into the empty database that `root_connection` (a SOCI
 // connection string with the right to create tables) names. Aborts on error.

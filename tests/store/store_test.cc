@@ -6,14 +6,10 @@
 #include <atomic>
 #include <thread>
 
-#include "tests/support/temp_dir.h"
+#include "tests/store/store_location.h"
 
 namespace dsr::store {
 namespace {
-
-std::string UrlFor(const testing::TempDir& dir) {
-  return "sqlite3://db=" + dir.File("dsr.db") + " timeout=5";
-}
 
 RequestRecord SampleRequest(const std::string& id) {
   RequestRecord request;
@@ -54,25 +50,28 @@ EventRecord SampleEvent(const std::string& request_id, const std::string& kind) 
 
 TEST_SUITE("Store") {
   TEST_CASE("applies migrations once and reopens an existing store") {
-    testing::TempDir dir;
+    testing::StoreLocation location;
     {
-      auto store = Store::Open(UrlFor(dir), 2);
+      auto store = Store::Open(location.url(), 2);
       REQUIRE(store.ok());
       CHECK((*store)->schema_version() == 7);
     }
-    auto reopened = Store::Open(UrlFor(dir), 1);
+    auto reopened = Store::Open(location.url(), 1);
     REQUIRE(reopened.ok());
     CHECK((*reopened)->schema_version() == 7);
   }
 
   TEST_CASE("refuses an unsupported URL and an unreachable database") {
-    CHECK(Store::Open("postgresql://db=x", 1).status().code() == StatusCode::kValidation);
-    CHECK_FALSE(Store::Open("sqlite3://db=/nonexistent/dir/dsr.db", 1).ok());
+    testing::StoreLocation location;
+    const auto unsupported = Store::Open("postgresql://db=x password=secret", 1);
+    CHECK(unsupported.status().code() == StatusCode::kValidation);
+    CHECK(unsupported.status().message().find("secret") == std::string::npos);
+    CHECK(Store::Open(location.UnreachableUrl(), 1).status().code() == StatusCode::kUnavailable);
   }
 
   TEST_CASE("keeps requests, tasks and results with every field") {
-    testing::TempDir dir;
-    auto store = std::move(Store::Open(UrlFor(dir), 2).value());
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 2).value());
     RequestRecord request = SampleRequest("r1");
     REQUIRE(store
                 ->Write([&](StoreWriter& w) {
@@ -138,8 +137,8 @@ TEST_SUITE("Store") {
   }
 
   TEST_CASE("rolls back every change of a failed write") {
-    testing::TempDir dir;
-    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 1).value());
     Status status = store->Write([&](StoreWriter& w) {
       DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest("r1")));
       DSR_RETURN_IF_ERROR(w.AppendEvent(SampleEvent("r1", "request.received")));
@@ -154,8 +153,8 @@ TEST_SUITE("Store") {
   }
 
   TEST_CASE("filters and pages the request list") {
-    testing::TempDir dir;
-    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 1).value());
     REQUIRE(store
                 ->Write([&](StoreWriter& w) {
                   for (int i = 0; i < 5; ++i) {
@@ -172,8 +171,8 @@ TEST_SUITE("Store") {
   }
 
   TEST_CASE("finds approved access requests without a bundle and requests with settled tasks") {
-    testing::TempDir dir;
-    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 1).value());
     REQUIRE(store
                 ->Write([&](StoreWriter& w) {
                   for (const char* id : {"approved", "reviewing", "working", "settled"}) {
@@ -197,8 +196,8 @@ TEST_SUITE("Store") {
   }
 
   TEST_CASE("keeps identity checks, pauses, outcomes, holds and review decisions") {
-    testing::TempDir dir;
-    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 1).value());
     RequestRecord request = SampleRequest("r1");
     request.corrections = R"({"email":"new@example.org"})";
     HoldRecord hold{"h1",
@@ -268,8 +267,8 @@ TEST_SUITE("Store") {
   }
 
   TEST_CASE("queues a notification once per event and channel, and finds the due ones") {
-    testing::TempDir dir;
-    auto store = std::move(Store::Open(UrlFor(dir), 2).value());
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 2).value());
     REQUIRE(store->Write([](StoreWriter& w) { return w.InsertRequest(SampleRequest("r1")); }).ok());
     NotificationRecord email;
     email.id = "n1";
@@ -326,8 +325,8 @@ TEST_SUITE("Store") {
   }
 
   TEST_CASE("chains audit events and detects a changed or removed event") {
-    testing::TempDir dir;
-    auto store = std::move(Store::Open(UrlFor(dir), 1).value());
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 1).value());
     REQUIRE(
         store
             ->Write([&](StoreWriter& w) {
@@ -344,7 +343,7 @@ TEST_SUITE("Store") {
     CHECK(events->at(1).prev_hash == events->at(0).hash);
     CHECK(VerifyAuditChain(*store).ok());
 
-    soci::session raw("sqlite3", "db=" + dir.File("dsr.db"));
+    soci::session raw(location.url());
     SUBCASE("changed") {
       raw << "UPDATE events SET details = '{\"x\":1}' WHERE seq = 2";
       CHECK(VerifyAuditChain(*store).message().find("event 2") != std::string::npos);
@@ -355,9 +354,136 @@ TEST_SUITE("Store") {
     }
   }
 
+  TEST_CASE("answers the queries of reports, letters and the audit trail") {
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 1).value());
+    // received on 5 March + n; closed, extended or still open
+    auto make = [](int n, RequestStatus status) {
+      RequestRecord request = SampleRequest("r" + std::to_string(n));
+      request.status = status;
+      request.received_on = CivilDate(2025, 3, 5 + n);
+      request.created_at = "2025-03-0" + std::to_string(5 + n) + "T10:00:00.000Z";
+      return request;
+    };
+    std::vector<RequestRecord> requests = {
+        make(0, RequestStatus::kInProgress), make(1, RequestStatus::kCompleted),
+        make(2, RequestStatus::kRejected), make(3, RequestStatus::kReceived),
+        make(4, RequestStatus::kCancelled)};
+    requests[1].type = RequestType::kErasure;
+    requests[1].completed_at = "2025-04-01T00:00:00.000Z";
+    requests[2].completed_at = "2025-03-31T23:59:59.999Z";
+    requests[4].completed_at = "2025-04-02T10:00:00.000Z";
+    requests[3].extended_due_on = CivilDate(2025, 6, 9);
+    requests[3].extended_at = "2025-03-20T09:00:00.000Z";
+    TaskRecord failed = SampleTask("t0", "r0", "crm");
+    failed.status = TaskStatus::kFailed;
+    TaskRecord failed_of_closed = SampleTask("t1", "r1", "crm");
+    failed_of_closed.status = TaskStatus::kFailed;
+    REQUIRE(store
+                ->Write([&](StoreWriter& w) {
+                  for (const auto& request : requests) {
+                    DSR_RETURN_IF_ERROR(w.InsertRequest(request));
+                    DSR_RETURN_IF_ERROR(w.UpdateRequest(request));
+                    DSR_RETURN_IF_ERROR(w.AppendEvent(SampleEvent(request.id, "request.received")));
+                  }
+                  DSR_RETURN_IF_ERROR(w.InsertTask(failed));
+                  return w.InsertTask(failed_of_closed);
+                })
+                .ok());
+    auto ids = [](const Result<std::vector<RequestRecord>>& records) {
+      REQUIRE(records.ok());
+      std::vector<std::string> found;
+      for (const auto& record : *records) found.push_back(record.id);
+      return found;
+    };
+    CHECK(ids(store->OpenRequests()) == std::vector<std::string>{"r0", "r3"});
+    const auto failed_tasks = store->FailedTasksOfOpenRequests();
+    REQUIRE(failed_tasks.ok());
+    REQUIRE(failed_tasks->size() == 1);
+    CHECK(failed_tasks->at(0).id == "t0");
+    CHECK(ids(store->RequestsReceivedBetween(CivilDate(2025, 3, 6), CivilDate(2025, 3, 8))) ==
+          std::vector<std::string>{"r1", "r2", "r3"});
+    CHECK(
+        ids(store->RequestsClosedBetween("2025-03-31T00:00:00.000Z", "2025-04-02T10:00:00.000Z")) ==
+        std::vector<std::string>{"r2", "r1"});
+    CHECK(ids(store->RequestsExtendedBetween("2025-03-20T00:00:00.000Z",
+                                             "2025-03-21T00:00:00.000Z")) ==
+          std::vector<std::string>{"r3"});
+    CHECK(
+        ids(store->RequestsExtendedBetween("2025-03-21T00:00:00.000Z", "2025-04-01T00:00:00.000Z"))
+            .empty());
+    CHECK(*store->RequestsAwaitingLetter() == std::vector<std::string>{"r1", "r2"});
+    CHECK(*store->RequestsAwaitingExtensionLetter() == std::vector<std::string>{"r3"});
+    const auto first = store->EventsAfter(0, 2);
+    REQUIRE(first.ok());
+    REQUIRE(first->size() == 2);
+    const auto rest = store->EventsAfter(first->back().seq, 10);
+    REQUIRE(rest.ok());
+    REQUIRE(rest->size() == 3);
+    CHECK(rest->at(0).request_id == std::optional<std::string>("r2"));
+  }
+
+  TEST_CASE("compares text byte for byte and keeps text longer than 64 KB") {
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 1).value());
+    RequestRecord upper = SampleRequest("R1");
+    upper.status = RequestStatus::kInProgress;
+    HoldRecord hold{"h1",
+                    "r1",
+                    "crm",
+                    "invoices",
+                    CivilDate(2033, 12, 31),
+                    "HGB §257",
+                    {},
+                    HoldStatus::kActive,
+                    std::nullopt,
+                    "2025-03-06T10:00:00.000Z"};
+    for (int key = 0; key < 20000; ++key) hold.keys.push_back("invoice-" + std::to_string(key));
+    // Ids differing in case only are two requests, as on SQLite; a
+    // case-insensitive collation would call the second a duplicate.
+    REQUIRE(store
+                ->Write([&](StoreWriter& w) {
+                  DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest("r1")));
+                  DSR_RETURN_IF_ERROR(w.InsertRequest(upper));
+                  return w.InsertHold(hold);
+                })
+                .ok());
+    CHECK(store->GetRequest("R1")->status == RequestStatus::kInProgress);
+    CHECK(store->GetRequest("r1")->status == RequestStatus::kReceived);
+    const auto holds = store->ListHolds({});
+    REQUIRE(holds.ok());
+    REQUIRE(holds->size() == 1);
+    CHECK(holds->at(0).keys == hold.keys);
+  }
+
+  TEST_CASE("keeps one audit chain when two stores write to one database") {
+    // As when a second coordinator is started on the same store by mistake.
+    testing::StoreLocation location;
+    auto first = std::move(Store::Open(location.url(), 1).value());
+    auto second = std::move(Store::Open(location.url(), 1).value());
+    std::atomic<int> failures{0};
+    auto write_events = [&failures](Store& store, const std::string& prefix) {
+      for (int i = 0; i < 40; ++i) {
+        const std::string id = prefix + std::to_string(i);
+        Status written = store.Write([&](StoreWriter& w) {
+          DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest(id)));
+          DSR_RETURN_IF_ERROR(w.AppendEvent(SampleEvent(id, "request.received")));
+          return w.AppendEvent(SampleEvent(id, "request.planned"));
+        });
+        if (!written.ok()) ++failures;
+      }
+    };
+    std::thread other([&] { write_events(*second, "b"); });
+    write_events(*first, "a");
+    other.join();
+    CHECK(failures == 0);
+    CHECK(first->EventsAfter(0, 1000)->size() == 160);
+    CHECK(VerifyAuditChain(*first).ok());
+  }
+
   TEST_CASE("serves reads from other threads while the writer commits") {
-    testing::TempDir dir;
-    auto store = std::move(Store::Open(UrlFor(dir), 3).value());
+    testing::StoreLocation location;
+    auto store = std::move(Store::Open(location.url(), 3).value());
     std::atomic<bool> done{false};
     std::atomic<int> read_failures{0};
     std::vector<std::thread> readers;

@@ -8,7 +8,8 @@
 // Administration runs as root over the socket through the MariaDB C API, so
 // expected rows are read without SOCI and without the connector's code.
 // Tests connect as the user `dsr` over TCP, with only the privileges a
-// connector needs (SELECT, UPDATE, DELETE) on each database they create.
+// connector needs (SELECT, UPDATE, DELETE) on each database they create, or
+// with all privileges on a database for the coordinator's store.
 // Not thread-safe.
 #pragma once
 
@@ -23,7 +24,7 @@
 
 struct st_mysql;
 
-namespace dsr::connectors::testing {
+namespace dsr::testing {
 
 class MariaDbServer {
  public:
@@ -47,6 +48,9 @@ class MariaDbServer {
   // A new, empty database (utf8mb4, utf8mb4_unicode_ci, as a CRM would
   // have it) named "<prefix>_<n>", on which `dsr` may SELECT, UPDATE and DELETE.
   std::string CreateDatabase(const std::string& prefix);
+  // The same, but `dsr` has every privilege on it, as the coordinator's
+  // store needs (it creates and alters its own tables).
+  std::string CreateOwnedDatabase(const std::string& prefix);
   // SOCI connection string for `database` as `dsr` over TCP.
   std::string ConnectionString(const std::string& database) const;
   // SOCI connection string for `database` as root over the socket.
@@ -66,6 +70,7 @@ class MariaDbServer {
   Status Install(const std::string& install_db);
   Status Launch(const std::string& mariadbd);
   Status WaitUntilReady();
+  std::string CreateDatabaseWith(const std::string& prefix, const std::string& privileges);
   void Stop();
 
   std::string dir_;
@@ -90,4 +95,4 @@ class MariaDbLockHolder {
   st_mysql* connection_;
 };
 
-}  // namespace dsr::connectors::testing
+}  // namespace dsr::testing

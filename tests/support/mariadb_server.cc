@@ -1,4 +1,4 @@
-#include "tests/sql/mariadb_server.h"
+#include "tests/support/mariadb_server.h"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 #include <sstream>
 #include <thread>
 
-namespace dsr::connectors::testing {
+namespace dsr::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -300,9 +300,18 @@ void MariaDbServer::Stop() {
 }
 
 std::string MariaDbServer::CreateDatabase(const std::string& prefix) {
+  return CreateDatabaseWith(prefix, "SELECT, UPDATE, DELETE");
+}
+
+std::string MariaDbServer::CreateOwnedDatabase(const std::string& prefix) {
+  return CreateDatabaseWith(prefix, "ALL PRIVILEGES");
+}
+
+std::string MariaDbServer::CreateDatabaseWith(const std::string& prefix,
+                                              const std::string& privileges) {
   const std::string name = prefix + "_" + std::to_string(++databases_);
   Execute("", "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-  Execute("", "GRANT SELECT, UPDATE, DELETE ON `" + name + "`.* TO '" + kUser + "'@'127.0.0.1'");
+  Execute("", "GRANT " + privileges + " ON `" + name + "`.* TO '" + kUser + "'@'127.0.0.1'");
   return name;
 }
 
@@ -366,4 +375,4 @@ std::vector<nlohmann::json> MariaDbServer::Query(const std::string& database,
   return rows;
 }
 
-}  // namespace dsr::connectors::testing
+}  // namespace dsr::testing
