@@ -1,5 +1,6 @@
 #include "coordinator/deadlines/deadline.h"
 
+#include <algorithm>
 #include <string>
 
 namespace dsr::deadlines {
@@ -118,8 +119,18 @@ CivilDate ExtendedDueDateAfterPauses(CivilDate received, int paused_days,
                                      std::optional<CivilDate> last_resumed_on, PauseMode mode,
                                      ExtensionFrom from, const HolidayCalendar& calendar) {
   switch (mode) {
-    case PauseMode::kPause:
-      return RollToWorkingDay(UnmovedExtendedEnd(received, from).AddDays(paused_days), calendar);
+    case PauseMode::kPause: {
+      // Two readings of "the extended deadline, shifted by the paused days":
+      // the paused days added to the extended end, or the two months counted
+      // from the first end shifted by them. Month lengths make them differ by
+      // a day or two; the earlier one is safe under either.
+      const CivilDate shifted_end = UnmovedExtendedEnd(received, from).AddDays(paused_days);
+      const CivilDate from_shifted_period =
+          from == ExtensionFrom::kFirstPeriodEnd
+              ? FirstPeriodEnd(received).AddDays(paused_days).AddMonthsClamped(2)
+              : received.AddDays(paused_days).AddMonthsClamped(3);
+      return RollToWorkingDay(std::min(shifted_end, from_shifted_period), calendar);
+    }
     case PauseMode::kRestartFromAnswer:
       return ExtendedDueDate(last_resumed_on.value_or(received), calendar, from);
     case PauseMode::kIgnore:

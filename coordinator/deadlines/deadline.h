@@ -74,8 +74,10 @@ CivilDate DueDateAfterPauses(CivilDate received, int paused_days,
                              const HolidayCalendar& calendar);
 
 // The extended Art. 12(3) deadline after pauses, counted like
-// DueDateAfterPauses: kPause adds the paused days to the unmoved extended end
-// (ExtendedDueDate before rule 4), then rolls to a working day;
+// DueDateAfterPauses: kPause takes the earlier of the paused days added to
+// the unmoved extended end (ExtendedDueDate before rule 4) and the two
+// months counted from the first end moved by the paused days (they differ
+// where months differ in length), then rolls to a working day;
 // kRestartFromAnswer extends the month that started again on
 // `last_resumed_on` when there was a pause; kIgnore is ExtendedDueDate.
 CivilDate ExtendedDueDateAfterPauses(CivilDate received, int paused_days,

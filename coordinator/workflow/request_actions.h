@@ -78,8 +78,8 @@ class RequestActions {
   Status Pause(const std::string& id, const std::string& reason, const std::string& actor);
   // Restarts the clock; the due date moves by the policy's pause mode.
   Status Resume(const std::string& id, const std::string& actor);
-  // Extends the deadline once by two further months (Art. 12(3)), counted by
-  // the policy from the pause-shifted first period; the notice to the data
+  // Extends the deadline once by two further months (Art. 12(3)), shifted by
+  // paused days (deadlines::ExtendedDueDateAfterPauses); the notice to the data
   // subject follows. kValidation for a blank reason; kConflict when the
   // request is closed, was extended already, or its first deadline has
   // passed (a paused clock stands still, as in deadlines::StandingOf).

@@ -85,8 +85,8 @@ Status EndPause(StoreWriter& writer, RequestRecord& request, CivilDate today,
   nlohmann::json details = {{"paused_days", days},
                             {"paused_days_total", request.paused_days},
                             {"due_on", request.due_on.ToString()}};
-  // An extension decided before or during the pause runs on from the moved
-  // first period, as it would have had the pause ended first.
+  // An extension decided before or during the pause moves with it, as it
+  // would have had the pause ended first (deadlines::ExtendedDueDateAfterPauses).
   if (request.extended_due_on) {
     request.extended_due_on =
         deadlines::ExtendedDueDateAfterPauses(request.received_on, request.paused_days, today,

@@ -253,7 +253,7 @@ TEST_SUITE("DeadlineAfterPauses") {
     CHECK_FALSE(ParsePauseMode("stop").ok());
   }
 
-  TEST_CASE("an extension after pauses adds the paused days to the unmoved extended end") {
+  TEST_CASE("an extension after pauses is shifted by the paused days, the earlier reading") {
     auto calendar = std::move(NewHolidayCalendar("DE").value());
     const auto extended = [&](CivilDate received, int days, ExtensionFrom from) {
       return ExtendedDueDateAfterPauses(received, days, std::nullopt, PauseMode::kPause, from,
@@ -272,6 +272,11 @@ TEST_SUITE("DeadlineAfterPauses") {
     CHECK(extended(CivilDate(2025, 1, 31), 4, ExtensionFrom::kFirstPeriodEnd) ==
           CivilDate(2025, 5, 2));
     CHECK(extended(CivilDate(2025, 1, 31), 4, ExtensionFrom::kReceipt) == CivilDate(2025, 5, 5));
+    // Where the readings differ: receipt 30 Jun 2025, first end 30 Jul, one
+    // paused day. The extended end 30 Sep + 1 day would be Wed 1 Oct; two
+    // months from the moved first end (31 Jul) end on Tue 30 Sep: the earlier.
+    CHECK(extended(CivilDate(2025, 6, 30), 1, ExtensionFrom::kFirstPeriodEnd) ==
+          CivilDate(2025, 9, 30));
   }
 
   TEST_CASE("an extension after restart_from_answer extends the restarted month; ignore does not") {
