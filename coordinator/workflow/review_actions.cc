@@ -190,6 +190,11 @@ Result<ActionEffects> RequestActions::Approve(const std::string& id,
       details["sources"] = sources;
       return Transition(writer, *current, RequestEvent::kRevise, actor, details, now);
     }
+    // The answer is given: a clock still paused stops standing still today.
+    if (current->paused_since) {
+      DSR_RETURN_IF_ERROR(EndPause(writer, *current, LocalDate(c_.clock.Now()), c_.policy,
+                                   c_.calendar, actor, now));
+    }
     DSR_RETURN_IF_ERROR(writer.AppendEvent(MakeEvent(id, now, "request.approved", actor, details)));
     current->approved_at = now;
     current->updated_at = now;
@@ -218,6 +223,10 @@ Result<ActionEffects> RequestActions::Reject(const std::string& id, const std::s
   DSR_RETURN_IF_ERROR(c_.store.Write([&](StoreWriter& writer) -> Status {
     auto request = writer.GetRequest(id);
     if (!request.ok()) return request.status();
+    if (request->paused_since && !store::IsFinal(request->status)) {
+      DSR_RETURN_IF_ERROR(EndPause(writer, *request, LocalDate(c_.clock.Now()), c_.policy,
+                                   c_.calendar, actor, now));
+    }
     return CloseRequest(writer, *request, RequestEvent::kReject, ground, reason, actor, now,
                         &effects);
   }));
@@ -231,6 +240,10 @@ Result<ActionEffects> RequestActions::Cancel(const std::string& id, const std::s
   DSR_RETURN_IF_ERROR(c_.store.Write([&](StoreWriter& writer) -> Status {
     auto request = writer.GetRequest(id);
     if (!request.ok()) return request.status();
+    if (request->paused_since && !store::IsFinal(request->status)) {
+      DSR_RETURN_IF_ERROR(EndPause(writer, *request, LocalDate(c_.clock.Now()), c_.policy,
+                                   c_.calendar, actor, now));
+    }
     return CloseRequest(writer, *request, RequestEvent::kCancel, "", reason, actor, now, &effects);
   }));
   return effects;

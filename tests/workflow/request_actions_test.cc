@@ -270,6 +270,26 @@ TEST_SUITE("RequestActions") {
     CHECK(f.actions.Cancel(other, "again", "agent").status().code() == StatusCode::kConflict);
   }
 
+  TEST_CASE("an answer given while the clock is paused ends the pause: the due date moves") {
+    ActionsFixture f;
+    // Received 2025-03-05, due Mon 2025-04-07 (5 April is a Saturday).
+    const std::string rejected = f.Submit().request.id;
+    const std::string cancelled = f.Submit().request.id;
+    REQUIRE(f.actions.Pause(rejected, "asked for the customer number", "agent").ok());
+    REQUIRE(f.actions.Pause(cancelled, "asked for the customer number", "agent").ok());
+    // Closed on 2025-04-09, after the first due date but still paused.
+    f.clock.Advance(std::chrono::hours(24 * 35));
+    REQUIRE(f.actions.Reject(rejected, "excessive", "the fifth identical request", "dpo").ok());
+    REQUIRE(f.actions.Cancel(cancelled, "the customer withdrew", "agent").ok());
+    for (const auto& id : {rejected, cancelled}) {
+      const auto closed = f.Request(id);
+      CHECK_FALSE(closed.paused_since);
+      CHECK(closed.paused_days == 35);
+      // 5 April + 35 days = Sat 10 May → Mon 12 May.
+      CHECK(closed.due_on == CivilDate(2025, 5, 12));
+    }
+  }
+
   TEST_CASE("a failed task can be retried with fresh attempts while the request is in progress") {
     ActionsFixture f;
     const auto planned = f.Submit();
