@@ -57,6 +57,9 @@ std::vector<PlannedEvent> PlanEvents(const std::vector<store::RequestRecord>& op
   for (const auto& request : open_requests) {
     if (store::IsFinal(request.status)) continue;
     open_by_id[request.id] = &request;
+    // An erasure filed when a retention ended answers no data subject: no
+    // deadline to remind of; a failure of its source is still escalated.
+    if (request.origin == store::RequestOrigin::kHold) continue;
     if (auto event = DeadlineEvent(request, today, settings, calendar, pause_mode))
       events.push_back(std::move(*event));
   }

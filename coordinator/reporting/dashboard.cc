@@ -73,6 +73,7 @@ Dashboard ComputeDashboard(const DashboardInput& input, CivilDate today, const P
   const CivilDate sunday = today.AddDays(DaysToSunday(today));
   for (const auto& request : input.open) {
     if (store::IsFinal(request.status)) continue;
+    if (request.origin == store::RequestOrigin::kHold) continue;  // no data subject waits
     ++dashboard.open;
     ++dashboard.open_by_status[std::string(store::ToString(request.status))];
     ++dashboard.open_by_type[std::string(store::ToString(request.type))];

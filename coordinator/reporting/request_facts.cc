@@ -124,6 +124,9 @@ ClosedFigures FiguresOf(const std::vector<ClosedRequest>& closed) {
   ClosedFigures figures;
   std::vector<int64_t> days;
   for (const auto& item : closed) {
+    // An erasure the engine filed itself when a retention ended answers no
+    // data subject: it has no Art. 12(3) deadline to keep.
+    if (item.request.origin == store::RequestOrigin::kHold) continue;
     if (!IsAnswered(item.request.status)) {
       ++figures.cancelled;
       continue;

@@ -37,6 +37,11 @@ Status CheckExtensionAllowed(const RequestRecord& request, CivilDate today,
     return Conflict("a request that is " + std::string(store::ToString(request.status)) +
                     " cannot be extended");
   }
+  if (request.origin == store::RequestOrigin::kHold) {
+    return Conflict(
+        "this erasure was filed by dsr when a retention ended; it answers no data subject and "
+        "has no Art. 12(3) deadline to extend");
+  }
   if (request.extended_due_on) {
     return Conflict("the deadline of this request was already extended, to " +
                     request.extended_due_on->ToString() + "; Art. 12(3) allows one extension");

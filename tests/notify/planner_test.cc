@@ -110,6 +110,23 @@ TEST_CASE("an extended request is reminded of its extended due date") {
   CHECK(events[0].facts.at("extended") == true);
 }
 
+TEST_CASE(
+    "an erasure filed when a retention ended gets no reminder, but its failure is escalated") {
+  auto follow_up = OpenRequest("f1", CivilDate(2026, 3, 2), CivilDate(2026, 4, 2));
+  follow_up.origin = store::RequestOrigin::kHold;
+  CHECK(Plan({follow_up}, CivilDate(2026, 3, 31)).empty());
+  CHECK(Plan({follow_up}, CivilDate(2026, 4, 10)).empty());
+  store::TaskRecord task;
+  task.id = "t1";
+  task.request_id = "f1";
+  task.source = "crm";
+  task.status = store::TaskStatus::kFailed;
+  task.attempts = 3;
+  const auto events = Plan({follow_up}, CivilDate(2026, 3, 10), NotificationSettings(), {task});
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].kind == "source_failed");
+}
+
 TEST_CASE("paused and closed requests get no reminders") {
   auto paused = OpenRequest("p", CivilDate(2026, 3, 2), CivilDate(2026, 4, 2));
   paused.paused_since = CivilDate(2026, 3, 20);

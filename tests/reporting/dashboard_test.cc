@@ -33,6 +33,27 @@ TEST_SUITE("Dashboard") {
           std::map<std::string, int>{{"access", 4}, {"rectification", 1}, {"erasure", 2}});
   }
 
+  TEST_CASE("erasures filed when a retention ended are no data subject's requests: left out") {
+    ReportingFixture fixture;
+    const Dashboard before = DashboardOf(fixture, {CivilDate(2025, 5, 10), CivilDate(2025, 6, 15)});
+    // One still open and overdue, one closed late in the period.
+    auto open =
+        ReportingFixture::Request("f1", store::RequestType::kErasure,
+                                  store::RequestStatus::kInProgress, {2025, 4, 1}, {2025, 5, 2});
+    open.origin = store::RequestOrigin::kHold;
+    fixture.Add(open);
+    auto closed =
+        ReportingFixture::Request("f2", store::RequestType::kErasure,
+                                  store::RequestStatus::kCompleted, {2025, 4, 1}, {2025, 5, 2});
+    closed.origin = store::RequestOrigin::kHold;
+    fixture.Add(closed, "2025-06-01T10:00:00.000Z");
+    const Dashboard after = DashboardOf(fixture, {CivilDate(2025, 5, 10), CivilDate(2025, 6, 15)});
+    CHECK(after.open == before.open);
+    CHECK(after.overdue == before.overdue);
+    CHECK(after.closed.answered == before.closed.answered);
+    CHECK(after.closed.late == before.closed.late);
+  }
+
   TEST_CASE("names every non-final status and every type, also with nothing open") {
     const Dashboard d = ComputeDashboard({}, kToday, kPeriod, kRules);
     CHECK(d.open == 0);

@@ -72,6 +72,19 @@ std::optional<CivilDate> Extended(ExtensionFixture& f, const std::string& id) {
 }  // namespace
 
 TEST_SUITE("Extension") {
+  TEST_CASE("an erasure filed when a retention ended has no deadline to extend") {
+    ExtensionFixture f(CivilDate(2025, 3, 5));
+    store::RequestRecord follow_up = f.Request(f.File(CivilDate(2025, 3, 5)));
+    follow_up.id = "follow-up-1";
+    follow_up.type = store::RequestType::kErasure;
+    follow_up.origin = store::RequestOrigin::kHold;
+    REQUIRE(f.store->Write([&](store::StoreWriter& w) { return w.InsertRequest(follow_up); }).ok());
+    const Status refused = f.Extend("follow-up-1");
+    CHECK(refused.code() == StatusCode::kConflict);
+    CHECK(refused.message().find("retention ended") != std::string::npos);
+    CHECK_FALSE(f.Request("follow-up-1").extended_due_on);
+  }
+
   TEST_CASE(
       "extends from the unmoved end of the first month, records why and asks for the letter") {
     ExtensionFixture f(CivilDate(2025, 2, 10));
