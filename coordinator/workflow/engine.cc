@@ -83,8 +83,9 @@ class Engine::Loop {
     return endpoint;
   }
 
-  // Letters whose request changed but whose file was not written when the
-  // coordinator stopped: the change and the letter are not one transaction.
+  // Letters whose request changed but whose file is not written: the
+  // coordinator stopped in between (the change and the letter are not one
+  // transaction), or writing failed. At start and with every hold check.
   Status WriteOwedLetters() {
     auto closing = store_.RequestsAwaitingLetter();
     if (!closing.ok()) return closing.status();
@@ -137,6 +138,9 @@ class Engine::Loop {
     RetryFailedBundles();
     if (clock_.Monotonic() >= next_hold_check_) {
       FileFollowUpsForEndedHolds();
+      // A letter that could not be written (full disk, broken template) is
+      // tried again: the data subject must get it in time.
+      Report(WriteOwedLetters());
       next_hold_check_ = clock_.Monotonic() + settings_.hold_check_interval;
     }
     if (clock_.Monotonic() >= next_notification_check_) {

@@ -44,7 +44,8 @@ struct EngineSettings {
   letters::ControllerInfo controller_info;
   std::vector<letters::SourceRecord> records_of_processing;
   std::shared_ptr<const letters::LetterTemplates> letter_templates;
-  std::chrono::seconds hold_check_interval{60};  // how often ended holds are looked for
+  // How often ended holds and letters still to write are looked for.
+  std::chrono::seconds hold_check_interval{60};
   // Reminders and escalations to the DPO; notifications.check_interval says
   // how often the engine looks for them.
   notify::NotificationSettings notifications;
