@@ -6,7 +6,7 @@
 // company's decision to close does not give it more time under GDPR
 // Art. 12(3). That is why DueDate and ExtendedDueDate (deadline.h) take a
 // HolidayCalendar and no ClosingDays. Closing days matter for the team's own
-// planning: a reminder or an escalation that would fall on a closed day is
+// planning: a reminder that would fall on a closed day is
 // brought forward to the last day the team can still act
 // (LastWorkingDayOnOrBefore).
 //

@@ -1,8 +1,10 @@
 // The report for the DPO's accountability (Art. 5(2)): every request received,
 // extended or closed in a period, whether it was answered on time, and for the
-// late ones why, from the facts in the store. No identities and no data of the
-// subject: ids, dates, statuses, grounds, the agent's closing reason and the
-// DPO's reasons for an extension.
+// late ones why, from the facts in the store: ids, dates, statuses, grounds,
+// and, as recorded, the agent's closing reason and the DPO's reasons for an
+// extension. No identities; the reasons are free text the controller wrote
+// and may name people (the audit log keeps only their hashes), so the report
+// is for the DPO's eyes.
 //
 // BuildRow is pure; CausesOf and LoadRequestsReport read local dates in the
 // process's time zone, LoadRequestsReport the store. Thread-safe.

@@ -203,7 +203,7 @@ std::vector<Command> RequestCommands() {
        "Usage: dsrctl list [--status received|awaiting_identity|in_progress|in_review|completed|\n"
        "                            rejected|cancelled] [--limit N] [--url URL] [--json]\n",
        Remote({"--status", "--limit"}), List},
-      {"requests", "list open requests by deadline",
+      {"requests", "list requests by deadline; --overdue, --due-within: open ones only",
        "Usage: dsrctl requests [--overdue] [--due-within Nd] [--status STATUS] [--limit N]\n"
        "                       [--url URL] [--json]\n"
        "Lists like 'list'. --overdue keeps the overdue requests; --due-within 7d (or 7) those\n"
