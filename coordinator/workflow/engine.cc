@@ -60,6 +60,21 @@ class Engine::Loop {
     ApplyCommonOptions(notification_reports_);
   }
 
+  // Closing a socket releases its inproc name only later, on ZeroMQ's reaper
+  // thread; an engine started again in this process (tests, a restart after
+  // a failed start) must find the names free, so they are unbound here.
+  ~Loop() {
+    for (auto [socket, endpoint] :
+         {std::pair{&commands_, kEngineEndpoint}, std::pair{&bundle_reports_, kBundleEndpoint},
+          std::pair{&notification_reports_, kNotificationEndpoint}}) {
+      try {
+        socket->unbind(endpoint);
+      } catch (const zmq::error_t&) {
+        // Never bound (the start failed before): nothing to release.
+      }
+    }
+  }
+
   Result<std::string> Open() {
     DSR_RETURN_IF_ERROR(MakePrivateDirectories(settings_.data_dir + "/results"));
     DSR_RETURN_IF_ERROR(MakePrivateDirectories(settings_.data_dir + "/bundles"));
@@ -397,7 +412,8 @@ class Engine::Loop {
             {"stale_messages_ignored", stale_messages_},
             {"workers", registry_.All().size()},
             {"tasks_pending", tasks_.pending_count()},
-            {"notification_checks", notifications_.checks()}};
+            {"notification_checks", notifications_.checks()},
+            {"notification_delivery_failures", notifications_.delivery_failures()}};
   }
 
   // Logs a non-ok status from handling a message or a timer; the engine keeps running.

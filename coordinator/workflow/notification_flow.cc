@@ -98,6 +98,7 @@ void NotificationFlow::OnReport(const std::string& text) {
   in_flight_.erase(id);
   const bool ok = report.value("ok", false);
   const std::string error = report.value("error", "");
+  if (!ok) ++delivery_failures_;
   const std::string now = FormatUtc(clock_.Now());
   Status recorded = store_.Write([&](store::StoreWriter& writer) -> Status {
     auto notification = writer.GetNotification(id);

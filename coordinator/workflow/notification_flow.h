@@ -37,6 +37,8 @@ class NotificationFlow {
   void Check();
   void OnReport(const std::string& report);
   uint64_t checks() const { return checks_; }
+  // Deliveries the other side refused or that could not reach it, since start.
+  uint64_t delivery_failures() const { return delivery_failures_; }
 
  private:
   Status QueueEvents();
@@ -50,6 +52,7 @@ class NotificationFlow {
   notify::DeliveryService delivery_;
   std::set<std::string> in_flight_;  // handed to the delivery thread, no report yet
   uint64_t checks_ = 0;
+  uint64_t delivery_failures_ = 0;
 };
 
 }  // namespace dsr::workflow

@@ -88,7 +88,8 @@ struct Fixture {
   void StartEngine() {
     engine =
         std::make_unique<workflow::Engine>(settings, *store, clock, *calendar, hasher, context);
-    REQUIRE(engine->Start().ok());
+    const auto started = engine->Start();
+    REQUIRE_MESSAGE(started.ok(), started.status().ToString());
   }
   void StopEngine() { engine.reset(); }
 
@@ -155,6 +156,12 @@ TEST_SUITE("Notifications") {
     f.clock.Advance(std::chrono::minutes(2));
     REQUIRE(WaitFor([&] { return f.smtp.Messages().size() == 1; }));
     f.WaitForOutboxEmpty();
+
+    {
+      auto stats = client.Call({{"op", "stats"}});
+      REQUIRE(stats.ok());
+      CHECK(stats->at("notification_delivery_failures") == 1);  // the deferred attempt
+    }
 
     // A restart sends nothing again.
     f.StopEngine();
