@@ -272,13 +272,26 @@ Result<SubjectIdentities> SubjectFromJson(const std::string& text) {
   return subject;
 }
 
+bool IsLostConnection(const soci::soci_error& error) {
+  if (error.get_error_category() == soci::soci_error::connection_error) return true;
+  const std::string message = error.get_error_message();
+  // MariaDB/MySQL client errors 2002, 2003 (cannot connect), 2006 (gone
+  // away), 2013 (lost during a query), and SOCI's own for a session whose
+  // last reconnect failed.
+  for (const char* sign :
+       {"Can't connect", "gone away", "Lost connection", "Session is not connected"}) {
+    if (message.find(sign) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Status StatusFromSociError(const soci::soci_error& error, const std::string& what) {
   const std::string message = error.get_error_message();
   // What may pass by itself: SQLite's locks and files, and MariaDB/MySQL's
   // lost or refused connections, lock waits and deadlocks.
-  bool transient = error.get_error_category() == soci::soci_error::connection_error;
-  for (const char* sign : {"locked", "busy", "unable to open", "Can't connect", "gone away",
-                           "Lost connection", "Lock wait timeout", "Deadlock found"}) {
+  bool transient = IsLostConnection(error);
+  for (const char* sign :
+       {"locked", "busy", "unable to open", "Lock wait timeout", "Deadlock found"}) {
     transient = transient || message.find(sign) != std::string::npos;
   }
   // get_error_message() is the backend's message without SOCI's added

@@ -50,6 +50,10 @@ Result<std::vector<std::string>> StringListFromJson(const std::string& text);
 std::string SubjectToJson(const SubjectIdentities& subject);
 Result<SubjectIdentities> SubjectFromJson(const std::string& text);
 
+// Whether the error says the connection to the server is gone (refused,
+// dropped, or never reopened), as opposed to a lock, a deadlock or bad SQL.
+bool IsLostConnection(const soci::soci_error& error);
+
 // Turns a SOCI error into a Status without echoing SQL or bound values
 // (they may hold personal data).
 Status StatusFromSociError(const soci::soci_error& error, const std::string& what);

@@ -2,7 +2,10 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <chrono>
 #include <mutex>
+#include <utility>
 
 #include "common/clock.h"
 #include "coordinator/store/dialect.h"
@@ -10,17 +13,6 @@
 #include "coordinator/store/store_internal.h"
 
 namespace dsr::store {
-struct Store::Impl {
-  std::unique_ptr<Dialect> dialect;
-  std::mutex write_mutex;
-  soci::session writer;
-  std::unique_ptr<soci::connection_pool> readers;
-  int schema_version = 0;
-};
-
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
-
 namespace {
 
 void RunAll(soci::session& sql, const std::vector<std::string>& statements) {
@@ -30,6 +22,113 @@ void RunAll(soci::session& sql, const std::vector<std::string>& statements) {
 void PrepareSession(soci::session& sql, const Dialect& dialect) {
   RunAll(sql, dialect.SessionSetup());
 }
+
+// How often sessions that lost their server may try to reconnect. The first
+// try is at once; while the server stays away each failure doubles the wait
+// before the next one, from 100 ms up to 5 s, and the first success resets
+// it. One back-off for all sessions, since they all reach the same server:
+// while it is down a call costs one refused connection now and then, not one
+// each, and no call ever sleeps (it fails with kUnavailable instead).
+class ReconnectBackoff {
+ public:
+  using Time = std::chrono::steady_clock::time_point;
+  static constexpr std::chrono::milliseconds kFirstWait{100};
+  static constexpr std::chrono::milliseconds kLongestWait{5000};
+
+  bool MayTry(Time now) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return now >= next_try_;
+  }
+  void Failed(Time now) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wait_ = wait_.count() == 0 ? kFirstWait : std::min(wait_ * 2, kLongestWait);
+    next_try_ = now + wait_;
+  }
+  void Succeeded() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wait_ = std::chrono::milliseconds(0);
+    next_try_ = Time();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::chrono::milliseconds wait_{0};
+  Time next_try_;
+};
+
+// Gives a leased reader back to its pool.
+class ReaderLease {
+ public:
+  explicit ReaderLease(soci::connection_pool& pool) : pool_(pool), position_(pool.lease()) {}
+  ~ReaderLease() { pool_.give_back(position_); }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  soci::session& session() { return pool_.at(position_); }
+
+ private:
+  soci::connection_pool& pool_;
+  std::size_t position_;
+};
+
+}  // namespace
+
+struct Store::Impl {
+  std::unique_ptr<Dialect> dialect;
+  std::mutex write_mutex;
+  soci::session writer;
+  std::unique_ptr<soci::connection_pool> readers;
+  int schema_version = 0;
+  ReconnectBackoff backoff;
+
+  // Runs `body` on a pooled reader, reconnecting it once if needed.
+  template <typename Body>
+  auto Read(const std::string& what, Body&& body)
+      -> decltype(body(std::declval<soci::session&>())) {
+    ReaderLease lease(*readers);
+    soci::session& sql = lease.session();
+    return WithReconnect(
+        what, sql, [&] { return body(sql); }, [] { return true; });
+  }
+
+  // Runs `attempt` on `sql`. When it fails because the connection is gone
+  // (the server restarted or the network dropped it; not a lock wait or a
+  // deadlock), reconnects `sql` if the back-off allows and, when
+  // `retry_is_safe()` says so, runs `attempt` once more. Still down: the
+  // original error, kUnavailable, at once.
+  template <typename Attempt, typename RetryIsSafe>
+  auto WithReconnect(const std::string& what, soci::session& sql, Attempt&& attempt,
+                     RetryIsSafe&& retry_is_safe) -> decltype(attempt()) {
+    try {
+      return attempt();
+    } catch (const soci::soci_error& error) {
+      if (!IsLostConnection(error)) return StatusFromSociError(error, what);
+      if (!Reconnect(sql) || !retry_is_safe()) return StatusFromSociError(error, what);
+    } catch (const std::exception& error) {
+      return Internal("store: " + what + " failed: " + error.what());
+    }
+    return Guarded(what, attempt);
+  }
+
+  // Opens `sql` again with its connection string and session settings.
+  bool Reconnect(soci::session& sql) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!backoff.MayTry(now)) return false;
+    try {
+      sql.reconnect();
+      PrepareSession(sql, *dialect);
+    } catch (const std::exception&) {
+      backoff.Failed(now);
+      return false;
+    }
+    backoff.Succeeded();
+    return true;
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+namespace {
 
 // Applies every migration newer than the recorded version, each in its own
 // write transaction, and returns the resulting version.
@@ -87,44 +186,35 @@ int Store::schema_version() const {
 }
 
 Result<RequestRecord> Store::GetRequest(const std::string& id) const {
-  return Guarded("read request", [&] {
-    soci::session sql(*impl_->readers);
-    return ReadRequest(sql, id);
-  });
+  return impl_->Read("read request", [&](soci::session& sql) { return ReadRequest(sql, id); });
 }
 
 Result<TaskRecord> Store::GetTask(const std::string& id) const {
-  return Guarded("read task", [&] {
-    soci::session sql(*impl_->readers);
-    return ReadTask(sql, id);
-  });
+  return impl_->Read("read task", [&](soci::session& sql) { return ReadTask(sql, id); });
 }
 
 Result<std::vector<RequestRecord>> Store::ListRequests(const RequestFilter& filter) const {
-  return Guarded("list requests", [&]() -> Result<std::vector<RequestRecord>> {
-    soci::session sql(*impl_->readers);
-    const std::string status = filter.status ? std::string(ToString(*filter.status)) : "";
-    const int any_status = filter.status ? 0 : 1;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kRequestColumns
-                     << " FROM requests WHERE (:any = 1 OR status = :status) ORDER BY "
-                        "received_on DESC, created_at DESC, id LIMIT :limit OFFSET :offset",
-         soci::use(any_status), soci::use(status), soci::use(filter.limit),
-         soci::use(filter.offset));
-    return Collect<RequestRecord>(rows, RequestFromRow);
-  });
+  return impl_->Read(
+      "list requests", [&](soci::session& sql) -> Result<std::vector<RequestRecord>> {
+        const std::string status = filter.status ? std::string(ToString(*filter.status)) : "";
+        const int any_status = filter.status ? 0 : 1;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kRequestColumns
+                         << " FROM requests WHERE (:any = 1 OR status = :status) ORDER BY "
+                            "received_on DESC, created_at DESC, id LIMIT :limit OFFSET :offset",
+             soci::use(any_status), soci::use(status), soci::use(filter.limit),
+             soci::use(filter.offset));
+        return Collect<RequestRecord>(rows, RequestFromRow);
+      });
 }
 
 Result<std::vector<TaskRecord>> Store::TasksOfRequest(const std::string& request_id) const {
-  return Guarded("read tasks", [&] {
-    soci::session sql(*impl_->readers);
-    return ReadTasksOfRequest(sql, request_id);
-  });
+  return impl_->Read("read tasks",
+                     [&](soci::session& sql) { return ReadTasksOfRequest(sql, request_id); });
 }
 
 Result<std::vector<TaskRecord>> Store::TasksWithStatus(TaskStatus status) const {
-  return Guarded("read tasks", [&]() -> Result<std::vector<TaskRecord>> {
-    soci::session sql(*impl_->readers);
+  return impl_->Read("read tasks", [&](soci::session& sql) -> Result<std::vector<TaskRecord>> {
     const std::string name(ToString(status));
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " << kTaskColumns
@@ -135,8 +225,7 @@ Result<std::vector<TaskRecord>> Store::TasksWithStatus(TaskStatus status) const 
 }
 
 Result<std::vector<ResultRecord>> Store::ResultsOfRequest(const std::string& request_id) const {
-  return Guarded("read results", [&]() -> Result<std::vector<ResultRecord>> {
-    soci::session sql(*impl_->readers);
+  return impl_->Read("read results", [&](soci::session& sql) -> Result<std::vector<ResultRecord>> {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT r.task_id, r.collection, r.records, r.path, r.sha256, r.bytes "
                         "FROM task_results r JOIN tasks t ON t.id = r.task_id WHERE "
@@ -148,8 +237,7 @@ Result<std::vector<ResultRecord>> Store::ResultsOfRequest(const std::string& req
 }
 
 Result<std::vector<EventRecord>> Store::EventsOfRequest(const std::string& request_id) const {
-  return Guarded("read events", [&]() -> Result<std::vector<EventRecord>> {
-    soci::session sql(*impl_->readers);
+  return impl_->Read("read events", [&](soci::session& sql) -> Result<std::vector<EventRecord>> {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " << kEventColumns
                      << " FROM events WHERE request_id = :id ORDER BY seq",
@@ -160,8 +248,7 @@ Result<std::vector<EventRecord>> Store::EventsOfRequest(const std::string& reque
 }
 
 Result<std::vector<EventRecord>> Store::EventsAfter(int64_t after_seq, int limit) const {
-  return Guarded("read events", [&]() -> Result<std::vector<EventRecord>> {
-    soci::session sql(*impl_->readers);
+  return impl_->Read("read events", [&](soci::session& sql) -> Result<std::vector<EventRecord>> {
     const long long after = after_seq;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " << kEventColumns
@@ -173,79 +260,83 @@ Result<std::vector<EventRecord>> Store::EventsAfter(int64_t after_seq, int limit
 }
 
 Result<std::vector<std::string>> Store::RequestsAwaitingBundle() const {
-  return Guarded("read requests awaiting a bundle", [&]() -> Result<std::vector<std::string>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<std::string> ids =
-        (sql.prepare << "SELECT id FROM requests WHERE status = 'in_review' AND type = 'access' "
-                        "AND approved_at IS NOT NULL AND bundle_path IS NULL ORDER BY created_at");
-    return std::vector<std::string>(ids.begin(), ids.end());
-  });
+  return impl_->Read(
+      "read requests awaiting a bundle",
+      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+        soci::rowset<std::string> ids =
+            (sql.prepare
+             << "SELECT id FROM requests WHERE status = 'in_review' AND type = 'access' "
+                "AND approved_at IS NOT NULL AND bundle_path IS NULL ORDER BY created_at");
+        return std::vector<std::string>(ids.begin(), ids.end());
+      });
 }
 
 Result<std::vector<std::string>> Store::RequestsAwaitingLetter() const {
-  return Guarded("read requests awaiting a letter", [&]() -> Result<std::vector<std::string>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<std::string> ids =
-        (sql.prepare << "SELECT id FROM requests WHERE letter_path IS NULL AND (status = "
-                        "'rejected' OR (status = 'completed' AND origin = 'agent' AND type IN "
-                        "('erasure', 'rectification'))) ORDER BY created_at");
-    return std::vector<std::string>(ids.begin(), ids.end());
-  });
+  return impl_->Read(
+      "read requests awaiting a letter",
+      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+        soci::rowset<std::string> ids =
+            (sql.prepare << "SELECT id FROM requests WHERE letter_path IS NULL AND (status = "
+                            "'rejected' OR (status = 'completed' AND origin = 'agent' AND type IN "
+                            "('erasure', 'rectification'))) ORDER BY created_at");
+        return std::vector<std::string>(ids.begin(), ids.end());
+      });
 }
 
 Result<std::vector<std::string>> Store::RequestsAwaitingExtensionLetter() const {
-  return Guarded("read requests awaiting an extension notice",
-                 [&]() -> Result<std::vector<std::string>> {
-                   soci::session sql(*impl_->readers);
-                   soci::rowset<std::string> ids =
-                       (sql.prepare << "SELECT id FROM requests WHERE extended_due_on IS NOT NULL "
-                                       "AND extension_letter_path IS NULL ORDER BY created_at");
-                   return std::vector<std::string>(ids.begin(), ids.end());
-                 });
+  return impl_->Read("read requests awaiting an extension notice",
+                     [&](soci::session& sql) -> Result<std::vector<std::string>> {
+                       soci::rowset<std::string> ids =
+                           (sql.prepare
+                            << "SELECT id FROM requests WHERE extended_due_on IS NOT NULL "
+                               "AND extension_letter_path IS NULL ORDER BY created_at");
+                       return std::vector<std::string>(ids.begin(), ids.end());
+                     });
 }
 
 Result<std::vector<std::string>> Store::RequestsWithSettledTasks() const {
-  return Guarded("read requests with settled tasks", [&]() -> Result<std::vector<std::string>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<std::string> ids =
-        (sql.prepare << "SELECT r.id FROM requests r WHERE r.status = 'in_progress' AND NOT "
-                        "EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = r.id AND t.status IN "
-                        "('pending', 'dispatched', 'running')) ORDER BY r.created_at");
-    return std::vector<std::string>(ids.begin(), ids.end());
-  });
+  return impl_->Read(
+      "read requests with settled tasks",
+      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+        soci::rowset<std::string> ids =
+            (sql.prepare
+             << "SELECT r.id FROM requests r WHERE r.status = 'in_progress' AND NOT "
+                "EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = r.id AND t.status IN "
+                "('pending', 'dispatched', 'running')) ORDER BY r.created_at");
+        return std::vector<std::string>(ids.begin(), ids.end());
+      });
 }
 
 Result<std::vector<OutcomeRecord>> Store::OutcomesOfRequest(const std::string& request_id) const {
-  return Guarded("read outcomes", [&]() -> Result<std::vector<OutcomeRecord>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<soci::row> rows =
-        (sql.prepare
-             << "SELECT o.task_id, o.collection, o.kind, o.records, o.retained_until, "
-                "o.legal_basis, o.note FROM task_outcomes o JOIN tasks t ON t.id = o.task_id "
-                "WHERE t.request_id = :id ORDER BY t.round, t.source, o.position",
-         soci::use(request_id));
-    return Collect<OutcomeRecord>(rows, OutcomeFromRow);
-  });
+  return impl_->Read(
+      "read outcomes", [&](soci::session& sql) -> Result<std::vector<OutcomeRecord>> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare
+                 << "SELECT o.task_id, o.collection, o.kind, o.records, o.retained_until, "
+                    "o.legal_basis, o.note FROM task_outcomes o JOIN tasks t ON t.id = o.task_id "
+                    "WHERE t.request_id = :id ORDER BY t.round, t.source, o.position",
+             soci::use(request_id));
+        return Collect<OutcomeRecord>(rows, OutcomeFromRow);
+      });
 }
 
 Result<std::vector<IdentityCheckRecord>> Store::IdentityChecksOf(
     const std::string& request_id) const {
-  return Guarded("read identity checks", [&]() -> Result<std::vector<IdentityCheckRecord>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, request_id, at, actor, method, outcome, note FROM "
-                        "identity_checks WHERE request_id = :id ORDER BY at, id",
-         soci::use(request_id));
-    return Collect<IdentityCheckRecord>(rows,
-                                        [](const soci::row& row) -> Result<IdentityCheckRecord> {
-                                          return IdentityCheckFromRow(row);
-                                        });
-  });
+  return impl_->Read(
+      "read identity checks", [&](soci::session& sql) -> Result<std::vector<IdentityCheckRecord>> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT id, request_id, at, actor, method, outcome, note FROM "
+                            "identity_checks WHERE request_id = :id ORDER BY at, id",
+             soci::use(request_id));
+        return Collect<IdentityCheckRecord>(
+            rows, [](const soci::row& row) -> Result<IdentityCheckRecord> {
+              return IdentityCheckFromRow(row);
+            });
+      });
 }
 
 Result<std::vector<PauseRecord>> Store::PausesOf(const std::string& request_id) const {
-  return Guarded("read pauses", [&]() -> Result<std::vector<PauseRecord>> {
-    soci::session sql(*impl_->readers);
+  return impl_->Read("read pauses", [&](soci::session& sql) -> Result<std::vector<PauseRecord>> {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT id, request_id, started_on, ended_on, reason, actor FROM pauses "
                         "WHERE request_id = :id ORDER BY started_on, id",
@@ -256,20 +347,21 @@ Result<std::vector<PauseRecord>> Store::PausesOf(const std::string& request_id) 
 
 Result<std::vector<ReviewDecisionRecord>> Store::ReviewDecisionsOf(
     const std::string& request_id) const {
-  return Guarded("read review decisions", [&]() -> Result<std::vector<ReviewDecisionRecord>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, request_id, task_id, collection, line, record_key, decision, "
-                        "fields, reason, actor, at FROM review_decisions WHERE request_id = :id "
-                        "ORDER BY position",
-         soci::use(request_id));
-    return Collect<ReviewDecisionRecord>(rows, ReviewDecisionFromRow);
-  });
+  return impl_->Read(
+      "read review decisions",
+      [&](soci::session& sql) -> Result<std::vector<ReviewDecisionRecord>> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare
+                 << "SELECT id, request_id, task_id, collection, line, record_key, decision, "
+                    "fields, reason, actor, at FROM review_decisions WHERE request_id = :id "
+                    "ORDER BY position",
+             soci::use(request_id));
+        return Collect<ReviewDecisionRecord>(rows, ReviewDecisionFromRow);
+      });
 }
 
 Result<std::vector<HoldRecord>> Store::ListHolds(const HoldFilter& filter) const {
-  return Guarded("list holds", [&]() -> Result<std::vector<HoldRecord>> {
-    soci::session sql(*impl_->readers);
+  return impl_->Read("list holds", [&](soci::session& sql) -> Result<std::vector<HoldRecord>> {
     const std::string status = filter.status ? std::string(ToString(*filter.status)) : "";
     const std::string request = filter.request_id.value_or("");
     const int any_status = filter.status ? 0 : 1, any_request = filter.request_id ? 0 : 1;
@@ -287,44 +379,45 @@ Result<std::vector<HoldRecord>> Store::ListHolds(const HoldFilter& filter) const
 }
 
 Result<std::vector<HoldRecord>> Store::HoldsEndedBefore(CivilDate today) const {
-  return Guarded("read ended holds", [&]() -> Result<std::vector<HoldRecord>> {
-    soci::session sql(*impl_->readers);
-    const std::string date = today.ToString();
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kHoldColumns
-                     << " FROM holds WHERE status = 'active' AND retained_until < :today ORDER BY "
-                        "retained_until, id",
-         soci::use(date));
-    return Collect<HoldRecord>(rows, HoldFromRow);
-  });
+  return impl_->Read(
+      "read ended holds", [&](soci::session& sql) -> Result<std::vector<HoldRecord>> {
+        const std::string date = today.ToString();
+        soci::rowset<soci::row> rows =
+            (sql.prepare
+                 << "SELECT " << kHoldColumns
+                 << " FROM holds WHERE status = 'active' AND retained_until < :today ORDER BY "
+                    "retained_until, id",
+             soci::use(date));
+        return Collect<HoldRecord>(rows, HoldFromRow);
+      });
 }
 
 Result<std::vector<NotificationRecord>> Store::NotificationsDue(const std::string& now,
                                                                 int limit) const {
-  return Guarded("read due notifications", [&]() -> Result<std::vector<NotificationRecord>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kNotificationColumns
-                     << " FROM notifications WHERE status = 'pending' AND next_attempt_at <= "
-                        ":now ORDER BY created_at, id LIMIT :limit",
-         soci::use(now), soci::use(limit));
-    return Collect<NotificationRecord>(rows, NotificationFromRow);
-  });
+  return impl_->Read(
+      "read due notifications", [&](soci::session& sql) -> Result<std::vector<NotificationRecord>> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kNotificationColumns
+                         << " FROM notifications WHERE status = 'pending' AND next_attempt_at <= "
+                            ":now ORDER BY created_at, id LIMIT :limit",
+             soci::use(now), soci::use(limit));
+        return Collect<NotificationRecord>(rows, NotificationFromRow);
+      });
 }
 
 Result<std::vector<NotificationRecord>> Store::ListNotifications(
     const NotificationFilter& filter) const {
-  return Guarded("list notifications", [&]() -> Result<std::vector<NotificationRecord>> {
-    soci::session sql(*impl_->readers);
-    const std::string request = filter.request_id.value_or("");
-    const int any_request = filter.request_id ? 0 : 1;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kNotificationColumns
-                     << " FROM notifications WHERE (:any_request = 1 OR request_id = :request) "
-                        "ORDER BY created_at DESC, id LIMIT :limit",
-         soci::use(any_request), soci::use(request), soci::use(filter.limit));
-    return Collect<NotificationRecord>(rows, NotificationFromRow);
-  });
+  return impl_->Read(
+      "list notifications", [&](soci::session& sql) -> Result<std::vector<NotificationRecord>> {
+        const std::string request = filter.request_id.value_or("");
+        const int any_request = filter.request_id ? 0 : 1;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kNotificationColumns
+                         << " FROM notifications WHERE (:any_request = 1 OR request_id = :request) "
+                            "ORDER BY created_at DESC, id LIMIT :limit",
+             soci::use(any_request), soci::use(request), soci::use(filter.limit));
+        return Collect<NotificationRecord>(rows, NotificationFromRow);
+      });
 }
 
 namespace {
@@ -334,75 +427,77 @@ constexpr const char* kOpenStatuses =
 }  // namespace
 
 Result<std::vector<RequestRecord>> Store::OpenRequests() const {
-  return Guarded("read open requests", [&]() -> Result<std::vector<RequestRecord>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kRequestColumns << " FROM requests WHERE status IN "
-                     << kOpenStatuses << " ORDER BY received_on, id");
-    return Collect<RequestRecord>(rows, RequestFromRow);
-  });
+  return impl_->Read(
+      "read open requests", [&](soci::session& sql) -> Result<std::vector<RequestRecord>> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kRequestColumns << " FROM requests WHERE status IN "
+                         << kOpenStatuses << " ORDER BY received_on, id");
+        return Collect<RequestRecord>(rows, RequestFromRow);
+      });
 }
 
 Result<std::vector<TaskRecord>> Store::FailedTasksOfOpenRequests() const {
-  return Guarded("read failed tasks", [&]() -> Result<std::vector<TaskRecord>> {
-    soci::session sql(*impl_->readers);
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kTaskColumns
-                     << " FROM tasks WHERE status = 'failed' AND request_id IN (SELECT id FROM "
-                        "requests WHERE status IN "
-                     << kOpenStatuses << ") ORDER BY source, request_id, id");
-    return Collect<TaskRecord>(rows, TaskFromRow);
-  });
+  return impl_->Read(
+      "read failed tasks", [&](soci::session& sql) -> Result<std::vector<TaskRecord>> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kTaskColumns
+                         << " FROM tasks WHERE status = 'failed' AND request_id IN (SELECT id FROM "
+                            "requests WHERE status IN "
+                         << kOpenStatuses << ") ORDER BY source, request_id, id");
+        return Collect<TaskRecord>(rows, TaskFromRow);
+      });
 }
 
 Result<std::vector<RequestRecord>> Store::RequestsReceivedBetween(CivilDate from,
                                                                   CivilDate to) const {
-  return Guarded("read requests received", [&]() -> Result<std::vector<RequestRecord>> {
-    soci::session sql(*impl_->readers);
-    const std::string first = from.ToString();
-    const std::string last = to.ToString();
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kRequestColumns
-                     << " FROM requests WHERE received_on >= :first AND received_on <= :last "
-                        "ORDER BY received_on, id",
-         soci::use(first), soci::use(last));
-    return Collect<RequestRecord>(rows, RequestFromRow);
-  });
+  return impl_->Read(
+      "read requests received", [&](soci::session& sql) -> Result<std::vector<RequestRecord>> {
+        const std::string first = from.ToString();
+        const std::string last = to.ToString();
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kRequestColumns
+                         << " FROM requests WHERE received_on >= :first AND received_on <= :last "
+                            "ORDER BY received_on, id",
+             soci::use(first), soci::use(last));
+        return Collect<RequestRecord>(rows, RequestFromRow);
+      });
 }
 
 Result<std::vector<RequestRecord>> Store::RequestsClosedBetween(const std::string& from,
                                                                 const std::string& until) const {
-  return Guarded("read requests closed", [&]() -> Result<std::vector<RequestRecord>> {
-    soci::session sql(*impl_->readers);
-    // Closed requests are found through the status index; completed_at has none.
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kRequestColumns
-                     << " FROM requests WHERE status IN ('completed', 'rejected', 'cancelled') "
-                        "AND completed_at >= :from AND completed_at < :until "
-                        "ORDER BY completed_at, id",
-         soci::use(from), soci::use(until));
-    return Collect<RequestRecord>(rows, RequestFromRow);
-  });
+  return impl_->Read(
+      "read requests closed", [&](soci::session& sql) -> Result<std::vector<RequestRecord>> {
+        // Closed requests are found through the status index; completed_at has none.
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kRequestColumns
+                         << " FROM requests WHERE status IN ('completed', 'rejected', 'cancelled') "
+                            "AND completed_at >= :from AND completed_at < :until "
+                            "ORDER BY completed_at, id",
+             soci::use(from), soci::use(until));
+        return Collect<RequestRecord>(rows, RequestFromRow);
+      });
 }
 
 Result<std::vector<RequestRecord>> Store::RequestsExtendedBetween(const std::string& from,
                                                                   const std::string& until) const {
-  return Guarded("read requests extended", [&]() -> Result<std::vector<RequestRecord>> {
-    soci::session sql(*impl_->readers);
-    // By the requests_by_extended index; once per dashboard or report.
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kRequestColumns
-                     << " FROM requests WHERE extended_at >= :from AND extended_at < :until "
-                        "ORDER BY extended_at, id",
-         soci::use(from), soci::use(until));
-    return Collect<RequestRecord>(rows, RequestFromRow);
-  });
+  return impl_->Read(
+      "read requests extended", [&](soci::session& sql) -> Result<std::vector<RequestRecord>> {
+        // By the requests_by_extended index; once per dashboard or report.
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kRequestColumns
+                         << " FROM requests WHERE extended_at >= :from AND extended_at < :until "
+                            "ORDER BY extended_at, id",
+             soci::use(from), soci::use(until));
+        return Collect<RequestRecord>(rows, RequestFromRow);
+      });
 }
 
 Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
   std::lock_guard<std::mutex> lock(impl_->write_mutex);
   soci::session& sql = impl_->writer;
-  return Guarded("write", [&]() -> Status {
+  bool committing = false;
+  auto attempt = [&]() -> Status {
+    committing = false;
     RunAll(sql, impl_->dialect->BeginWrite());
     Status status;
     try {
@@ -412,9 +507,21 @@ Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
       sql << "ROLLBACK";
       throw;
     }
+    // A StoreWriter call that lost the connection returns kUnavailable; the
+    // ROLLBACK that follows then throws the lost connection, which
+    // WithReconnect recognises.
+    committing = status.ok();
     sql << (status.ok() ? "COMMIT" : "ROLLBACK");
     return status;
-  });
+  };
+  // Retrying is safe when the connection was lost before COMMIT was sent:
+  // the server rolls back the open transaction of a connection it loses (on
+  // a restart there is no transaction left at all), so nothing of the first
+  // attempt is applied, and the body runs again from scratch inside a new
+  // transaction, reading again what it reads. A COMMIT whose answer was lost
+  // may have been applied or not: that is not retried, and the caller gets
+  // kUnavailable as for any other failed write.
+  return impl_->WithReconnect("write", sql, attempt, [&] { return !committing; });
 }
 
 Status VerifyAuditChain(const Store& store) {

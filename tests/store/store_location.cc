@@ -5,14 +5,10 @@
 #include "tests/support/mariadb_server.h"
 
 namespace dsr::testing {
-namespace {
-
-std::string BackendOfThisRun() {
+std::string StoreLocation::BackendOfThisRun() {
   const char* chosen = std::getenv("DSR_STORE_TEST_BACKEND");
   return chosen != nullptr && std::string(chosen) == "mariadb" ? "mariadb" : "sqlite";
 }
-
-}  // namespace
 
 StoreLocation::StoreLocation() : backend_(BackendOfThisRun()) {
   if (backend_ == "mariadb") {

@@ -23,6 +23,8 @@ class StoreLocation {
   std::string UnreachableUrl() const;
   // "sqlite" or "mariadb".
   const std::string& backend() const { return backend_; }
+  // The backend this run covers, without making a store.
+  static std::string BackendOfThisRun();
 
  private:
   std::string backend_;

@@ -4,9 +4,11 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "tests/store/store_location.h"
+#include "tests/support/mariadb_server.h"
 
 namespace dsr::store {
 namespace {
@@ -44,6 +46,19 @@ EventRecord SampleEvent(const std::string& request_id, const std::string& kind) 
   event.kind = kind;
   event.actor = "system";
   return event;
+}
+
+// Calls `attempt` until it returns ok, every 20 ms for at most 15 s (longer
+// than the store's longest reconnect back-off); the last status.
+template <typename Attempt>
+Status UntilOk(Attempt&& attempt) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  Status status = attempt();
+  while (!status.ok() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    status = attempt();
+  }
+  return status;
 }
 
 }  // namespace
@@ -506,6 +521,49 @@ TEST_SUITE("Store") {
     for (auto& reader : readers) reader.join();
     CHECK(read_failures == 0);
     CHECK(VerifyAuditChain(*store).ok());
+  }
+
+  TEST_CASE("survives a restart of the MariaDB server without being reopened") {
+    if (testing::StoreLocation::BackendOfThisRun() != "mariadb") return;
+    // A server of its own: stopping the shared one would fail other tests.
+    auto started = testing::MariaDbServer::Start();
+    REQUIRE_MESSAGE(started.ok(), started.status().ToString());
+    testing::MariaDbServer& server = **started;
+    const std::string database = server.CreateOwnedDatabase("restart");
+    auto store = std::move(Store::Open(server.ConnectionString(database), 2).value());
+    auto write_request = [&store](const std::string& id) {
+      return store->Write([&](StoreWriter& w) {
+        DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest(id)));
+        return w.AppendEvent(SampleEvent(id, "request.received"));
+      });
+    };
+    REQUIRE(write_request("before").ok());
+    REQUIRE(store->GetRequest("before").ok());
+
+    server.Stop();
+    auto read_while_down = store->GetRequest("before");
+    CHECK(read_while_down.status().code() == StatusCode::kUnavailable);
+    CHECK(write_request("while-down").code() == StatusCode::kUnavailable);
+    // Still down: the next calls fail at once too, they do not wait.
+    CHECK(store->ListRequests({}).status().code() == StatusCode::kUnavailable);
+    CHECK(write_request("while-down").code() == StatusCode::kUnavailable);
+
+    REQUIRE(server.StartAgain().ok());
+    CHECK(UntilOk([&] { return store->GetRequest("before").status(); }).ok());
+    CHECK(UntilOk([&] { return write_request("after"); }).ok());
+    // Every pooled reader reconnects, not only the first one used.
+    for (int i = 0; i < 4; ++i) CHECK(store->ListRequests({}).ok());
+
+    auto requests = store->ListRequests({});
+    REQUIRE(requests.ok());
+    REQUIRE(requests->size() == 2);
+    CHECK(store->GetRequest("before")->subject == SampleRequest("before").subject);
+    CHECK(store->GetRequest("after").ok());
+    CHECK(store->GetRequest("while-down").status().code() == StatusCode::kNotFound);
+    CHECK(store->EventsAfter(0, 10)->size() == 2);
+    CHECK(VerifyAuditChain(*store).ok());
+    // Rows seen without the store's sessions.
+    CHECK(server.Query(database, "SELECT id FROM requests ORDER BY id").size() == 2);
   }
 }
 }  // namespace dsr::store

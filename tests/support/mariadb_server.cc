@@ -299,6 +299,14 @@ void MariaDbServer::Stop() {
   pid_ = -1;
 }
 
+Status MariaDbServer::StartAgain() {
+  if (pid_ > 0) return Status::Ok();
+  const std::string mariadbd = FindProgram({"mariadbd", "mysqld"});
+  if (mariadbd.empty()) return Unavailable("mariadbd is no longer installed");
+  DSR_RETURN_IF_ERROR(Launch(mariadbd));
+  return WaitUntilReady();
+}
+
 std::string MariaDbServer::CreateDatabase(const std::string& prefix) {
   return CreateDatabaseWith(prefix, "SELECT, UPDATE, DELETE");
 }

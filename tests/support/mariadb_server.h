@@ -2,7 +2,8 @@
 // mariadb-server-core binaries in a temporary directory: a fresh data
 // directory (mariadb-install-db), then mariadbd on 127.0.0.1 at a free port
 // and on a Unix socket in that directory. Destroying it stops the server
-// (SIGTERM, SIGKILL after a bound) and removes the directory; if the test
+// (SIGTERM, SIGKILL after a bound) and removes the directory; Stop and
+// StartAgain restart it in between, as an operator's restart would; if the test
 // process dies first, the kernel sends the server SIGTERM (PR_SET_PDEATHSIG).
 //
 // Administration runs as root over the socket through the MariaDB C API, so
@@ -51,6 +52,12 @@ class MariaDbServer {
   // The same, but `dsr` has every privilege on it, as the coordinator's
   // store needs (it creates and alters its own tables).
   std::string CreateOwnedDatabase(const std::string& prefix);
+  // Stops the server (SIGTERM, SIGKILL after a bound), keeping its data.
+  void Stop();
+  // Starts the stopped server again on the same data directory and port;
+  // kUnavailable when it does not come up within 30 s.
+  Status StartAgain();
+
   // SOCI connection string for `database` as `dsr` over TCP.
   std::string ConnectionString(const std::string& database) const;
   // SOCI connection string for `database` as root over the socket.
@@ -71,7 +78,6 @@ class MariaDbServer {
   Status Launch(const std::string& mariadbd);
   Status WaitUntilReady();
   std::string CreateDatabaseWith(const std::string& prefix, const std::string& privileges);
-  void Stop();
 
   std::string dir_;
   std::string socket_;
