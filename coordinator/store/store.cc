@@ -495,13 +495,13 @@ Result<std::vector<RequestRecord>> Store::RequestsExtendedBetween(const std::str
 Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
   std::lock_guard<std::mutex> lock(impl_->write_mutex);
   soci::session& sql = impl_->writer;
-  bool committing = false;
+  bool body_ran = false;
   auto attempt = [&]() -> Status {
-    committing = false;
     RunAll(sql, impl_->dialect->BeginWrite());
     Status status;
     try {
       const auto writer = NewSessionWriter(sql);
+      body_ran = true;
       status = body(*writer);
     } catch (...) {
       sql << "ROLLBACK";
@@ -510,18 +510,17 @@ Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
     // A StoreWriter call that lost the connection returns kUnavailable; the
     // ROLLBACK that follows then throws the lost connection, which
     // WithReconnect recognises.
-    committing = status.ok();
     sql << (status.ok() ? "COMMIT" : "ROLLBACK");
     return status;
   };
-  // Retrying is safe when the connection was lost before COMMIT was sent:
-  // the server rolls back the open transaction of a connection it loses (on
-  // a restart there is no transaction left at all), so nothing of the first
-  // attempt is applied, and the body runs again from scratch inside a new
-  // transaction, reading again what it reads. A COMMIT whose answer was lost
-  // may have been applied or not: that is not retried, and the caller gets
+  // Retried only when the connection was found lost before the body ran,
+  // typically at BEGIN on a session whose server restarted since its last
+  // use: nothing of the attempt reached the server, and the body, which may
+  // have effects outside the transaction (what it tells its caller), has not
+  // run yet. A connection lost inside the body or at COMMIT is not retried:
+  // the server rolled back or may have committed, and the caller gets
   // kUnavailable as for any other failed write.
-  return impl_->WithReconnect("write", sql, attempt, [&] { return !committing; });
+  return impl_->WithReconnect("write", sql, attempt, [&] { return !body_ran; });
 }
 
 Status VerifyAuditChain(const Store& store) {
