@@ -85,7 +85,7 @@ std::string Tail(const std::string& path) {
   std::vector<std::string> lines;
   for (std::string line; std::getline(file, line);) lines.push_back(line);
   std::string tail;
-  for (size_t i = lines.size() > 12 ? lines.size() - 12 : 0; i < lines.size(); ++i) {
+  for (size_t i = lines.size() > 40 ? lines.size() - 40 : 0; i < lines.size(); ++i) {
     tail += "\n  " + lines[i];
   }
   return tail;
@@ -114,8 +114,15 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log, bool d
 // The server options that keep a throw-away server small and quick; the
 // data is lost on a crash, which a test server can afford.
 std::vector<std::string> ServerOptions(const std::string& data_dir) {
+  // Several test servers run at once (ctest -j): each gets a temporary
+  // directory of its own (in a shared /tmp two bootstraps removed each other's
+  // temporary tables, and mariadb-install-db failed now and then), and none
+  // takes native AIO contexts, which are limited machine-wide.
+  const std::string tmp_dir = std::filesystem::path(data_dir).parent_path().string() + "/tmp";
+  std::filesystem::create_directories(tmp_dir);
   std::vector<std::string> options = {"--no-defaults", "--datadir=" + data_dir,
-                                      "--innodb-log-file-size=8M"};
+                                      "--tmpdir=" + tmp_dir, "--innodb-log-file-size=8M",
+                                      "--innodb-use-native-aio=0"};
   // mariadbd refuses to run as root unless told to.
   if (::geteuid() == 0) options.push_back("--user=root");
   return options;
