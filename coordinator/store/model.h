@@ -118,6 +118,9 @@ struct TaskRecord {
   std::string updated_at;
   std::optional<std::string> scope;  // JSON ActionScope for erase and rectify
   int round = 1;                     // 2, 3 … for follow-up tasks after a review
+  // A pending task waiting out its back-off is not handed out before this
+  // instant (UTC, RFC 3339); none when it may go at once.
+  std::optional<std::string> retry_at;
 };
 
 // An agent's record of how the data subject's identity was checked.

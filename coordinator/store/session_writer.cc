@@ -95,15 +95,17 @@ class SessionWriter final : public StoreWriter {
   Status UpdateTask(const TaskRecord& t) override {
     return Guarded("update task", [&]() -> Status {
       const std::string status(ToString(t.status));
-      NullableText worker(t.worker), code(t.error_code), message(t.error_message);
+      NullableText worker(t.worker), code(t.error_code), message(t.error_message),
+          retry_at(t.retry_at);
       NullableInt records(t.records);
       soci::statement update =
           (sql_.prepare << "UPDATE tasks SET status = :status, attempts = :attempts, worker = "
                            ":worker, error_code = :code, error_message = :message, records = "
-                           ":records, updated_at = :updated WHERE id = :id",
+                           ":records, updated_at = :updated, retry_at = :retry_at WHERE id = :id",
            soci::use(status), soci::use(t.attempts), soci::use(worker.value, worker.indicator),
            soci::use(code.value, code.indicator), soci::use(message.value, message.indicator),
-           soci::use(records.value, records.indicator), soci::use(t.updated_at), soci::use(t.id));
+           soci::use(records.value, records.indicator), soci::use(t.updated_at),
+           soci::use(retry_at.value, retry_at.indicator), soci::use(t.id));
       update.execute(true);
       if (update.get_affected_rows() != 1) return NotFound("no task with id " + t.id);
       return Status::Ok();

@@ -119,6 +119,7 @@ Result<TaskRecord> TaskFromRow(const soci::row& row) {
   task.updated_at = TextColumn(row, "updated_at");
   task.scope = OptionalTextColumn(row, "scope");
   task.round = static_cast<int>(IntColumn(row, "round"));
+  task.retry_at = OptionalTextColumn(row, "retry_at");
   return task;
 }
 

@@ -22,7 +22,7 @@ inline constexpr const char* kRequestColumns =
     "extension_letter_path";
 inline constexpr const char* kTaskColumns =
     "id, request_id, source, action, status, attempts, worker, error_code, error_message, "
-    "records, created_at, updated_at, scope, round";
+    "records, created_at, updated_at, scope, round, retry_at";
 inline constexpr const char* kEventColumns =
     "seq, request_id, at, kind, actor, details, prev_hash, hash";
 inline constexpr const char* kHoldColumns =

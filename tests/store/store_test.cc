@@ -69,11 +69,11 @@ TEST_SUITE("Store") {
     {
       auto store = Store::Open(location.url(), 2);
       REQUIRE(store.ok());
-      CHECK((*store)->schema_version() == 7);
+      CHECK((*store)->schema_version() == 8);
     }
     auto reopened = Store::Open(location.url(), 1);
     REQUIRE(reopened.ok());
-    CHECK((*reopened)->schema_version() == 7);
+    CHECK((*reopened)->schema_version() == 8);
   }
 
   TEST_CASE("refuses an unsupported URL and an unreachable database") {
@@ -143,7 +143,17 @@ TEST_SUITE("Store") {
     CHECK(tasks->at(0).source == "crm");
     CHECK(tasks->at(0).records == std::optional<int64_t>(17));
     CHECK(tasks->at(0).attempts == 2);
+    CHECK_FALSE(tasks->at(0).retry_at.has_value());
     CHECK(tasks->at(1).status == TaskStatus::kPending);
+    CHECK_FALSE(tasks->at(1).retry_at.has_value());
+    // A task waiting out its back-off keeps its time; dispatching clears it.
+    TaskRecord waiting = tasks->at(1);
+    waiting.retry_at = "2025-03-06T09:00:04.000Z";
+    REQUIRE(store->Write([&](StoreWriter& w) { return w.UpdateTask(waiting); }).ok());
+    CHECK(store->GetTask(waiting.id)->retry_at == waiting.retry_at);
+    waiting.retry_at.reset();
+    REQUIRE(store->Write([&](StoreWriter& w) { return w.UpdateTask(waiting); }).ok());
+    CHECK_FALSE(store->GetTask(waiting.id)->retry_at.has_value());
     auto results = store->ResultsOfRequest("r1");
     REQUIRE(results.ok());
     REQUIRE(results->size() == 1);
