@@ -33,7 +33,9 @@ constexpr const char* kUsage =
     "  --version          print the version and exit\n"
     "  --help             print this help and exit\n"
     "\n"
-    "Stops cleanly on SIGTERM or SIGINT.\n";
+    "Stops gracefully on SIGTERM or SIGINT: refuses changes (503) and hands out no\n"
+    "new tasks, waits up to shutdown_grace_seconds for running tasks and bundles,\n"
+    "then tells the workers and exits; unfinished work is redone at the next start.\n";
 
 struct Options {
   std::string config_path;
@@ -153,9 +155,13 @@ int RunCoordinator(int argc, char** argv) {
   }
 
   const int signal_number = WaitForStopSignal(stop_signals);
-  LogInfo("coordinator", std::string("stopping on ") + strsignal(signal_number));
+  LogInfo("coordinator", std::string("stopping on ") + strsignal(signal_number) + "; grace " +
+                             std::to_string(config->shutdown_grace.count() / 1000) + " s");
+  // The API stays up while draining: reads are answered, changes get 503.
+  engine.Drain(config->shutdown_grace);
   http.Stop();
   engine.Stop();
+  LogInfo("coordinator", "stopped");
   return 0;
 }
 

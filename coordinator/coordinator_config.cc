@@ -87,7 +87,18 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   config.engine.heartbeat_interval =
       std::chrono::milliseconds(broker.value("heartbeat_interval_ms", 1000));
   config.engine.heartbeat_liveness = broker.value("heartbeat_liveness", 3);
-  config.engine.max_attempts = broker.value("max_attempts", 3);
+  config.engine.retry.max_attempts = broker.value("max_attempts", 3);
+  config.engine.retry.task_timeout =
+      std::chrono::seconds(broker.value("task_timeout_seconds", 900));
+  config.engine.retry.backoff_base =
+      std::chrono::milliseconds(broker.value("retry_backoff_ms", 2000));
+  config.engine.retry.backoff_max =
+      std::chrono::milliseconds(broker.value("retry_backoff_max_ms", 300000));
+  if (config.engine.retry.backoff_max < config.engine.retry.backoff_base) {
+    return ValidationError(path + ": invalid configuration",
+                           {"broker: retry_backoff_max_ms is less than retry_backoff_ms"});
+  }
+  config.shutdown_grace = std::chrono::seconds(json.value("shutdown_grace_seconds", 30));
 
   const nlohmann::json letters = json.value("letters", nlohmann::json::object());
   if (letters.contains("template_dir")) {
@@ -120,6 +131,10 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
         return ValidationError(path + ": invalid configuration", {parsed.status().message()});
       }
       record.record = std::move(*parsed);
+    }
+    if (source.contains("task_timeout_seconds")) {
+      config.engine.retry.source_timeouts[settings.name] =
+          std::chrono::seconds(source.at("task_timeout_seconds").get<int>());
     }
     config.records_of_processing.push_back(std::move(record));
     config.engine.sources.push_back(std::move(settings));

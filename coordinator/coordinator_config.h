@@ -5,6 +5,7 @@
 // Every default is documented in deploy/examples/coordinator.yaml.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -55,6 +56,8 @@ struct CoordinatorConfig {
   std::optional<std::string> letter_template_dir;
   // The secret behind the keyed hashes of identities in audit events.
   std::string audit_key_file;
+  // After SIGTERM, how long running tasks and bundles may take to finish.
+  std::chrono::milliseconds shutdown_grace{std::chrono::seconds(30)};
 };
 
 Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path);

@@ -50,15 +50,15 @@ std::optional<std::string> WorkerRegistry::PickWorker(const std::string& source)
   if (found == rotation_.end()) return std::nullopt;
   for (const auto& id : found->second) {
     const WorkerInfo& worker = workers_.at(id);
-    if (static_cast<int>(worker.tasks.size()) < worker.capacity) return id;
+    if (!worker.draining && static_cast<int>(worker.tasks.size()) < worker.capacity) return id;
   }
   return std::nullopt;
 }
 
-void WorkerRegistry::Assign(const std::string& routing_id, const std::string& task_id) {
+void WorkerRegistry::Assign(const std::string& routing_id, const Slot& slot) {
   auto found = workers_.find(routing_id);
   if (found == workers_.end()) return;
-  found->second.tasks.insert(task_id);
+  found->second.tasks.insert(slot);
   // The worker that just got a task is asked last next time. Rotating here,
   // not when picking, keeps a pick that finds no task from skipping a worker.
   auto& order = rotation_[found->second.source];
@@ -66,9 +66,15 @@ void WorkerRegistry::Assign(const std::string& routing_id, const std::string& ta
   order.push_back(routing_id);
 }
 
-void WorkerRegistry::Release(const std::string& routing_id, const std::string& task_id) {
+bool WorkerRegistry::Release(const std::string& routing_id, const Slot& slot) {
   auto found = workers_.find(routing_id);
-  if (found != workers_.end()) found->second.tasks.erase(task_id);
+  if (found == workers_.end()) return false;
+  return found->second.tasks.erase(slot) == 1;
+}
+
+void WorkerRegistry::MarkDraining(const std::string& routing_id) {
+  auto found = workers_.find(routing_id);
+  if (found != workers_.end()) found->second.draining = true;
 }
 
 std::vector<const WorkerInfo*> WorkerRegistry::WorkersOf(const std::string& source) const {

@@ -4,6 +4,12 @@
 // Pure state, no sockets: the engine feeds it READY, traffic and clock ticks,
 // and asks it which worker gets the next task of a source (round-robin among
 // live workers with free capacity). Not thread-safe: owned by the engine thread.
+//
+// A slot is one task attempt a worker is busy with. It stays taken until the
+// worker says the attempt ended (RESULT, also a stale one for an attempt the
+// coordinator gave up on) or the worker goes away: a worker's executor runs
+// one task after another, so one stuck on an abandoned attempt cannot take
+// another. Release frees a slot at most once.
 #pragma once
 
 #include <chrono>
@@ -18,6 +24,18 @@
 
 namespace dsr::broker {
 
+// One task attempt that occupies a slot of a worker.
+struct Slot {
+  std::string task_id;
+  int attempt = 0;
+  bool operator<(const Slot& other) const {
+    return task_id != other.task_id ? task_id < other.task_id : attempt < other.attempt;
+  }
+  bool operator==(const Slot& other) const {
+    return task_id == other.task_id && attempt == other.attempt;
+  }
+};
+
 struct WorkerInfo {
   std::string routing_id;  // the ROUTER's opaque peer id
   std::string name;        // as the worker announced itself
@@ -25,7 +43,8 @@ struct WorkerInfo {
   std::string connector;
   std::string version;
   int capacity = 1;
-  std::set<std::string> tasks;  // ids of tasks in flight on this worker
+  std::set<Slot> tasks;   // attempts this worker is busy with, current or abandoned
+  bool draining = false;  // stopping: finishes what it runs, takes nothing new
   Clock::MonotonicTime last_seen{};
   Clock::WallTime connected_at{};
 };
@@ -47,10 +66,15 @@ class WorkerRegistry {
   std::vector<WorkerInfo> Expire(Clock::MonotonicTime now);
 
   // The next worker of `source` with free capacity, round-robin (Assign moves
-  // a worker to the end of the line); none if all are busy or none is connected.
+  // a worker to the end of the line); none if all are busy, draining or none
+  // is connected.
   std::optional<std::string> PickWorker(const std::string& source) const;
-  void Assign(const std::string& routing_id, const std::string& task_id);
-  void Release(const std::string& routing_id, const std::string& task_id);
+  void Assign(const std::string& routing_id, const Slot& slot);
+  // Frees the slot; false when the worker did not hold it (already freed,
+  // never assigned, or the worker is gone).
+  bool Release(const std::string& routing_id, const Slot& slot);
+  // The worker stops taking tasks (it announced it is shutting down).
+  void MarkDraining(const std::string& routing_id);
 
   std::vector<const WorkerInfo*> WorkersOf(const std::string& source) const;
   std::vector<const WorkerInfo*> All() const;

@@ -48,7 +48,7 @@ class Engine::Loop {
         notification_reports_(context, zmq::socket_type::pull),
         registry_(settings.heartbeat_interval * settings.heartbeat_liveness),
         spool_(settings.data_dir + "/results"),
-        tasks_(store, clock, spool_, settings.max_attempts),
+        tasks_(store, clock, spool_, settings.retry),
         bundles_(context, kBundleEndpoint),
         actions_(ActionContext{store, clock, calendar, settings.policy, settings.sources, hasher}),
         request_commands_(actions_, clock, settings.controller.default_language),
@@ -111,11 +111,19 @@ class Engine::Loop {
     return Status::Ok();
   }
 
-  void Run(const std::atomic<bool>& stopping) {
+  void Run(const std::atomic<bool>& stopping, const std::atomic<int64_t>& drain_grace_ms,
+           std::atomic<int>& drained) {
     next_heartbeat_ = clock_.Monotonic();
     next_hold_check_ = clock_.Monotonic();
     next_notification_check_ = clock_.Monotonic();
     while (!stopping.load()) {
+      if (!draining_ && drain_grace_ms.load() >= 0) {
+        draining_ = true;
+        drain_deadline_ = clock_.Monotonic() + std::chrono::milliseconds(drain_grace_ms.load());
+        LogInfo("engine", "draining: no new tasks; waiting for " +
+                              std::to_string(tasks_.in_flight_count()) + " running tasks and " +
+                              std::to_string(bundling_.size()) + " bundles");
+      }
       zmq::pollitem_t items[] = {{broker_.socket().handle(), 0, ZMQ_POLLIN, 0},
                                  {commands_.handle(), 0, ZMQ_POLLIN, 0},
                                  {bundle_reports_.handle(), 0, ZMQ_POLLIN, 0},
@@ -130,7 +138,12 @@ class Engine::Loop {
       if (items[2].revents & ZMQ_POLLIN) DrainBundleReports();
       if (items[3].revents & ZMQ_POLLIN) DrainNotificationReports();
       if (clock_.Monotonic() >= next_heartbeat_) Tick();
-      DispatchPending();
+      ExpireAttempts();
+      if (draining_) {
+        if (drained.load() == 0) drained = DrainState();
+      } else {
+        DispatchPending();
+      }
     }
     for (const auto* worker : registry_.All()) {
       (void)broker_.Send(worker->routing_id, wire::Disconnect("coordinator is shutting down"));
@@ -141,8 +154,10 @@ class Engine::Loop {
 
  private:
   std::chrono::milliseconds PollTimeout() const {
+    auto wake = next_heartbeat_;
+    if (auto deadline = tasks_.NextDeadline()) wake = std::min(wake, *deadline);
     const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat_ - clock_.Monotonic());
+        std::chrono::duration_cast<std::chrono::milliseconds>(wake - clock_.Monotonic());
     return std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(100));
   }
 
@@ -170,8 +185,34 @@ class Engine::Loop {
     next_heartbeat_ = clock_.Monotonic() + settings_.heartbeat_interval;
   }
 
+  // 0 while running tasks or bundles are left and the grace lasts; 1 when
+  // all finished; 2 when the grace ran out first.
+  int DrainState() const {
+    if (tasks_.in_flight_count() == 0 && bundling_.empty()) {
+      LogInfo("engine", "drained: every running task and bundle finished");
+      return 1;
+    }
+    if (clock_.Monotonic() < drain_deadline_) return 0;
+    LogWarn("engine", "shutdown grace over with " + std::to_string(tasks_.in_flight_count()) +
+                          " tasks running; they are requeued at the next start");
+    return 2;
+  }
+
+  // Attempts that went silent for their time-out are given up. Their workers
+  // keep the slot until they send the stale RESULT or go away, since they
+  // cannot take another task before they are done with this one.
+  void ExpireAttempts() {
+    for (const auto& timed_out : tasks_.ExpireAttempts()) {
+      ++attempts_timed_out_;
+      LogWarn("engine", "gave up attempt " + std::to_string(timed_out.attempt) + " of task " +
+                            timed_out.task_id + " on worker " + timed_out.worker.name);
+    }
+  }
+
   void RequeueAll(const broker::WorkerInfo& worker, const std::string& reason) {
-    for (const auto& task_id : worker.tasks) Report(tasks_.Requeue(task_id, reason));
+    for (const auto& slot : worker.tasks) {
+      Report(tasks_.Requeue(slot.task_id, slot.attempt, reason));
+    }
   }
 
   void DrainBroker() {
@@ -202,8 +243,15 @@ class Engine::Loop {
         if (removed) RequeueAll(*removed, "worker " + removed->name + " disconnected");
         return;
       }
+      case wire::Command::kHeartbeat:
+        // A worker that is shutting down finishes what it runs, takes nothing new.
+        if (message.header.value("draining", false) && !worker->draining) {
+          LogInfo("engine", "worker " + worker->name + " is shutting down; no new tasks for it");
+          registry_.MarkDraining(routing_id);
+        }
+        return;
       default:
-        return;  // HEARTBEAT: the Touch above is all it means
+        return;
     }
   }
 
@@ -243,12 +291,11 @@ class Engine::Loop {
   }
 
   void OnResult(const WorkerRef& worker, const nlohmann::json& result) {
+    // The worker is done with this attempt, current or abandoned: its slot is
+    // free again (once; a slot of another attempt stays taken).
+    registry_.Release(worker.routing_id, broker::Slot{result.at("task_id").get<std::string>(),
+                                                      result.at("attempt").get<int>()});
     auto finished = tasks_.Finished(worker, result);
-    // A stale RESULT (an earlier attempt) must not free the slot of the current one.
-    if (!finished.ok() && finished.status().code() == StatusCode::kConflict) {
-      return Report(finished.status());
-    }
-    registry_.Release(worker.routing_id, result.at("task_id").get<std::string>());
     if (!finished.ok()) return Report(finished.status());
     if (finished->has_value()) SettleRequest(**finished);
   }
@@ -262,11 +309,13 @@ class Engine::Loop {
           if (dispatch.status().code() != StatusCode::kNotFound) Report(dispatch.status());
           break;
         }
-        registry_.Assign(*routing_id, dispatch->task_id);
+        const broker::Slot slot{dispatch->task_id, dispatch->attempt};
+        registry_.Assign(*routing_id, slot);
         Status sent = broker_.Send(*routing_id, dispatch->message);
         if (!sent.ok()) {
-          registry_.Release(*routing_id, dispatch->task_id);
-          Report(tasks_.Requeue(dispatch->task_id, "could not send the task: " + sent.message()));
+          registry_.Release(*routing_id, slot);
+          Report(tasks_.Requeue(dispatch->task_id, dispatch->attempt,
+                                "could not send the task: " + sent.message()));
           break;
         }
       }
@@ -347,14 +396,19 @@ class Engine::Loop {
   nlohmann::json HandleCommand(const std::string& text) {
     const auto command = nlohmann::json::parse(text, nullptr, false);
     const std::string op = command.is_object() ? command.value("op", "") : "";
+    if (op == "workers") return Workers();
+    if (op == "stats") return Stats();
+    if (draining_) {
+      return ErrorReply(
+          Unavailable("the coordinator is shutting down and accepts no changes; "
+                      "try again once it has restarted"));
+    }
     if (auto outcome = request_commands_.Handle(command)) {
       if (outcome->reply.value("ok", false)) {
         ApplyEffects(outcome->reply.at("id").get<std::string>(), outcome->effects);
       }
       return outcome->reply;
     }
-    if (op == "workers") return Workers();
-    if (op == "stats") return Stats();
     return ErrorReply(Internal("unknown engine command"));
   }
 
@@ -398,6 +452,7 @@ class Engine::Loop {
                          {"version", worker->version},
                          {"capacity", worker->capacity},
                          {"tasks_in_flight", worker->tasks.size()},
+                         {"draining", worker->draining},
                          {"connected_at", FormatUtc(worker->connected_at)},
                          {"last_seen_ms_ago", std::chrono::duration_cast<std::chrono::milliseconds>(
                                                   now - worker->last_seen)
@@ -412,6 +467,9 @@ class Engine::Loop {
             {"stale_messages_ignored", stale_messages_},
             {"workers", registry_.All().size()},
             {"tasks_pending", tasks_.pending_count()},
+            {"tasks_backing_off", tasks_.backing_off_count()},
+            {"attempts_timed_out", attempts_timed_out_},
+            {"draining", draining_},
             {"notification_checks", notifications_.checks()},
             {"notification_delivery_failures", notifications_.delivery_failures()}};
   }
@@ -449,6 +507,9 @@ class Engine::Loop {
   Clock::MonotonicTime next_hold_check_{};
   Clock::MonotonicTime next_notification_check_{};
   uint64_t stale_messages_ = 0;
+  uint64_t attempts_timed_out_ = 0;
+  bool draining_ = false;
+  Clock::MonotonicTime drain_deadline_{};
 };
 
 Engine::Engine(EngineSettings settings, store::Store& store, const Clock& clock,
@@ -469,6 +530,9 @@ Result<std::string> Engine::Start() {
   std::promise<Result<std::string>> opened;
   auto opened_future = opened.get_future();
   stopping_ = false;
+  drain_grace_ms_ = -1;
+  drained_ = 0;
+  loop_ended_ = false;
   thread_ = std::thread([this, &opened] {
     bool announced = false;
     try {
@@ -477,7 +541,8 @@ Result<std::string> Engine::Start() {
       const bool ok = endpoint.ok();
       opened.set_value(std::move(endpoint));
       announced = true;
-      if (ok) loop.Run(stopping_);
+      if (ok) loop.Run(stopping_, drain_grace_ms_, drained_);
+      loop_ended_ = true;
     } catch (const std::exception& error) {
       if (!announced) {
         opened.set_value(Internal(std::string("engine failed to start: ") + error.what()));
@@ -491,6 +556,16 @@ Result<std::string> Engine::Start() {
   auto endpoint = opened_future.get();
   if (!endpoint.ok()) thread_.join();
   return endpoint;
+}
+
+bool Engine::Drain(std::chrono::milliseconds grace) {
+  if (!thread_.joinable()) return true;
+  drain_grace_ms_ = std::max<int64_t>(0, grace.count());
+  // The loop judges the grace on the engine's clock; this only waits for its verdict.
+  while (drained_.load() == 0 && !loop_ended_.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return drained_.load() == 1;
 }
 
 void Engine::Stop() {

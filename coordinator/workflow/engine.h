@@ -5,7 +5,12 @@
 //
 // Start() recovers from the store (interrupted tasks are requeued, finished
 // requests without a bundle get one), binds the broker and starts the thread.
-// Stop() ends the thread; work not finished is redone after the next start.
+// Drain() is the first half of a graceful stop: no new tasks go out and
+// request changes are refused as unavailable (HTTP 503), while results of
+// running tasks are still taken and committed and a bundle being built is
+// finished, for at most the grace time. Stop() then says DISCONNECT to the
+// workers and ends the thread; work not finished is redone after the next
+// start.
 #pragma once
 
 #include <atomic>
@@ -34,7 +39,7 @@ struct EngineSettings {
   std::string broker_bind = "tcp://127.0.0.1:5555";
   std::chrono::milliseconds heartbeat_interval{1000};
   int heartbeat_liveness = 3;  // missed heartbeats before a worker counts as gone
-  int max_attempts = 3;        // dispatches per task before it fails
+  RetryPolicy retry;           // time-outs, back-off and max attempts of tasks
   std::string data_dir;        // results/ and bundles/ live below it
   ControllerSettings controller;
   WorkflowPolicy policy;
@@ -63,11 +68,18 @@ class Engine {
 
   // Returns the broker endpoint actually bound (the port may have been "*").
   Result<std::string> Start();
+  // Stops handing out tasks and refuses request changes, then returns once no
+  // task attempt is in flight and no bundle is being built, or `grace` (on
+  // the engine's clock) has passed. Returns true when everything finished.
+  bool Drain(std::chrono::milliseconds grace);
   void Stop();
 
  private:
   class Loop;
   std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> drain_grace_ms_{-1};  // ≥ 0 once Drain was asked for
+  std::atomic<int> drained_{0};              // 0 not yet, 1 all finished, 2 grace over
+  std::atomic<bool> loop_ended_{false};
   EngineSettings settings_;
   store::Store& store_;
   const Clock& clock_;

@@ -1,6 +1,7 @@
 #include "coordinator/workflow/task_flow.h"
 
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "common/digest.h"
 #include "common/log.h"
@@ -18,7 +19,24 @@ std::string WorkerActor(const std::string& name) {
 
 // Failures that another attempt may mend.
 bool IsRetryable(const std::string& code) {
-  return code == "unavailable" || code == "attempt_lost" || code == "invalid_result";
+  return code == "unavailable" || code == "attempt_lost" || code == "invalid_result" ||
+         code == "timed_out";
+}
+
+// Reasons the coordinator gives itself (safe for the audit log), as opposed
+// to a worker's message, which may quote personal data.
+bool IsOwnReason(const std::string& code) {
+  return code == "attempt_lost" || code == "invalid_result" || code == "timed_out";
+}
+
+std::function<double()> SystemRandom() {
+  auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+  return [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
+}
+
+std::string Seconds(std::chrono::milliseconds duration) {
+  const auto tenths = duration.count() / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
 }
 
 // The outcomes of an erasure or rectification, and the holds its retained
@@ -70,6 +88,18 @@ nlohmann::json OutcomeSummary(const std::vector<store::OutcomeRecord>& outcomes)
 
 }  // namespace
 
+std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, int retry, double unit) {
+  auto cap = policy.backoff_base;
+  for (int i = 1; i < retry && cap < policy.backoff_max; ++i) cap *= 2;
+  cap = std::min(cap, policy.backoff_max);
+  // Equal jitter: never less than half, so a failing source is not hammered,
+  // and spread over the other half, so tasks that failed together do not
+  // come back together.
+  const auto half = cap / 2;
+  const double placed = std::clamp(unit, 0.0, 1.0) * static_cast<double>((cap - half).count());
+  return half + std::chrono::milliseconds(static_cast<int64_t>(placed));
+}
+
 Status TaskFlow::StoreHold(store::StoreWriter& writer, const store::TaskRecord& task,
                            store::HoldRecord hold, const std::string& worker_name) {
   hold.id = NewUuid();
@@ -97,13 +127,17 @@ void TaskFlow::Forget(const std::vector<std::string>& task_ids) {
     in_flight_.erase(task_id);
     spool_.Abandon(task_id);
     for (auto& [source, queue] : pending_) {
-      queue.erase(std::remove(queue.begin(), queue.end(), task_id), queue.end());
+      queue.erase(std::remove_if(queue.begin(), queue.end(),
+                                 [&](const Queued& queued) { return queued.task_id == task_id; }),
+                  queue.end());
     }
   }
 }
 
-TaskFlow::TaskFlow(store::Store& store, const Clock& clock, ResultSpool& spool, int max_attempts)
-    : store_(store), clock_(clock), spool_(spool), max_attempts_(max_attempts) {}
+TaskFlow::TaskFlow(store::Store& store, const Clock& clock, ResultSpool& spool, RetryPolicy policy)
+    : store_(store), clock_(clock), spool_(spool), policy_(std::move(policy)) {
+  if (!policy_.random) policy_.random = SystemRandom();
+}
 
 Status TaskFlow::Transition(StoreWriter& writer, TaskRecord& task, TaskEvent event,
                             const std::string& actor, nlohmann::json details) {
@@ -132,7 +166,7 @@ Status TaskFlow::Recover() {
     if (!tasks.ok()) return tasks.status();
     for (TaskRecord& task : *tasks) {
       const std::string reason = "the coordinator restarted during the attempt";
-      const bool exhausted = task.attempts >= max_attempts_;
+      const bool exhausted = task.attempts >= policy_.max_attempts;
       if (exhausted) {
         task.error_code = "attempt_lost";
         task.error_message = reason;
@@ -145,18 +179,36 @@ Status TaskFlow::Recover() {
   }
   auto pending = store_.TasksWithStatus(TaskStatus::kPending);
   if (!pending.ok()) return pending.status();
-  Enqueue(*pending);
+  // A task waiting out its back-off when the previous process ended waits
+  // for the rest of it (wall time is all that survives a restart).
+  const auto now = clock_.Monotonic();
+  const auto wall_now = clock_.Now();
+  for (const auto& task : *pending) {
+    Clock::MonotonicTime not_before = now;
+    if (task.retry_at) {
+      auto retry_at = ParseUtc(*task.retry_at);
+      if (retry_at.ok() && *retry_at > wall_now) {
+        not_before +=
+            std::chrono::duration_cast<Clock::MonotonicTime::duration>(*retry_at - wall_now);
+      }
+    }
+    pending_[task.source].push_back({task.id, not_before});
+  }
   return Status::Ok();
 }
 
 void TaskFlow::Enqueue(const std::vector<TaskRecord>& tasks) {
-  for (const auto& task : tasks) pending_[task.source].push_back(task.id);
+  for (const auto& task : tasks) pending_[task.source].push_back({task.id, clock_.Monotonic()});
 }
 
 std::vector<std::string> TaskFlow::SourcesWithPendingTasks() const {
+  const auto now = clock_.Monotonic();
   std::vector<std::string> sources;
   for (const auto& [source, queue] : pending_) {
-    if (!queue.empty()) sources.push_back(source);
+    if (std::any_of(queue.begin(), queue.end(),
+                    [&](const Queued& queued) { return queued.not_before <= now; })) {
+      sources.push_back(source);
+    }
   }
   return sources;
 }
@@ -167,22 +219,69 @@ size_t TaskFlow::pending_count() const {
   return count;
 }
 
+size_t TaskFlow::backing_off_count() const {
+  const auto now = clock_.Monotonic();
+  size_t count = 0;
+  for (const auto& [source, queue] : pending_) {
+    count += std::count_if(queue.begin(), queue.end(),
+                           [&](const Queued& queued) { return queued.not_before > now; });
+  }
+  return count;
+}
+
+std::optional<Clock::MonotonicTime> TaskFlow::NextDeadline() const {
+  std::optional<Clock::MonotonicTime> next;
+  const auto consider = [&](Clock::MonotonicTime at) {
+    if (!next || at < *next) next = at;
+  };
+  const auto now = clock_.Monotonic();
+  for (const auto& [task_id, flight] : in_flight_) consider(flight.deadline);
+  for (const auto& [source, queue] : pending_) {
+    for (const auto& queued : queue) {
+      if (queued.not_before > now) consider(queued.not_before);
+    }
+  }
+  return next;
+}
+
+std::vector<TaskFlow::TimedOut> TaskFlow::ExpireAttempts() {
+  const auto now = clock_.Monotonic();
+  std::vector<TimedOut> expired;
+  for (const auto& [task_id, flight] : in_flight_) {
+    if (flight.deadline <= now) expired.push_back({task_id, flight.attempt, flight.worker});
+  }
+  for (const auto& timed_out : expired) {
+    const InFlight flight = in_flight_.at(timed_out.task_id);
+    const std::string reason = "no word from worker " + flight.worker.name + " for " +
+                               Seconds(policy_.TimeoutOf(flight.source));
+    LogWarn("tasks", "task " + timed_out.task_id + " attempt " + std::to_string(flight.attempt) +
+                         " of source " + flight.source + " timed out: " + reason);
+    Status given_up = FailOrRetry(timed_out.task_id, flight, "timed_out", reason);
+    if (!given_up.ok()) LogWarn("tasks", given_up.ToString());
+  }
+  return expired;
+}
+
 Result<TaskFlow::Dispatch> TaskFlow::DispatchNext(const std::string& source,
                                                   const WorkerRef& worker) {
   auto queue = pending_.find(source);
-  while (queue != pending_.end() && !queue->second.empty()) {
-    const std::string task_id = queue->second.front();
-    queue->second.pop_front();
-    auto dispatch = DispatchTask(task_id, worker);
+  const auto now = clock_.Monotonic();
+  while (queue != pending_.end()) {
+    auto ready = std::find_if(queue->second.begin(), queue->second.end(),
+                              [&](const Queued& queued) { return queued.not_before <= now; });
+    if (ready == queue->second.end()) break;
+    const Queued taken = *ready;
+    queue->second.erase(ready);
+    auto dispatch = DispatchTask(taken.task_id, worker);
     if (dispatch.ok()) return dispatch;
     if (dispatch.status().code() == StatusCode::kConflict ||
         dispatch.status().code() == StatusCode::kNotFound) {
       // The store says this task is not pending (any more): it leaves the queue.
       LogWarn("tasks",
-              "dropped task " + task_id + " from the queue: " + dispatch.status().message());
+              "dropped task " + taken.task_id + " from the queue: " + dispatch.status().message());
       continue;
     }
-    queue->second.push_front(task_id);  // the store or the disk failed: try again later
+    queue->second.push_front(taken);  // the store or the disk failed: try again later
     return dispatch.status();
   }
   return NotFound("no pending task for source " + source);
@@ -211,13 +310,15 @@ Result<TaskFlow::Dispatch> TaskFlow::DispatchTask(const std::string& task_id,
     task.worker = worker.name;
     task.error_code.reset();
     task.error_message.reset();
+    task.retry_at.reset();
     return Transition(writer, task, TaskEvent::kDispatch, "system", {{"worker", worker.name}});
   });
   if (!written.ok()) {
     spool_.Abandon(task_id);
     return written;
   }
-  in_flight_[task_id] = InFlight{task.request_id, task.source, task.attempts, worker};
+  in_flight_[task_id] = InFlight{task.request_id, task.source, task.attempts, worker,
+                                 clock_.Monotonic() + policy_.TimeoutOf(task.source)};
   wire::Message message;
   message.command = wire::Command::kTask;
   message.header = {{"task_id", task.id},
@@ -229,7 +330,7 @@ Result<TaskFlow::Dispatch> TaskFlow::DispatchTask(const std::string& task_id,
   if (task.action == store::TaskAction::kRectify && request.corrections) {
     message.header["corrections"] = nlohmann::json::parse(*request.corrections);
   }
-  return Dispatch{task_id, std::move(message)};
+  return Dispatch{task_id, task.attempts, std::move(message)};
 }
 
 Result<TaskFlow::InFlight*> TaskFlow::CurrentAttempt(const WorkerRef& worker,
@@ -242,6 +343,8 @@ Result<TaskFlow::InFlight*> TaskFlow::CurrentAttempt(const WorkerRef& worker,
     return Conflict("message for task " + task_id + " attempt " + std::to_string(attempt) +
                     " is not for the current attempt; ignored");
   }
+  // Word from the attempt: it is alive, its time-out starts again.
+  found->second.deadline = clock_.Monotonic() + policy_.TimeoutOf(found->second.source);
   return &found->second;
 }
 
@@ -326,9 +429,9 @@ Result<std::optional<std::string>> TaskFlow::Finished(const WorkerRef& worker,
   return std::optional<std::string>();
 }
 
-Status TaskFlow::Requeue(const std::string& task_id, const std::string& reason) {
+Status TaskFlow::Requeue(const std::string& task_id, int attempt, const std::string& reason) {
   auto found = in_flight_.find(task_id);
-  if (found == in_flight_.end()) return Status::Ok();
+  if (found == in_flight_.end() || found->second.attempt != attempt) return Status::Ok();
   const InFlight flight = found->second;
   return FailOrRetry(task_id, flight, "attempt_lost", reason);
 }
@@ -338,24 +441,30 @@ Status TaskFlow::FailOrRetry(const std::string& task_id, InFlight flight, const 
   in_flight_.erase(task_id);
   spool_.Abandon(task_id);
   bool retry = false;
+  std::chrono::milliseconds delay{0};
   Status written = store_.Write([&](StoreWriter& writer) -> Status {
     auto task = writer.GetTask(task_id);
     if (!task.ok()) return task.status();
-    retry = IsRetryable(code) && task->attempts < max_attempts_;
+    retry = IsRetryable(code) && task->attempts < policy_.max_attempts;
     task->error_code = code;
     task->error_message = message;
     // A worker's own message stays in the task (for the operator), not in the
     // audit log, which must hold no personal data; our own reasons are safe.
-    const bool our_reason = code == "attempt_lost" || code == "invalid_result";
-    const std::string actor = code == "attempt_lost" ? "system" : WorkerActor(flight.worker.name);
+    const bool worker_said = code != "attempt_lost" && code != "timed_out";
+    const std::string actor = worker_said ? WorkerActor(flight.worker.name) : "system";
     nlohmann::json details = {{"code", code}};
-    if (our_reason) details["reason"] = message;
+    if (IsOwnReason(code)) details["reason"] = message;
+    if (retry) {
+      delay = RetryDelay(policy_, task->attempts, policy_.random());
+      task->retry_at = FormatUtc(clock_.Now() + delay);
+      details["retry_at"] = *task->retry_at;
+    }
     return Transition(writer, *task, retry ? TaskEvent::kRequeue : TaskEvent::kFail, actor,
                       std::move(details));
   });
   if (!written.ok()) return written;
   if (retry) {
-    pending_[flight.source].push_back(task_id);
+    pending_[flight.source].push_back({task_id, clock_.Monotonic() + delay});
   } else {
     LogWarn("tasks", "task " + task_id + " of source " + flight.source + " failed: " + code);
   }

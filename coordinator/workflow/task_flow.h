@@ -6,6 +6,14 @@
 // store says what to do again. Messages for an attempt that is no longer
 // current (an old attempt, another worker) are refused with kConflict and
 // change nothing. Not thread-safe: owned by the engine thread.
+//
+// Liveness: an attempt times out when no message for it (PROGRESS, CHUNK)
+// arrived within its source's time-out, counted on the monotonic clock from
+// the dispatch and from each such message. A timed-out, lost or retryably
+// failed attempt is abandoned (later messages for it are stale) and the task
+// waits out a back-off with jitter (RetryDelay) before it is handed out
+// again, until it used up max_attempts and fails. The back-off's end is
+// stored with the task, so a restart keeps it.
 #pragma once
 
 #include <deque>
@@ -21,6 +29,7 @@
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/lifecycle.h"
 #include "coordinator/workflow/result_spool.h"
+#include "coordinator/workflow/settings.h"
 
 namespace dsr::workflow {
 
@@ -31,9 +40,14 @@ struct WorkerRef {
   std::string name;
 };
 
+// How long a task waits before retry `retry` (1 for the first retry): between
+// half and all of min(backoff_max, backoff_base · 2^(retry-1)), placed by
+// `unit` in [0, 1).
+std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, int retry, double unit);
+
 class TaskFlow {
  public:
-  TaskFlow(store::Store& store, const Clock& clock, ResultSpool& spool, int max_attempts);
+  TaskFlow(store::Store& store, const Clock& clock, ResultSpool& spool, RetryPolicy policy);
 
   // Queues every pending task, and puts tasks that were dispatched or running
   // when the previous process ended back to pending: their attempts died with it.
@@ -41,13 +55,21 @@ class TaskFlow {
   // Queues newly planned tasks.
   void Enqueue(const std::vector<store::TaskRecord>& tasks);
 
+  // Sources with a task that may be handed out now (its back-off is over).
   std::vector<std::string> SourcesWithPendingTasks() const;
+  // Queued tasks, those still waiting out a back-off included.
   size_t pending_count() const;
+  // Queued tasks still waiting out a back-off.
+  size_t backing_off_count() const;
+  // Current attempts (dispatched or running).
+  size_t in_flight_count() const { return in_flight_.size(); }
 
-  // Marks the oldest pending task of `source` as dispatched to `worker` and
-  // returns its TASK message. kNotFound when the source has nothing pending.
+  // Marks the oldest pending task of `source` whose back-off is over as
+  // dispatched to `worker` and returns its TASK message. kNotFound when the
+  // source has nothing to hand out now.
   struct Dispatch {
     std::string task_id;
+    int attempt = 0;
     wire::Message message;
   };
   Result<Dispatch> DispatchNext(const std::string& source, const WorkerRef& worker);
@@ -58,9 +80,23 @@ class TaskFlow {
   // succeeded (the request is ready for its bundle).
   Result<std::optional<std::string>> Finished(const WorkerRef& worker,
                                               const nlohmann::json& result);
-  // The current attempt of `task_id` is lost (worker gone, send failed): the
-  // task goes back to the queue, or fails once it used up its attempts.
-  Status Requeue(const std::string& task_id, const std::string& reason);
+  // Attempt `attempt` of `task_id` is lost (worker gone, send failed): if it
+  // is still the current one, the task goes back to the queue after its
+  // back-off, or fails once it used up its attempts. An abandoned attempt
+  // changes nothing.
+  Status Requeue(const std::string& task_id, int attempt, const std::string& reason);
+  // Gives up every attempt whose time-out has passed (see above). Returns
+  // the attempts given up; their workers stay busy with them until they
+  // answer or go away.
+  struct TimedOut {
+    std::string task_id;
+    int attempt = 0;
+    WorkerRef worker;
+  };
+  std::vector<TimedOut> ExpireAttempts();
+  // The earliest instant at which an attempt times out or a back-off ends;
+  // none when nothing is in flight or backing off.
+  std::optional<Clock::MonotonicTime> NextDeadline() const;
   // Drops cancelled tasks from the queue and stops listening to their attempts.
   void Forget(const std::vector<std::string>& task_ids);
 
@@ -70,6 +106,11 @@ class TaskFlow {
     std::string source;
     int attempt = 0;
     WorkerRef worker;
+    Clock::MonotonicTime deadline{};  // time-out unless a message comes first
+  };
+  struct Queued {
+    std::string task_id;
+    Clock::MonotonicTime not_before{};  // end of its back-off
   };
   Result<Dispatch> DispatchTask(const std::string& task_id, const WorkerRef& worker);
   Result<InFlight*> CurrentAttempt(const WorkerRef& worker, const nlohmann::json& header);
@@ -83,9 +124,9 @@ class TaskFlow {
   store::Store& store_;
   const Clock& clock_;
   ResultSpool& spool_;
-  int max_attempts_;
-  std::map<std::string, std::deque<std::string>> pending_;  // source → task ids, oldest first
-  std::map<std::string, InFlight> in_flight_;               // task id → current attempt
+  RetryPolicy policy_;
+  std::map<std::string, std::deque<Queued>> pending_;  // by source, oldest first
+  std::map<std::string, InFlight> in_flight_;          // task id → current attempt
 };
 
 }  // namespace dsr::workflow

@@ -40,7 +40,7 @@ TEST_SUITE("WorkerRegistry") {
     std::vector<std::string> assigned;
     for (int i = 0; i < 5; ++i) {
       const std::string picked = registry.PickWorker("crm").value_or("-");
-      registry.Assign(picked, "t" + std::to_string(i));
+      registry.Assign(picked, Slot{"t" + std::to_string(i), 1});
       assigned.push_back(picked);
     }
     CHECK(assigned == std::vector<std::string>{"a", "b", "a", "b", "a"});
@@ -54,9 +54,9 @@ TEST_SUITE("WorkerRegistry") {
     (void)registry.Register(Worker("b", "crm", 1));
     for (int round = 0; round < 3; ++round) {
       const std::string first = registry.PickWorker("crm").value_or("-");
-      registry.Assign(first, "t" + std::to_string(round));
+      registry.Assign(first, Slot{"t" + std::to_string(round), 1});
       CHECK(registry.PickWorker("crm").has_value());  // the idle one, not handed anything
-      registry.Release(first, "t" + std::to_string(round));
+      registry.Release(first, Slot{"t" + std::to_string(round), 1});
       CHECK(first == (round % 2 == 0 ? "a" : "b"));
     }
   }
@@ -65,18 +65,18 @@ TEST_SUITE("WorkerRegistry") {
     WorkerRegistry registry(seconds(3));
     (void)registry.Register(Worker("a", "crm", 1));
     (void)registry.Register(Worker("b", "crm", 2));
-    registry.Assign("a", "t1");
+    registry.Assign("a", Slot{"t1", 1});
     CHECK(Picks(registry, "crm", 3) == std::vector<std::string>{"b", "b", "b"});
-    registry.Assign("b", "t2");
+    registry.Assign("b", Slot{"t2", 1});
     CHECK(registry.PickWorker("crm") == std::optional<std::string>("b"));
-    registry.Assign("b", "t3");
+    registry.Assign("b", Slot{"t3", 1});
     CHECK_FALSE(registry.PickWorker("crm").has_value());
-    CHECK(registry.Find("b")->tasks == std::set<std::string>{"t2", "t3"});
+    CHECK(registry.Find("b")->tasks == std::set<Slot>{{"t2", 1}, {"t3", 1}});
 
-    registry.Release("a", "t1");
+    CHECK(registry.Release("a", Slot{"t1", 1}));
     CHECK(registry.PickWorker("crm") == std::optional<std::string>("a"));
-    CHECK(registry.Find("a")->tasks.empty());  // picking alone does not assign
-    registry.Release("b", "t-unknown");        // harmless
+    CHECK(registry.Find("a")->tasks.empty());                  // picking alone does not assign
+    CHECK_FALSE(registry.Release("b", Slot{"t-unknown", 1}));  // harmless
     CHECK(registry.Find("b")->tasks.size() == 2);
   }
 
@@ -97,9 +97,9 @@ TEST_SUITE("WorkerRegistry") {
     WorkerRegistry registry(seconds(3));
     (void)registry.Register(Worker("quiet", "crm", 2, clock.Monotonic()));
     (void)registry.Register(Worker("chatty", "crm", 2, clock.Monotonic()));
-    registry.Assign("quiet", "t1");
-    registry.Assign("quiet", "t2");
-    registry.Assign("chatty", "t3");
+    registry.Assign("quiet", Slot{"t1", 1});
+    registry.Assign("quiet", Slot{"t2", 1});
+    registry.Assign("chatty", Slot{"t3", 1});
 
     clock.Advance(seconds(2));
     CHECK(registry.Touch("chatty", clock.Monotonic()));
@@ -111,7 +111,7 @@ TEST_SUITE("WorkerRegistry") {
     auto expired = registry.Expire(clock.Monotonic());
     REQUIRE(expired.size() == 1);
     CHECK(expired[0].routing_id == "quiet");
-    CHECK(expired[0].tasks == std::set<std::string>{"t1", "t2"});
+    CHECK(expired[0].tasks == std::set<Slot>{{"t1", 1}, {"t2", 1}});
     CHECK(registry.Find("quiet") == nullptr);
     REQUIRE(registry.Find("chatty") != nullptr);
     CHECK(Picks(registry, "crm", 2) == std::vector<std::string>{"chatty", "chatty"});
@@ -126,14 +126,14 @@ TEST_SUITE("WorkerRegistry") {
     WorkerRegistry registry(seconds(3));
     (void)registry.Register(Worker("a", "crm", 1));
     (void)registry.Register(Worker("b", "crm", 1));
-    registry.Assign("a", "t1");
+    registry.Assign("a", Slot{"t1", 1});
 
     WorkerInfo again = Worker("a", "crm", 2);
     again.name = "crm-restarted";
     auto replaced = registry.Register(again);
     REQUIRE(replaced.has_value());
     CHECK(replaced->name == "worker-a");
-    CHECK(replaced->tasks == std::set<std::string>{"t1"});
+    CHECK(replaced->tasks == std::set<Slot>{{"t1", 1}});
 
     REQUIRE(registry.Find("a") != nullptr);
     CHECK(registry.Find("a")->name == "crm-restarted");
@@ -143,8 +143,8 @@ TEST_SUITE("WorkerRegistry") {
     std::vector<std::string> assigned;
     for (int i = 0; i < 4; ++i) {
       const std::string picked = registry.PickWorker("crm").value_or("-");
-      registry.Assign(picked, "t" + std::to_string(i + 10));
-      registry.Release(picked, "t" + std::to_string(i + 10));
+      registry.Assign(picked, Slot{"t" + std::to_string(i + 10), 1});
+      registry.Release(picked, Slot{"t" + std::to_string(i + 10), 1});
       assigned.push_back(picked);
     }
     CHECK(assigned == std::vector<std::string>{"b", "a", "b", "a"});
@@ -159,6 +159,40 @@ TEST_SUITE("WorkerRegistry") {
     CHECK(removed->routing_id == "a");
     CHECK_FALSE(registry.Remove("a").has_value());
     CHECK(Picks(registry, "crm", 2) == std::vector<std::string>{"b", "b"});
+  }
+
+  TEST_CASE("a slot is freed once, by its own attempt; an abandoned attempt keeps its slot") {
+    WorkerRegistry registry(seconds(3));
+    (void)registry.Register(Worker("a", "crm", 1));
+    (void)registry.Register(Worker("b", "crm", 1));
+    // Attempt 1 on "a" was given up by the coordinator, but "a" is still
+    // busy with it: only "b" can take attempt 2.
+    registry.Assign("a", Slot{"t1", 1});
+    CHECK(registry.PickWorker("crm") == std::optional<std::string>("b"));
+    registry.Assign("b", Slot{"t1", 2});
+    CHECK_FALSE(registry.PickWorker("crm").has_value());
+    // The result of attempt 2 frees only the slot of attempt 2.
+    CHECK_FALSE(registry.Release("a", Slot{"t1", 2}));
+    CHECK(registry.Release("b", Slot{"t1", 2}));
+    CHECK_FALSE(registry.Release("b", Slot{"t1", 2}));  // a repeated RESULT frees nothing
+    CHECK(registry.PickWorker("crm") == std::optional<std::string>("b"));
+    CHECK(registry.Find("a")->tasks.size() == 1);
+    // The stale RESULT of attempt 1 frees "a", once.
+    CHECK(registry.Release("a", Slot{"t1", 1}));
+    CHECK_FALSE(registry.Release("a", Slot{"t1", 1}));
+    CHECK(registry.Find("a")->tasks.empty());
+  }
+
+  TEST_CASE("a draining worker gets no new task but keeps the ones it runs") {
+    WorkerRegistry registry(seconds(3));
+    (void)registry.Register(Worker("a", "crm", 2));
+    registry.Assign("a", Slot{"t1", 1});
+    registry.MarkDraining("a");
+    CHECK_FALSE(registry.PickWorker("crm").has_value());
+    CHECK(registry.Find("a")->tasks.size() == 1);
+    CHECK(registry.Release("a", Slot{"t1", 1}));
+    CHECK_FALSE(registry.PickWorker("crm").has_value());
+    registry.MarkDraining("unknown");  // harmless
   }
 }
 

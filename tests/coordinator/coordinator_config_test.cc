@@ -66,6 +66,36 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->engine.sources[1].connector == "mail");
     CHECK(config->engine.sources[2].connector == "http");
     CHECK(config->engine.sources[3].connector == "files");
+    CHECK(config->engine.retry.task_timeout == std::chrono::seconds(900));
+    CHECK(config->engine.retry.TimeoutOf("crm") == std::chrono::seconds(900));
+    CHECK(config->engine.retry.backoff_base == std::chrono::milliseconds(2000));
+    CHECK(config->engine.retry.backoff_max == std::chrono::milliseconds(300000));
+    CHECK(config->shutdown_grace == std::chrono::seconds(30));
+  }
+
+  TEST_CASE("reads the time-outs, the back-off and the shutdown grace") {
+    testing::TempDir dir;
+    std::string text = ReadExample();
+    text = Replace(text, "shutdown_grace_seconds: 30", "shutdown_grace_seconds: 5");
+    text = Replace(text, "  task_timeout_seconds: 900", "  task_timeout_seconds: 120");  // broker
+    text = Replace(text, "    task_timeout_seconds: 900", "    task_timeout_seconds: 45");
+    text = Replace(text, "retry_backoff_ms: 2000", "retry_backoff_ms: 500");
+    auto config = LoadText(dir, text);
+    REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+    CHECK(config->shutdown_grace == std::chrono::seconds(5));
+    CHECK(config->engine.retry.task_timeout == std::chrono::seconds(120));
+    CHECK(config->engine.retry.TimeoutOf("crm") == std::chrono::seconds(45));
+    CHECK(config->engine.retry.TimeoutOf("mail") == std::chrono::seconds(120));
+    CHECK(config->engine.retry.backoff_base == std::chrono::milliseconds(500));
+
+    auto inverted =
+        LoadText(dir, Replace(text, "retry_backoff_max_ms: 300000", "retry_backoff_max_ms: 100"));
+    REQUIRE_FALSE(inverted.ok());
+    CHECK(Everything(inverted.status()).find("retry_backoff_max_ms") != std::string::npos);
+    auto zero =
+        LoadText(dir, Replace(text, "    task_timeout_seconds: 45", "    task_timeout_seconds: 0"));
+    REQUIRE_FALSE(zero.ok());
+    CHECK(Everything(zero.status()).find("task_timeout_seconds") != std::string::npos);
   }
 
   TEST_CASE("reads the request policy, the audit key and the records of processing") {
@@ -116,7 +146,12 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->http.port == 8080);
     CHECK(config->http.threads == 8);
     CHECK(config->engine.heartbeat_liveness == 3);
-    CHECK(config->engine.max_attempts == 3);
+    CHECK(config->engine.retry.max_attempts == 3);
+    CHECK(config->engine.retry.task_timeout == std::chrono::seconds(900));
+    CHECK(config->engine.retry.backoff_base == std::chrono::milliseconds(2000));
+    CHECK(config->engine.retry.backoff_max == std::chrono::minutes(5));
+    CHECK(config->engine.retry.source_timeouts.empty());
+    CHECK(config->shutdown_grace == std::chrono::seconds(30));
     CHECK(config->engine.policy.identity_required);
     CHECK(config->audit_key_file == "/tmp/x/audit.key");
   }

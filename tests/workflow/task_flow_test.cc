@@ -61,10 +61,24 @@ nlohmann::json Failed(const std::string& task_id, int attempt, const std::string
                  {"error", {{"code", code}, {"message", "lookup of jürgen failed"}}}});
 }
 
+// Time-out 60 s, back-off from 2 s doubling to 16 s; the jitter is whatever
+// `*unit` says (0.5 unless a test changes it).
+RetryPolicy Policy(int max_attempts, const std::shared_ptr<double>& unit) {
+  RetryPolicy policy;
+  policy.max_attempts = max_attempts;
+  policy.task_timeout = std::chrono::seconds(60);
+  policy.source_timeouts["mail"] = std::chrono::seconds(300);
+  policy.backoff_base = std::chrono::seconds(2);
+  policy.backoff_max = std::chrono::seconds(16);
+  policy.random = [unit] { return *unit; };
+  return policy;
+}
+
 struct TaskFlowFixture : testing::WorkflowFixture {
   std::string spool_root = dir.File("results");
   ResultSpool spool{spool_root};
-  TaskFlow flow{*store, clock, spool, 3};
+  std::shared_ptr<double> unit = std::make_shared<double>(0.5);
+  TaskFlow flow{*store, clock, spool, Policy(3, unit)};
   testing::PlannedRequest planned = Submit();
   std::string mail_task = planned.tasks.at(0).id;
   std::string crm_task = planned.tasks.at(1).id;
@@ -86,6 +100,9 @@ struct TaskFlowFixture : testing::WorkflowFixture {
     REQUIRE(events.ok());
     return *events;
   }
+
+  // Moves the clock past the longest back-off.
+  void WaitOutBackoff() { clock.Advance(std::chrono::seconds(16)); }
 
   std::string Dispatch(const std::string& source, const WorkerRef& worker, int attempt) {
     auto dispatched = flow.DispatchNext(source, worker);
@@ -213,7 +230,8 @@ TEST_SUITE("TaskFlow") {
     REQUIRE(f.flow.Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1), payload).ok());
 
     // After a requeue the next attempt goes elsewhere; the old one is stale.
-    REQUIRE(f.flow.Requeue(task_id, "worker gone").ok());
+    REQUIRE(f.flow.Requeue(task_id, 1, "worker gone").ok());
+    f.WaitOutBackoff();
     REQUIRE(f.Dispatch("crm", kOtherWorker, 2) == task_id);
     CHECK(f.flow.Started(kWorker, Progress(task_id, 1)).code() == StatusCode::kConflict);
     CHECK(f.flow.Started(kOtherWorker, Progress(task_id, 1)).code() == StatusCode::kConflict);
@@ -228,6 +246,7 @@ TEST_SUITE("TaskFlow") {
     TaskFlowFixture f;
     for (int attempt = 1; attempt <= 3; ++attempt) {
       CAPTURE(attempt);
+      f.WaitOutBackoff();
       const auto task_id = f.Dispatch("crm", kWorker, attempt);
       REQUIRE(task_id == f.crm_task);
       auto finished = f.flow.Finished(kWorker, Failed(task_id, attempt, "unavailable"));
@@ -269,7 +288,7 @@ TEST_SUITE("TaskFlow") {
                 .Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1),
                        "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
                 .ok());
-    REQUIRE(f.flow.Requeue(task_id, "worker crm-1 stopped answering").ok());
+    REQUIRE(f.flow.Requeue(task_id, 1, "worker crm-1 stopped answering").ok());
     const auto task = f.Task(task_id);
     CHECK(task.status == TaskStatus::kPending);
     CHECK(task.error_code == std::optional<std::string>("attempt_lost"));
@@ -277,13 +296,14 @@ TEST_SUITE("TaskFlow") {
     CHECK(f.Events().back().actor == "system");
     // The lost attempt's partial files are gone.
     CHECK_FALSE(std::filesystem::exists(f.spool_root + "/" + f.planned.request.id + "/" + task_id));
+    f.WaitOutBackoff();
     CHECK(f.Dispatch("crm", kOtherWorker, 2) == task_id);
   }
 
   TEST_CASE("Requeue of a task that is not in flight changes nothing") {
     TaskFlowFixture f;
     const size_t events = f.Events().size();
-    CHECK(f.flow.Requeue(f.crm_task, "no reason").ok());
+    CHECK(f.flow.Requeue(f.crm_task, 1, "no reason").ok());
     CHECK(f.Task(f.crm_task).status == TaskStatus::kPending);
     CHECK(f.Events().size() == events);
     CHECK(f.flow.pending_count() == 2);
@@ -291,10 +311,10 @@ TEST_SUITE("TaskFlow") {
 
   TEST_CASE("Requeue fails the task once it used up its attempts") {
     TaskFlowFixture f;
-    TaskFlow single(*f.store, f.clock, f.spool, 1);
+    TaskFlow single(*f.store, f.clock, f.spool, Policy(1, f.unit));
     single.Enqueue(f.planned.tasks);
     REQUIRE(single.DispatchNext("crm", kWorker).ok());
-    REQUIRE(single.Requeue(f.crm_task, "worker gone").ok());
+    REQUIRE(single.Requeue(f.crm_task, 1, "worker gone").ok());
     CHECK(f.Task(f.crm_task).status == TaskStatus::kFailed);
     CHECK(single.SourcesWithPendingTasks() == std::vector<std::string>{"mail"});
   }
@@ -309,7 +329,7 @@ TEST_SUITE("TaskFlow") {
     f.Submit();  // a later request: its tasks are pending and in no queue yet
 
     ResultSpool spool(f.spool_root);
-    TaskFlow restarted(*f.store, f.clock, spool, 3);
+    TaskFlow restarted(*f.store, f.clock, spool, Policy(3, f.unit));
     REQUIRE(restarted.Recover().ok());
     CHECK(f.Task(f.crm_task).status == TaskStatus::kPending);
     CHECK(f.Task(f.mail_task).status == TaskStatus::kPending);
@@ -331,11 +351,11 @@ TEST_SUITE("TaskFlow") {
   TEST_CASE("Recover fails an interrupted task that has used up its attempts") {
     TaskFlowFixture f;
     ResultSpool spool(f.spool_root);
-    TaskFlow limited(*f.store, f.clock, spool, 1);
+    TaskFlow limited(*f.store, f.clock, spool, Policy(1, f.unit));
     limited.Enqueue(f.planned.tasks);
     REQUIRE(limited.DispatchNext("crm", kWorker).ok());
 
-    TaskFlow restarted(*f.store, f.clock, spool, 1);
+    TaskFlow restarted(*f.store, f.clock, spool, Policy(1, f.unit));
     REQUIRE(restarted.Recover().ok());
     const auto task = f.Task(f.crm_task);
     CHECK(task.status == TaskStatus::kFailed);
@@ -348,7 +368,7 @@ TEST_SUITE("TaskFlow") {
     TaskFlowFixture f;
     // Another flow on the same store dispatches the task first.
     ResultSpool spool(f.spool_root);
-    TaskFlow other(*f.store, f.clock, spool, 3);
+    TaskFlow other(*f.store, f.clock, spool, Policy(3, f.unit));
     other.Enqueue(f.planned.tasks);
     REQUIRE(other.DispatchNext("crm", kWorker).ok());
 
@@ -372,12 +392,13 @@ TEST_SUITE("TaskFlow") {
               .Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1),
                      "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
               .code() == StatusCode::kConflict);
+    f.WaitOutBackoff();
     CHECK(f.Dispatch("crm", kWorker, 2) == task_id);
   }
 
   TEST_CASE("a bad chunk fails the task when no attempt is left") {
     TaskFlowFixture f;
-    TaskFlow single(*f.store, f.clock, f.spool, 1);
+    TaskFlow single(*f.store, f.clock, f.spool, Policy(1, f.unit));
     single.Enqueue(f.planned.tasks);
     REQUIRE(single.DispatchNext("crm", kWorker).ok());
     CHECK_FALSE(single
@@ -400,6 +421,157 @@ TEST_SUITE("TaskFlow") {
     CHECK(f.Task(task_id).status == TaskStatus::kPending);
     CHECK(f.Task(task_id).error_code == std::optional<std::string>("invalid_result"));
     CHECK(f.store->ResultsOfRequest(f.planned.request.id)->empty());
+  }
+
+  TEST_CASE("RetryDelay doubles up to the maximum and stays within its jitter") {
+    RetryPolicy policy;
+    policy.backoff_base = std::chrono::seconds(2);
+    policy.backoff_max = std::chrono::seconds(16);
+    const std::vector<int64_t> caps_ms = {2000, 4000, 8000, 16000, 16000, 16000};
+    for (int retry = 1; retry <= 6; ++retry) {
+      CAPTURE(retry);
+      const int64_t cap = caps_ms.at(retry - 1);
+      CHECK(RetryDelay(policy, retry, 0.0).count() == cap / 2);
+      CHECK(RetryDelay(policy, retry, 0.5).count() == cap * 3 / 4);
+      CHECK(RetryDelay(policy, retry, 0.9999).count() <= cap);
+      CHECK(RetryDelay(policy, retry, 0.9999).count() >= cap - 1);
+    }
+    CHECK(RetryDelay(policy, 1000, 1.0).count() == 16000);  // no overflow on many retries
+  }
+
+  TEST_CASE("an attempt times out exactly after its source's time-out without word") {
+    TaskFlowFixture f;
+    const auto crm = f.Dispatch("crm", kWorker, 1);
+    const auto mail = f.Dispatch("mail", kOtherWorker, 1);
+    CHECK(f.flow.in_flight_count() == 2);
+    f.clock.Advance(std::chrono::milliseconds(59999));
+    CHECK(f.flow.ExpireAttempts().empty());
+    CHECK(f.Task(crm).status == TaskStatus::kDispatched);
+    f.clock.Advance(std::chrono::milliseconds(1));
+    const auto expired = f.flow.ExpireAttempts();
+    REQUIRE(expired.size() == 1);
+    CHECK(expired[0].task_id == crm);
+    CHECK(expired[0].attempt == 1);
+    CHECK(expired[0].worker.routing_id == kWorker.routing_id);
+    const auto task = f.Task(crm);
+    CHECK(task.status == TaskStatus::kPending);
+    CHECK(task.error_code == std::optional<std::string>("timed_out"));
+    const auto event = f.Events().back();
+    CHECK(event.kind == "task.requeued");
+    CHECK(event.actor == "system");
+    const auto details = nlohmann::json::parse(event.details);
+    CHECK(details.at("code") == "timed_out");
+    CHECK(details.at("reason") == "no word from worker crm-1 for 60.0 s");
+    // The abandoned attempt's messages are stale now.
+    CHECK(f.flow.Started(kWorker, Progress(crm, 1)).code() == StatusCode::kConflict);
+    CHECK(f.flow.Finished(kWorker, Succeeded(crm, 1, 0, {})).status().code() ==
+          StatusCode::kConflict);
+    CHECK(f.flow.ExpireAttempts().empty());  // given up once
+    // The mail source has a time-out of its own (300 s).
+    f.clock.Advance(std::chrono::seconds(239));
+    CHECK(f.flow.ExpireAttempts().empty());
+    f.clock.Advance(std::chrono::seconds(1));
+    REQUIRE(f.flow.ExpireAttempts().size() == 1);
+    CHECK(f.Task(mail).error_code == std::optional<std::string>("timed_out"));
+  }
+
+  TEST_CASE("every PROGRESS or CHUNK of the current attempt starts its time-out again") {
+    TaskFlowFixture f;
+    const auto task_id = f.Dispatch("crm", kWorker, 1);
+    f.clock.Advance(std::chrono::seconds(50));
+    REQUIRE(f.flow.Started(kWorker, Progress(task_id, 1)).ok());
+    f.clock.Advance(std::chrono::seconds(50));
+    CHECK(f.flow.ExpireAttempts().empty());  // 100 s since the dispatch, 50 s since word
+    REQUIRE(f.flow
+                .Chunk(kWorker, ChunkHeader(task_id, 1, 0, "orders", 1),
+                       "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
+                .ok());
+    f.clock.Advance(std::chrono::milliseconds(59999));
+    CHECK(f.flow.ExpireAttempts().empty());
+    // A stale message (another worker) extends nothing.
+    CHECK(f.flow.Started(kOtherWorker, Progress(task_id, 1)).code() == StatusCode::kConflict);
+    CHECK(f.flow.NextDeadline() == f.clock.Monotonic() + std::chrono::milliseconds(1));
+    f.clock.Advance(std::chrono::milliseconds(1));
+    CHECK(f.flow.ExpireAttempts().size() == 1);
+  }
+
+  TEST_CASE("a retried task waits out its back-off, which grows with each attempt") {
+    TaskFlowFixture f;
+    *f.unit = 0.5;  // each back-off is three quarters of its cap
+    const std::vector<std::chrono::milliseconds> waits = {std::chrono::milliseconds(1500),
+                                                          std::chrono::milliseconds(3000)};
+    for (int attempt = 1; attempt <= 2; ++attempt) {
+      CAPTURE(attempt);
+      const auto task_id = f.Dispatch("crm", kWorker, attempt);
+      REQUIRE(f.flow.Finished(kWorker, Failed(task_id, attempt, "unavailable")).ok());
+      const auto wait = waits.at(attempt - 1);
+      CHECK(f.Task(task_id).retry_at ==
+            std::optional<std::string>(FormatUtc(f.clock.Now() + wait)));
+      CHECK(nlohmann::json::parse(f.Events().back().details).at("retry_at") ==
+            FormatUtc(f.clock.Now() + wait));
+      CHECK(f.flow.backing_off_count() == 1);
+      CHECK(f.flow.NextDeadline() == f.clock.Monotonic() + wait);
+      f.clock.Advance(wait - std::chrono::milliseconds(1));
+      CHECK(f.flow.SourcesWithPendingTasks() == std::vector<std::string>{"mail"});
+      CHECK(f.flow.DispatchNext("crm", kWorker).status().code() == StatusCode::kNotFound);
+      f.clock.Advance(std::chrono::milliseconds(1));
+      CHECK(f.flow.backing_off_count() == 0);
+      CHECK(f.flow.SourcesWithPendingTasks() == std::vector<std::string>{"crm", "mail"});
+    }
+    const auto task_id = f.Dispatch("crm", kWorker, 3);
+    CHECK_FALSE(f.Task(task_id).retry_at.has_value());  // handed out: no back-off left
+  }
+
+  TEST_CASE("a task that times out on every attempt fails with timed_out") {
+    TaskFlowFixture f;
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      CAPTURE(attempt);
+      f.WaitOutBackoff();
+      const auto task_id = f.Dispatch("crm", kWorker, attempt);
+      f.clock.Advance(std::chrono::seconds(60));
+      REQUIRE(f.flow.ExpireAttempts().size() == 1);
+    }
+    const auto task = f.Task(f.crm_task);
+    CHECK(task.status == TaskStatus::kFailed);  // what the DPO's source_failed escalation reads
+    CHECK(task.attempts == 3);
+    CHECK(task.error_code == std::optional<std::string>("timed_out"));
+    CHECK(f.Events().back().kind == "task.failed");
+    CHECK(f.flow.in_flight_count() == 0);
+    f.WaitOutBackoff();
+    CHECK(f.flow.DispatchNext("crm", kWorker).status().code() == StatusCode::kNotFound);
+  }
+
+  TEST_CASE("Requeue of an abandoned attempt leaves the current one alone") {
+    TaskFlowFixture f;
+    const auto task_id = f.Dispatch("crm", kWorker, 1);
+    f.clock.Advance(std::chrono::seconds(60));
+    REQUIRE(f.flow.ExpireAttempts().size() == 1);
+    f.WaitOutBackoff();
+    REQUIRE(f.Dispatch("crm", kOtherWorker, 2) == task_id);
+    // The worker stuck on attempt 1 goes away: attempt 2 runs on.
+    CHECK(f.flow.Requeue(task_id, 1, "worker crm-1 disconnected").ok());
+    CHECK(f.Task(task_id).status == TaskStatus::kDispatched);
+    CHECK(f.flow.Started(kOtherWorker, Progress(task_id, 2)).ok());
+  }
+
+  TEST_CASE("Recover keeps the rest of a back-off across a restart") {
+    TaskFlowFixture f;
+    *f.unit = 0.0;  // the first back-off is 1 s
+    const auto task_id = f.Dispatch("crm", kWorker, 1);
+    REQUIRE(f.flow.Finished(kWorker, Failed(task_id, 1, "unavailable")).ok());
+    f.clock.Advance(std::chrono::milliseconds(400));
+
+    ResultSpool spool(f.spool_root);
+    TaskFlow restarted(*f.store, f.clock, spool, Policy(3, f.unit));
+    REQUIRE(restarted.Recover().ok());
+    CHECK(restarted.pending_count() == 2);
+    CHECK(restarted.backing_off_count() == 1);
+    f.clock.Advance(std::chrono::milliseconds(599));
+    CHECK(restarted.SourcesWithPendingTasks() == std::vector<std::string>{"mail"});
+    f.clock.Advance(std::chrono::milliseconds(1));
+    auto again = restarted.DispatchNext("crm", kWorker);
+    REQUIRE(again.ok());
+    CHECK(again->attempt == 2);
   }
 }
 
