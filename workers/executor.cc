@@ -17,6 +17,7 @@ Executor::~Executor() {
 
 void Executor::Start() {
   stopping_ = false;
+  finished_ = false;
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -24,6 +25,30 @@ void Executor::Stop() {
   stopping_ = true;
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+bool Executor::Stop(std::chrono::milliseconds wait) {
+  stopping_ = true;
+  wake_.notify_all();
+  const auto give_up = std::chrono::steady_clock::now() + wait;
+  while (!finished_ && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!finished_) return false;
+  if (thread_.joinable()) thread_.join();
+  return true;
+}
+
+std::vector<nlohmann::json> Executor::Withdraw() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<nlohmann::json> withdrawn(tasks_.begin(), tasks_.end());
+  tasks_.clear();
+  return withdrawn;
+}
+
+bool Executor::Idle() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return tasks_.empty() && !running_;
 }
 
 void Executor::Submit(nlohmann::json task) {
@@ -65,6 +90,7 @@ void Executor::Run() {
       if (stopping_) break;
       task = std::move(tasks_.front());
       tasks_.pop_front();
+      running_ = true;
     }
     try {
       RunTask(connector_, task, emit);
@@ -74,8 +100,11 @@ void Executor::Run() {
       LogError("executor",
                std::string("task ended by an exception of type ") + typeid(error).name());
     }
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_ = false;
   }
   out.close();
+  finished_ = true;
 }
 
 }  // namespace dsr::workers

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 #include <zmq.hpp>
 
 #include "common/wire.h"
@@ -26,7 +27,16 @@ class Executor {
   void Start();
   // Asks the running task to stop at its next record and ends the thread.
   void Stop();
+  // The same, waiting at most `wait` for a connector that does not come back
+  // (stuck in a call to its source). False then: the thread still runs and
+  // this executor must not be destroyed; the process is about to exit.
+  bool Stop(std::chrono::milliseconds wait);
   void Submit(nlohmann::json task);
+  // Takes back the tasks not yet started (the worker is shutting down).
+  std::vector<nlohmann::json> Withdraw();
+  // No task running or waiting. Everything a finished task emitted has been
+  // handed to the PAIR socket by then.
+  bool Idle();
 
  private:
   void Run();
@@ -38,7 +48,9 @@ class Executor {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<nlohmann::json> tasks_;
+  bool running_ = false;  // a task is being run (guarded by mutex_)
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> finished_{false};  // Run() has returned
   std::thread thread_;
 };
 

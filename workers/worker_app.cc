@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -32,7 +33,8 @@ constexpr const char* kUsage =
     "  --version       print the version and exit\n"
     "  --help          print this help and exit\n"
     "\n"
-    "Stops cleanly on SIGTERM or SIGINT.\n";
+    "Stops gracefully on SIGTERM or SIGINT: takes no new task, lets the running one\n"
+    "finish within shutdown_grace_seconds, then says goodbye to the coordinator.\n";
 
 std::string DefaultWorkerName(const std::string& source) {
   char host[256] = {};
@@ -48,6 +50,7 @@ Result<WorkerSettings> SettingsFrom(const nlohmann::json& config) {
   settings.heartbeat_interval =
       std::chrono::milliseconds(config.value("heartbeat_interval_ms", 1000));
   settings.heartbeat_liveness = config.value("heartbeat_liveness", 3);
+  settings.shutdown_grace = std::chrono::seconds(config.value("shutdown_grace_seconds", 30));
   return settings;
 }
 
@@ -137,6 +140,13 @@ int RunWorker(int argc, char** argv) {
   WorkerRuntime runtime(*settings, **connector, *clock, context);
   Status served = runtime.Run(stopping);
   if (!served.ok()) return Fail(served);
+  if (runtime.left_task_running()) {
+    // The connector is stuck in a call to its source and the grace is over:
+    // end now; the coordinator has requeued the task.
+    LogWarn("worker", "exiting with the connector still busy");
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -23,6 +24,24 @@ std::string UniqueInprocEndpoint() {
 // Messages from the executor waiting for the network; beyond this the
 // executor is not read from, so it blocks instead of filling memory.
 constexpr size_t kMaxPendingOut = 16;
+
+// After the shutdown grace: how long the farewell may take to leave and the
+// connector to notice it should stop, before the process exits regardless.
+constexpr std::chrono::milliseconds kFarewellLinger{1000};
+constexpr std::chrono::milliseconds kConnectorStopWait{2000};
+
+wire::Message RefusedResult(const nlohmann::json& task) {
+  wire::Message result;
+  result.command = wire::Command::kResult;
+  result.header = {
+      {"task_id", task.at("task_id")},
+      {"attempt", task.at("attempt")},
+      {"status", "failed"},
+      {"chunks", 0},
+      {"collections", nlohmann::json::array()},
+      {"error", {{"code", "unavailable"}, {"message", "the worker is shutting down"}}}};
+  return result;
+}
 
 }  // namespace
 
@@ -46,10 +65,13 @@ class WorkerRuntime::Session {
     from_executor_.bind(executor_endpoint_);
   }
 
-  Status Run(const std::atomic<bool>& stopping) {
+  // Returns false when the connector was still stuck in a task at the end.
+  bool Run(const std::atomic<bool>& stopping) {
     executor_.Start();
     Connect();
-    while (!stopping.load()) {
+    while (true) {
+      if (stopping.load() && !draining_) BeginDraining();
+      if (draining_ && Drained()) break;
       PollOnce();
       const auto now = clock_.Monotonic();
       if (!socket_ && now >= reconnect_at_) Connect();
@@ -62,17 +84,51 @@ class WorkerRuntime::Session {
     }
     if (socket_) {
       // Give the farewell a moment to leave, so the coordinator requeues at
-      // once instead of after the heartbeat expiry.
-      socket_->set(zmq::sockopt::linger, 1000);
+      // once instead of after the heartbeat expiry. Messages of a given-up
+      // task that did not leave yet are dropped with the socket.
+      socket_->set(zmq::sockopt::linger, static_cast<int>(kFarewellLinger.count()));
       (void)Send(wire::Disconnect("worker " + settings_.worker_name + " is stopping"));
     }
-    executor_.Stop();
+    const bool stopped = executor_.Stop(kConnectorStopWait);
     if (socket_) socket_->close();
     from_executor_.close();
-    return Status::Ok();
+    return stopped;
   }
 
  private:
+  void BeginDraining() {
+    draining_ = true;
+    drain_deadline_ = clock_.Monotonic() + settings_.shutdown_grace;
+    for (const auto& task : executor_.Withdraw()) Refuse(task);
+    LogInfo("worker", "stopping: taking no new tasks; the running one has " +
+                          std::to_string(settings_.shutdown_grace.count()) + " ms to finish");
+    if (socket_) SendHeartbeat();
+  }
+
+  // True when the worker may say goodbye: the running task finished and its
+  // messages left, or the grace is over.
+  bool Drained() {
+    if (clock_.Monotonic() >= drain_deadline_) {
+      if (!executor_.Idle()) {
+        LogWarn("worker", "shutdown grace over: giving up the running task");
+      }
+      return true;
+    }
+    // Idle first, then read the pipe: what a finished task emitted is in it.
+    if (!executor_.Idle()) return false;
+    while (auto frames = ReceiveFrames(from_executor_)) pending_out_.push_back(std::move(*frames));
+    FlushPending();
+    return pending_out_.empty();
+  }
+
+  // Answers a task the worker will not run, so the coordinator retries it
+  // elsewhere at once instead of after its time-out.
+  void Refuse(const nlohmann::json& task) {
+    ++counters_.tasks_refused;
+    auto frames = wire::Encode(RefusedResult(task));
+    if (frames.ok()) pending_out_.push_back(std::move(*frames));
+  }
+
   void Connect() {
     socket_.emplace(context_, zmq::socket_type::dealer);
     ApplyCommonOptions(*socket_);
@@ -87,6 +143,7 @@ class WorkerRuntime::Session {
                     {"capacity", 1},
                     {"actions", {"export", "erase", "rectify"}}};
     (void)Send(ready);
+    if (draining_) SendHeartbeat();
     last_heard_ = clock_.Monotonic();
     next_heartbeat_ = last_heard_ + settings_.heartbeat_interval;
     LogInfo("worker", "announced source " + settings_.source + " to " + settings_.coordinator);
@@ -150,7 +207,11 @@ class WorkerRuntime::Session {
       switch (message->command) {
         case wire::Command::kTask:
           ++counters_.tasks_received;
-          executor_.Submit(message->header);
+          if (draining_) {
+            Refuse(message->header);
+          } else {
+            executor_.Submit(message->header);
+          }
           break;
         case wire::Command::kDisconnect:
           LogWarn("worker", "coordinator said: " + message->header.at("reason").get<std::string>());
@@ -163,7 +224,9 @@ class WorkerRuntime::Session {
   }
 
   void SendHeartbeat() {
-    (void)Send(wire::Heartbeat());
+    wire::Message heartbeat = wire::Heartbeat();
+    if (draining_) heartbeat.header["draining"] = true;
+    (void)Send(heartbeat);
     next_heartbeat_ = clock_.Monotonic() + settings_.heartbeat_interval;
   }
 
@@ -188,6 +251,8 @@ class WorkerRuntime::Session {
   Clock::MonotonicTime reconnect_at_{};
   Clock::MonotonicTime last_heard_{};
   Clock::MonotonicTime next_heartbeat_{};
+  bool draining_ = false;
+  Clock::MonotonicTime drain_deadline_{};
 };
 
 WorkerRuntime::WorkerRuntime(WorkerSettings settings, connectors::Connector& connector,
@@ -198,8 +263,13 @@ WorkerRuntime::~WorkerRuntime() = default;
 
 Status WorkerRuntime::Run(const std::atomic<bool>& stopping) {
   try {
-    Session session(settings_, connector_, clock_, context_, counters_);
-    return session.Run(stopping);
+    auto session = std::make_unique<Session>(settings_, connector_, clock_, context_, counters_);
+    if (!session->Run(stopping)) {
+      // The executor thread still uses the session: it must outlive this call.
+      left_task_running_ = true;
+      (void)session.release();
+    }
+    return Status::Ok();
   } catch (const zmq::error_t& error) {
     return Unavailable(std::string("worker socket failed: ") + error.what());
   }

@@ -6,6 +6,14 @@
 // executor thread that streams its messages back over an inproc PAIR socket;
 // when the network is slower than the export, the executor waits (bounded
 // queues), so memory stays flat.
+//
+// Stopping is graceful: once `stopping` turns true the worker heartbeats
+// with "draining" (the coordinator sends it no new task; a TASK that crossed
+// that message is answered failed/unavailable, which the coordinator
+// retries elsewhere), lets the running task finish and send its RESULT for
+// at most `shutdown_grace`, then says DISCONNECT. When the grace runs out,
+// the task is given up (the coordinator requeues it on the DISCONNECT) and
+// the connector is asked to stop at its next record.
 #pragma once
 
 #include <atomic>
@@ -28,12 +36,14 @@ struct WorkerSettings {
   int heartbeat_liveness = 3;
   std::chrono::milliseconds reconnect_min{500};
   std::chrono::milliseconds reconnect_max{30000};
+  std::chrono::milliseconds shutdown_grace{30000};
 };
 
 struct WorkerCounters {
   uint64_t tasks_received = 0;
   uint64_t messages_dropped = 0;
   uint64_t reconnects = 0;
+  uint64_t tasks_refused = 0;  // arrived while stopping
 };
 
 class WorkerRuntime {
@@ -44,9 +54,14 @@ class WorkerRuntime {
   WorkerRuntime(const WorkerRuntime&) = delete;
   WorkerRuntime& operator=(const WorkerRuntime&) = delete;
 
-  // Serves until `stopping` turns true, then says DISCONNECT and returns.
+  // Serves until `stopping` turns true, drains (see above), says DISCONNECT
+  // and returns.
   Status Run(const std::atomic<bool>& stopping);
   WorkerCounters counters() const { return counters_; }
+  // True when Run returned with the connector still stuck in a task after
+  // the grace: its thread still runs, so the process must end now
+  // (std::_Exit), without destroying what that thread uses.
+  bool left_task_running() const { return left_task_running_; }
 
  private:
   class Session;
@@ -55,6 +70,7 @@ class WorkerRuntime {
   const Clock& clock_;
   zmq::context_t& context_;
   WorkerCounters counters_;
+  bool left_task_running_ = false;
 };
 
 }  // namespace dsr::workers

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <zmq.hpp>
@@ -36,8 +38,9 @@ struct FakeCoordinator {
     endpoint = router.get(zmq::sockopt::last_endpoint);
   }
 
-  // The next message other than HEARTBEAT, within the patience.
-  std::optional<Received> Next(milliseconds patience = kPatience) {
+  // The next message other than HEARTBEAT (or any, with heartbeats = true),
+  // within the patience.
+  std::optional<Received> Next(milliseconds patience = kPatience, bool heartbeats = false) {
     const auto give_up = Steady::now() + patience;
     while (Steady::now() < give_up) {
       zmq::pollitem_t item{router.handle(), 0, ZMQ_POLLIN, 0};
@@ -48,7 +51,7 @@ struct FakeCoordinator {
         frames->erase(frames->begin());
         auto decoded = wire::Decode(*frames, wire::Sender::kWorker);
         REQUIRE(decoded.ok());
-        if (decoded->command == wire::Command::kHeartbeat) continue;
+        if (decoded->command == wire::Command::kHeartbeat && !heartbeats) continue;
         return Received{routing_id, std::move(decoded.value())};
       }
     }
@@ -93,6 +96,11 @@ class RunningWorker {
     if (thread_.joinable()) thread_.join();  // a hang here is a failed test (ctest time-out)
   }
 
+  // Sets the stop flag without waiting.
+  void RequestStop() { stopping_ = true; }
+  bool returned() const { return returned_; }
+  bool left_task_running() const { return runtime_.left_task_running(); }  // only after Stop()
+
   // Asks Run() to return and waits for it (bounded); true when it did.
   bool Stop() {
     stopping_ = true;
@@ -112,6 +120,75 @@ class RunningWorker {
   Status status_;
   std::thread thread_;
 };
+
+// A connector whose export waits until the test opens its gate: a task that
+// runs as long as the test wants.
+class GatedConnector final : public connectors::Connector {
+ public:
+  void Open() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  // Waits (bounded) until an export has returned.
+  bool WaitUntilReturned() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, kPatience, [this] { return returned_; });
+  }
+
+  std::string_view kind() const override { return "memory"; }
+  Result<connectors::LocateReport> Locate(const connectors::Subject&) override {
+    return connectors::LocateReport{};
+  }
+  Status Export(const connectors::Subject&, connectors::RecordSink& sink) override {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return open_; });
+    }
+    connectors::FoundRecord found;
+    found.collection = "orders";
+    found.key = "1";
+    found.record = {{"id", 1}};
+    Status added = sink.Add(found);
+    std::lock_guard<std::mutex> lock(mutex_);
+    returned_ = true;
+    changed_.notify_all();
+    return added;
+  }
+  Result<std::vector<connectors::CollectionOutcome>> Erase(const connectors::Subject&,
+                                                           const connectors::ActionScope&,
+                                                           connectors::RecordSink&) override {
+    return NotImplemented("not in this test");
+  }
+  Result<std::vector<connectors::CollectionOutcome>> Rectify(const connectors::Subject&,
+                                                             const nlohmann::json&,
+                                                             const connectors::ActionScope&,
+                                                             connectors::RecordSink&) override {
+    return NotImplemented("not in this test");
+  }
+  Result<std::vector<connectors::PersonalDataPlace>> Discover() override {
+    return std::vector<connectors::PersonalDataPlace>{};
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = false;
+  bool returned_ = false;
+};
+
+// Waits for a HEARTBEAT that says the worker is draining.
+bool SawDrainingHeartbeat(FakeCoordinator& coordinator) {
+  const auto give_up = Steady::now() + kPatience;
+  while (Steady::now() < give_up) {
+    auto next = coordinator.Next(milliseconds(100), true);
+    if (next && next->message.command == wire::Command::kHeartbeat &&
+        next->message.header.value("draining", false)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 void CheckReady(const FakeCoordinator::Received& received) {
   CHECK(received.message.command == wire::Command::kReady);
@@ -234,6 +311,78 @@ TEST_SUITE("WorkerRuntime") {
     CHECK(goodbye->message.command == wire::Command::kDisconnect);
     CHECK(goodbye->message.header.at("reason").get<std::string>().find("crm-test") !=
           std::string::npos);
+  }
+
+  TEST_CASE("on stop a worker takes no new task, finishes the running one, then says DISCONNECT") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    GatedConnector connector;
+    WorkerSettings settings = FastSettings(coordinator.endpoint);
+    settings.shutdown_grace = std::chrono::seconds(60);
+    RunningWorker worker(settings, connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    coordinator.Send(ready->routing_id, {wire::Command::kTask, testing::SampleTask(1), {}});
+    auto progress = coordinator.Next();
+    REQUIRE(progress.has_value());
+    REQUIRE(progress->message.command == wire::Command::kProgress);
+
+    worker.RequestStop();
+    REQUIRE(SawDrainingHeartbeat(coordinator));
+    // A TASK that crossed the news is refused, for the coordinator to retry elsewhere.
+    nlohmann::json late = testing::SampleTask(1);
+    late["task_id"] = "5b1e8c1e-3a6f-4d43-9f0e-2c7c1b0a9d11";
+    coordinator.Send(ready->routing_id, {wire::Command::kTask, late, {}});
+    auto refused = coordinator.Next();
+    REQUIRE(refused.has_value());
+    REQUIRE(refused->message.command == wire::Command::kResult);
+    CHECK(refused->message.header.at("task_id") == late.at("task_id"));
+    CHECK(refused->message.header.at("status") == "failed");
+    CHECK(refused->message.header.at("error").at("code") == "unavailable");
+    CHECK_FALSE(worker.returned());  // still waiting for the running task
+
+    connector.Open();
+    std::optional<FakeCoordinator::Received> next;
+    while ((next = coordinator.Next()) && next->message.command == wire::Command::kChunk) {
+    }
+    REQUIRE(next.has_value());
+    REQUIRE(next->message.command == wire::Command::kResult);
+    CHECK(next->message.header.at("task_id") == testing::SampleTask(1).at("task_id"));
+    CHECK(next->message.header.at("status") == "succeeded");
+    auto goodbye = coordinator.Next();
+    REQUIRE(goodbye.has_value());
+    CHECK(goodbye->message.command == wire::Command::kDisconnect);
+    REQUIRE(worker.Stop());
+    CHECK_FALSE(worker.left_task_running());
+    CHECK(worker.counters().tasks_refused == 1);
+  }
+
+  TEST_CASE("when the grace runs out the worker gives up the task, says DISCONNECT and returns") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    GatedConnector connector;
+    WorkerSettings settings = FastSettings(coordinator.endpoint);
+    settings.shutdown_grace = milliseconds(200);
+    RunningWorker worker(settings, connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    coordinator.Send(ready->routing_id, {wire::Command::kTask, testing::SampleTask(1), {}});
+    auto progress = coordinator.Next();
+    REQUIRE(progress.has_value());
+
+    const auto asked = Steady::now();
+    worker.RequestStop();
+    auto goodbye = coordinator.Next();  // heartbeats skipped; no RESULT comes first
+    REQUIRE(goodbye.has_value());
+    CHECK(goodbye->message.command == wire::Command::kDisconnect);
+    CHECK(Steady::now() - asked >= milliseconds(200));
+    // The connector is stuck in its call: Run returns after a bounded wait
+    // and says so, for the process to exit.
+    REQUIRE(worker.Stop());
+    CHECK(worker.left_task_running());
+    // Let the stuck export end so that the test's context can close.
+    connector.Open();
+    REQUIRE(connector.WaitUntilReturned());
   }
 }
 
