@@ -138,8 +138,12 @@ void Cluster::CrashCoordinator() {
   if (coordinator_) coordinator_->Stop(SIGKILL);
 }
 
-int Cluster::StopCoordinator() {
-  return coordinator_ ? coordinator_->Stop(SIGTERM) : -1;
+int Cluster::StopCoordinator(std::chrono::milliseconds limit) {
+  return coordinator_ ? coordinator_->Stop(SIGTERM, limit) : -1;
+}
+
+void Cluster::SignalCoordinator(int signal) {
+  if (coordinator_ && coordinator_->running()) kill(coordinator_->pid(), signal);
 }
 
 nlohmann::json Cluster::WorkerConfig(const std::string& name, const std::string& source) const {
@@ -167,9 +171,12 @@ nlohmann::json Cluster::WorkerConfig(const std::string& name, const std::string&
   return config;
 }
 
-bool Cluster::StartWorker(const std::string& name, const std::string& source) {
+bool Cluster::StartWorker(const std::string& name, const std::string& source,
+                          const std::function<void(nlohmann::json&)>& edit) {
   const std::string path = dir_.File("worker-" + name + ".yaml");
-  WriteFile(path, WorkerConfig(name, source).dump(2));
+  nlohmann::json config = WorkerConfig(name, source);
+  if (edit) edit(config);
+  WriteFile(path, config.dump(2));
   auto worker = std::make_unique<ChildProcess>();
   if (!worker->Start(BinDir() + "/dsr-worker", {"--config", path},
                      dir_.File("worker-" + name + ".log"))) {
@@ -182,10 +189,10 @@ bool Cluster::StartWorker(const std::string& name, const std::string& source) {
   });
 }
 
-int Cluster::StopWorker(const std::string& name) {
+int Cluster::StopWorker(const std::string& name, std::chrono::milliseconds limit) {
   auto found = workers_.find(name);
   if (found == workers_.end()) return -1;
-  const int code = found->second->Stop(SIGTERM);
+  const int code = found->second->Stop(SIGTERM, limit);
   workers_.erase(found);
   return code;
 }

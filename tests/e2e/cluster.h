@@ -3,6 +3,7 @@
 // examples in deploy/examples (so those stay correct too).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -36,12 +37,19 @@ class Cluster {
                         const std::function<void(nlohmann::json&)>& edit = {});
   // SIGKILLs the coordinator (a crash).
   void CrashCoordinator();
-  int StopCoordinator();
+  // SIGTERMs the coordinator and waits up to `limit` for its exit; returns
+  // its exit code, -1 when it had to be killed.
+  int StopCoordinator(std::chrono::milliseconds limit = std::chrono::seconds(10));
+  // Sends `signal` to the coordinator without waiting.
+  void SignalCoordinator(int signal);
   // Starts a worker for `source` from deploy/examples/worker-<source>.yaml,
-  // pointed at this cluster's sample data, and waits until the coordinator
-  // lists it.
-  bool StartWorker(const std::string& name, const std::string& source = "crm");
-  int StopWorker(const std::string& name);
+  // pointed at this cluster's sample data and then changed by `edit` (when
+  // given), and waits until the coordinator lists it.
+  bool StartWorker(const std::string& name, const std::string& source = "crm",
+                   const std::function<void(nlohmann::json&)>& edit = {});
+  // SIGTERMs the worker and waits up to `limit` (as StopCoordinator).
+  int StopWorker(const std::string& name,
+                 std::chrono::milliseconds limit = std::chrono::seconds(10));
   // The config file StartWorker wrote for worker `name`.
   std::string worker_config(const std::string& name) const {
     return dir_.File("worker-" + name + ".yaml");
