@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/digest.h"
+#include "coordinator/notify/planner.h"
 #include "tests/workflow/workflow_fixture.h"
 
 namespace dsr::workflow {
@@ -537,6 +538,17 @@ TEST_SUITE("TaskFlow") {
     CHECK(task.error_code == std::optional<std::string>("timed_out"));
     CHECK(f.Events().back().kind == "task.failed");
     CHECK(f.flow.in_flight_count() == 0);
+    // The DPO hears of it like of any failed source.
+    auto open = f.store->OpenRequests();
+    auto failed = f.store->FailedTasksOfOpenRequests();
+    REQUIRE(open.ok());
+    REQUIRE(failed.ok());
+    const auto events =
+        notify::PlanEvents(*open, *failed, LocalDate(f.clock.Now()), notify::NotificationSettings(),
+                           *f.calendar, deadlines::PauseMode::kPause);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == "source_failed");
+    CHECK(events[0].facts.at("error_code") == "timed_out");
     f.WaitOutBackoff();
     CHECK(f.flow.DispatchNext("crm", kWorker).status().code() == StatusCode::kNotFound);
   }
