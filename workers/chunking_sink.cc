@@ -55,8 +55,10 @@ Status ChunkingSink::Flush() {
   chunk.payload.push_back(std::move(buffer_));
   buffer_.clear();
   buffered_records_ = 0;
+  // Only a chunk handed on counts: the RESULT reports what was sent.
+  DSR_RETURN_IF_ERROR(emit_(chunk));
   ++next_seq_;
-  return emit_(chunk);
+  return Status::Ok();
 }
 
 }  // namespace dsr::workers

@@ -31,6 +31,11 @@ struct WorkerRef {
   std::string name;
 };
 
+// CHUNKs a worker may send for an attempt before the first CREDIT: the
+// coordinator answers each chunk written to the spool with a CREDIT of one,
+// so at most this many chunks of an attempt are ever on their way.
+inline constexpr int kInitialChunkCredit = 8;
+
 class TaskFlow {
  public:
   TaskFlow(store::Store& store, const Clock& clock, ResultSpool& spool, int max_attempts);
@@ -53,6 +58,8 @@ class TaskFlow {
   Result<Dispatch> DispatchNext(const std::string& source, const WorkerRef& worker);
 
   Status Started(const WorkerRef& worker, const nlohmann::json& progress);
+  // Writes a CHUNK to the spool; when it returns ok, the worker is owed a
+  // CREDIT of one for the attempt.
   Status Chunk(const WorkerRef& worker, const nlohmann::json& header, const std::string& payload);
   // Stores the outcome. Returns the request id when all its tasks have now
   // succeeded (the request is ready for its bundle).

@@ -149,6 +149,7 @@ TEST_SUITE("ChunkingSink") {
     ChunkingSink sink(kTask, 1, 50, [](const wire::Message&) { return Unavailable("stopping"); });
     REQUIRE(sink.Add(Found("orders", Record(1))).ok());
     CHECK(sink.Add(Found("orders", Record(2, 40))).code() == StatusCode::kUnavailable);
+    CHECK(sink.chunks_sent() == 0);  // the RESULT counts only chunks handed on
   }
 
   TEST_CASE("invalid UTF-8 from a source is replaced, not fatal") {
