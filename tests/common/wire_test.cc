@@ -125,5 +125,19 @@ TEST_SUITE("Wire") {
     REQUIRE(frames.ok());
     CHECK(Decode(*frames, Sender::kCoordinator).ok());
   }
+
+  TEST_CASE("a CHUNK of nothing but original pieces announces 0 records") {
+    Message chunk;
+    chunk.command = Command::kChunk;
+    chunk.header = {{"task_id", "0f8fad5b-d9cb-469f-a165-70867728950e"},
+                    {"attempt", 1},
+                    {"seq", 4},
+                    {"collection", "INBOX"},
+                    {"records", 0}};
+    chunk.payload.push_back("{\"piece\":\"SGFsbG8=\"}\n");
+    auto frames = Encode(chunk);
+    REQUIRE(frames.ok());
+    CHECK(Decode(*frames, Sender::kWorker).ok());
+  }
 }
 }  // namespace dsr::wire
