@@ -20,6 +20,7 @@ constexpr CommandRow kCommands[] = {
     {Command::kTask, "TASK", "wire/task", false, true, 0},
     {Command::kProgress, "PROGRESS", "wire/progress", true, false, 0},
     {Command::kChunk, "CHUNK", "wire/chunk", true, false, 1},
+    {Command::kCredit, "CREDIT", "wire/credit", false, true, 0},
     {Command::kResult, "RESULT", "wire/result", true, false, 0},
     {Command::kDisconnect, "DISCONNECT", "wire/disconnect", true, true, 0},
 };
@@ -98,6 +99,12 @@ Message Heartbeat() {
 
 Message Disconnect(std::string reason) {
   return Message{Command::kDisconnect, nlohmann::json{{"reason", std::move(reason)}}, {}};
+}
+
+Message Credit(const std::string& task_id, int attempt, int credit) {
+  return Message{Command::kCredit,
+                 nlohmann::json{{"task_id", task_id}, {"attempt", attempt}, {"credit", credit}},
+                 {}};
 }
 
 }  // namespace dsr::wire

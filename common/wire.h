@@ -23,7 +23,7 @@ inline constexpr std::string_view kSignature = "DSRW/1";
 inline constexpr size_t kMaxHeaderBytes = 1024 * 1024;
 inline constexpr size_t kMaxPayloadBytes = 8 * 1024 * 1024;
 
-enum class Command { kReady, kHeartbeat, kTask, kProgress, kChunk, kResult, kDisconnect };
+enum class Command { kReady, kHeartbeat, kTask, kProgress, kChunk, kCredit, kResult, kDisconnect };
 
 // Which side sent a message; each side accepts only the commands of the other.
 enum class Sender { kWorker, kCoordinator };
@@ -49,5 +49,7 @@ Result<Message> Decode(const std::vector<std::string>& frames, Sender from);
 // Convenience constructors for the messages both sides send.
 Message Heartbeat();
 Message Disconnect(std::string reason);
+// Lets the worker send `credit` more CHUNKs for the attempt.
+Message Credit(const std::string& task_id, int attempt, int credit);
 
 }  // namespace dsr::wire

@@ -1,10 +1,25 @@
 #include "workers/chunking_sink.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/base64.h"
 
 namespace dsr::workers {
+namespace {
+
+constexpr std::string_view kPieceStart = "{\"piece\":\"";
+constexpr std::string_view kPieceEnd = "\"}\n";
+
+// Original bytes per piece line: as many as fit the budget once encoded,
+// a multiple of 3 so that only the last piece has base64 padding.
+size_t PieceBytes(size_t chunk_bytes) {
+  const size_t overhead = kPieceStart.size() + kPieceEnd.size();
+  const size_t encoded = chunk_bytes > overhead ? chunk_bytes - overhead : 0;
+  return std::max<size_t>(3, encoded / 4 * 3);
+}
+
+}  // namespace
 
 ChunkingSink::ChunkingSink(std::string task_id, int attempt, size_t chunk_bytes, EmitMessage emit)
     : task_id_(std::move(task_id)),
@@ -27,7 +42,7 @@ Status ChunkingSink::Add(const connectors::FoundRecord& found) {
   if (!found.attributes.empty()) envelope["attributes"] = found.attributes;
   if (found.original) {
     envelope["original"] = {{"name", found.original->name},
-                            {"base64", EncodeBase64(found.original->bytes)}};
+                            {"bytes", found.original->bytes.size()}};
   }
   // Invalid UTF-8 from a source is replaced rather than failing the export.
   std::string line = envelope.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -36,15 +51,33 @@ Status ChunkingSink::Add(const connectors::FoundRecord& found) {
     return Internal("a record of collection " + collection_ + " is larger than " +
                     std::to_string(wire::kMaxPayloadBytes) + " bytes");
   }
-  if (!buffer_.empty() && buffer_.size() + line.size() > chunk_bytes_) DSR_RETURN_IF_ERROR(Flush());
-  buffer_ += line;
+  DSR_RETURN_IF_ERROR(AppendLine(line));
   ++buffered_records_;
   ++counts_[collection_];
+  if (found.original) return AddPieces(found.original->bytes);
+  return Status::Ok();
+}
+
+Status ChunkingSink::AppendLine(std::string_view line) {
+  if (!buffer_.empty() && buffer_.size() + line.size() > chunk_bytes_) DSR_RETURN_IF_ERROR(Flush());
+  buffer_ += line;
+  return Status::Ok();
+}
+
+Status ChunkingSink::AddPieces(std::string_view original) {
+  const size_t step = PieceBytes(chunk_bytes_);
+  std::string line;
+  for (size_t offset = 0; offset < original.size(); offset += step) {
+    line.assign(kPieceStart);
+    line += EncodeBase64(original.substr(offset, step));
+    line += kPieceEnd;
+    DSR_RETURN_IF_ERROR(AppendLine(line));
+  }
   return Status::Ok();
 }
 
 Status ChunkingSink::Flush() {
-  if (buffered_records_ == 0) return Status::Ok();
+  if (buffer_.empty()) return Status::Ok();
   wire::Message chunk;
   chunk.command = wire::Command::kChunk;
   chunk.header = {{"task_id", task_id_},
@@ -55,8 +88,10 @@ Status ChunkingSink::Flush() {
   chunk.payload.push_back(std::move(buffer_));
   buffer_.clear();
   buffered_records_ = 0;
+  // Only a chunk handed on counts: the RESULT reports what was sent.
+  DSR_RETURN_IF_ERROR(emit_(chunk));
   ++next_seq_;
-  return emit_(chunk);
+  return Status::Ok();
 }
 
 }  // namespace dsr::workers

@@ -2,6 +2,11 @@
 // of JSON Lines — one envelope {key, match, ambiguity, record} per line
 // (schemas/wire/envelope.json) — each at most about `chunk_bytes`, one
 // collection at a time, numbered 0, 1, 2 … for one task attempt.
+//
+// A record's original document travels after its envelope as piece lines
+// {"piece":"<base64>"}, each small enough for a chunk, so an original of any
+// size fits the wire and no chunk holds more than the budget. The envelope
+// names the original and its size: "original": {"name", "bytes"}.
 // Not thread-safe.
 #pragma once
 
@@ -9,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "common/wire.h"
 #include "connectors/connector.h"
@@ -30,6 +36,11 @@ class ChunkingSink final : public connectors::RecordSink {
   const std::map<std::string, int64_t>& records_per_collection() const { return counts_; }
 
  private:
+  // Adds one line to the buffer, sending the buffer first when the line
+  // would take it over the budget.
+  Status AppendLine(std::string_view line);
+  Status AddPieces(std::string_view original);
+
   std::string task_id_;
   int attempt_;
   size_t chunk_bytes_;

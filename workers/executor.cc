@@ -8,8 +8,13 @@
 
 namespace dsr::workers {
 
-Executor::Executor(zmq::context_t& context, std::string endpoint, connectors::Connector& connector)
-    : context_(context), endpoint_(std::move(endpoint)), connector_(connector) {}
+Executor::Executor(zmq::context_t& context, std::string endpoint, connectors::Connector& connector,
+                   const Clock& clock, std::chrono::milliseconds credit_wait)
+    : context_(context),
+      endpoint_(std::move(endpoint)),
+      connector_(connector),
+      clock_(clock),
+      credit_wait_(credit_wait) {}
 
 Executor::~Executor() {
   Stop();
@@ -22,7 +27,10 @@ void Executor::Start() {
 }
 
 void Executor::Stop() {
-  stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -48,7 +56,7 @@ std::vector<nlohmann::json> Executor::Withdraw() {
 
 bool Executor::Idle() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return tasks_.empty() && !running_;
+  return tasks_.empty() && running_.task_id.empty();
 }
 
 void Executor::Submit(nlohmann::json task) {
@@ -56,10 +64,53 @@ void Executor::Submit(nlohmann::json task) {
     std::lock_guard<std::mutex> lock(mutex_);
     tasks_.push_back(std::move(task));
   }
-  wake_.notify_one();
+  wake_.notify_all();
+}
+
+void Executor::Grant(const std::string& task_id, int attempt, int credit) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (running_.lost || running_.task_id != task_id || running_.attempt != attempt) return;
+    running_.credit += credit;
+    running_.last_moved = clock_.Monotonic();
+  }
+  wake_.notify_all();
+}
+
+void Executor::LoseAttempts() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_.lost = true;
+    tasks_.clear();
+  }
+  wake_.notify_all();
+}
+
+Status Executor::TakeCredit() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  // The wait is measured on the injected clock, woken now and then to look at it.
+  while (running_.credit == 0 && !running_.lost && !stopping_) {
+    if (clock_.Monotonic() >= running_.last_moved + credit_wait_) {
+      return Unavailable("the coordinator granted no credit for " +
+                         std::to_string(credit_wait_.count()) + " ms");
+    }
+    wake_.wait_for(lock, std::chrono::milliseconds(50));
+  }
+  if (stopping_) return Unavailable("the worker is stopping");
+  if (running_.lost) return Unavailable("the attempt was lost with the connection");
+  --running_.credit;
+  running_.last_moved = clock_.Monotonic();
+  return Status::Ok();
 }
 
 Status Executor::Emit(zmq::socket_t& out, const wire::Message& message) {
+  if (message.command == wire::Command::kChunk) {
+    DSR_RETURN_IF_ERROR(TakeCredit());
+  } else {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Nobody waits for a lost attempt's messages; its RESULT would be stale.
+    if (running_.lost) return Unavailable("the attempt was lost with the connection");
+  }
   auto frames = wire::Encode(message);
   if (!frames.ok()) return frames.status();
   // Blocks while the network thread is behind (PAIR high-water mark), waking
@@ -90,7 +141,8 @@ void Executor::Run() {
       if (stopping_) break;
       task = std::move(tasks_.front());
       tasks_.pop_front();
-      running_ = true;
+      running_ = Running{task.at("task_id").get<std::string>(), task.at("attempt").get<int>(),
+                         task.at("credit").get<int64_t>(), false, clock_.Monotonic()};
     }
     try {
       RunTask(connector_, task, emit);
@@ -101,7 +153,7 @@ void Executor::Run() {
                std::string("task ended by an exception of type ") + typeid(error).name());
     }
     std::lock_guard<std::mutex> lock(mutex_);
-    running_ = false;
+    running_ = Running{};
   }
   out.close();
   finished_ = true;

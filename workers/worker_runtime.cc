@@ -59,7 +59,7 @@ class WorkerRuntime::Session {
         counters_(counters),
         from_executor_(context, zmq::socket_type::pair),
         executor_endpoint_(UniqueInprocEndpoint()),
-        executor_(context, executor_endpoint_, connector),
+        executor_(context, executor_endpoint_, connector, clock, settings.credit_wait),
         reconnect_delay_(settings.reconnect_min) {
     ApplyCommonOptions(from_executor_);
     from_executor_.bind(executor_endpoint_);
@@ -150,8 +150,12 @@ class WorkerRuntime::Session {
   }
 
   // Closes the connection and schedules the next attempt with doubling back-off.
+  // The coordinator requeues the tasks of a connection that is gone, so the
+  // running attempt ends and its unsent messages are dropped.
   void Drop() {
     socket_.reset();
+    executor_.LoseAttempts();
+    pending_out_.clear();
     ++counters_.reconnects;
     reconnect_at_ = clock_.Monotonic() + reconnect_delay_;
     reconnect_delay_ = std::min(reconnect_delay_ * 2, settings_.reconnect_max);
@@ -212,6 +216,11 @@ class WorkerRuntime::Session {
           } else {
             executor_.Submit(message->header);
           }
+          break;
+        case wire::Command::kCredit:
+          executor_.Grant(message->header.at("task_id").get<std::string>(),
+                          message->header.at("attempt").get<int>(),
+                          message->header.at("credit").get<int>());
           break;
         case wire::Command::kDisconnect:
           LogWarn("worker", "coordinator said: " + message->header.at("reason").get<std::string>());

@@ -3,9 +3,10 @@
 // The calling thread owns the DEALER socket: it announces the source (READY),
 // heartbeats, watches the coordinator's heartbeats and reconnects with
 // back-off when they stop or the coordinator says DISCONNECT. Tasks run on an
-// executor thread that streams its messages back over an inproc PAIR socket;
-// when the network is slower than the export, the executor waits (bounded
-// queues), so memory stays flat.
+// executor thread that streams its messages back over an inproc PAIR socket.
+// The executor sends CHUNKs only as far as the coordinator's credit reaches
+// (CREDIT), and the queues in between are bounded, so memory stays flat
+// however large the export.
 //
 // Stopping is graceful: once `stopping` turns true the worker heartbeats
 // with "draining" (the coordinator sends it no new task; a TASK that crossed
@@ -37,6 +38,10 @@ struct WorkerSettings {
   std::chrono::milliseconds reconnect_min{500};
   std::chrono::milliseconds reconnect_max{30000};
   std::chrono::milliseconds shutdown_grace{30000};
+  // How long a task waits for CREDIT before it gives up (fails): the
+  // coordinator answers every CHUNK, so a long silence means it has lost
+  // track of the attempt.
+  std::chrono::milliseconds credit_wait{std::chrono::minutes(5)};
 };
 
 struct WorkerCounters {

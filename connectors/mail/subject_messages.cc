@@ -117,7 +117,6 @@ Result<std::vector<SubjectMessage>> FindSubjectMessages(MailStore& store, const 
       message.match = Match::kAmbiguous;
       message.matched_in.push_back("body");
       message.attributes.emplace("email", written);
-      message.message = std::move(whole.value());
     }
     if (!message.matched_in.empty()) found.push_back(std::move(message));
   }
@@ -126,19 +125,15 @@ Result<std::vector<SubjectMessage>> FindSubjectMessages(MailStore& store, const 
 
 Result<FoundRecord> ExportRecord(MailStore& store, const FolderName& folder,
                                  const SubjectMessage& message) {
-  std::string read;
-  if (!message.message) {
-    auto whole = store.ReadMessage(folder.folder, message.key);
-    if (!whole.ok()) return whole.status();
-    read = std::move(whole.value());
-  }
-  const std::string& eml = message.message ? *message.message : read;
+  auto eml = store.ReadMessage(folder.folder, message.key);
+  if (!eml.ok()) return eml.status();
   FoundRecord found;
   found.collection = folder.collection;
   found.key = message.key;
-  found.record = SummarizeMessage(eml);
+  found.record = SummarizeMessage(*eml);
   found.record["matched_in"] = message.matched_in;
-  found.original = FoundRecord::Original{OriginalName(message.key), eml};
+  // Moved, not copied: one message in memory at a time, however large.
+  found.original = FoundRecord::Original{OriginalName(message.key), std::move(eml.value())};
   found.match = message.match;
   if (message.match == Match::kAmbiguous) found.ambiguity = kBodyOnlyAmbiguity;
   found.attributes = message.attributes;

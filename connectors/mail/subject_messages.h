@@ -28,7 +28,6 @@ struct SubjectMessage {
   Match match = Match::kConfirmed;
   std::vector<std::string> matched_in;            // "from", "reply_to", "to", "cc", "body"
   std::map<std::string, std::string> attributes;  // "email" as written, "name" next to it
-  std::optional<std::string> message;             // kept when it had to be read to decide
   std::optional<CivilDate> received;              // Candidate::received
 };
 
@@ -42,11 +41,14 @@ Result<std::optional<std::string>> SearchableAddress(const Subject& subject);
 // would share a collection name.
 Result<std::vector<FolderName>> ResolveFolders(MailStore& store, const MailConfig& config);
 
-// The subject's messages in `folder`, in key order.
+// The subject's messages in `folder`, in key order. Holds their headers
+// only: a message read to decide a body match is let go at once, so memory
+// does not grow with the folder's messages.
 Result<std::vector<SubjectMessage>> FindSubjectMessages(MailStore& store, const std::string& folder,
                                                         const std::string& address, bool bodies);
 
-// The export record of one message (reads it unless already read):
+// The export record of one message (reads it; the record then holds the
+// only copy):
 // SummarizeMessage plus matched_in, with the message itself as the original
 // (OriginalName).
 Result<FoundRecord> ExportRecord(MailStore& store, const FolderName& folder,

@@ -208,7 +208,7 @@ Status BundleBuild::AddCollection(const SourceInput& source, const CollectionInp
     AddFile(csv_path, "sources/" + where + "/records.csv", converted->csv, zip);
   }
   for (auto& original : converted->originals) {
-    AddFile(originals_dir + "/" + original.name, "sources/" + where + "/originals/" + original.name,
+    AddFile(original.path, "sources/" + where + "/originals/" + original.name,
             std::move(original.digest), zip);
   }
   // Removed at once, so the temporary space is one collection, not the bundle.

@@ -181,14 +181,33 @@ class RowSpill {
   Status status_;
 };
 
+// Size and SHA-256 of the file at `path`, read in blocks.
+Result<FileDigest> DigestOf(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Internal("cannot open " + path);
+  Sha256 hash;
+  FileDigest digest;
+  std::string block(1 << 20, '\0');
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const auto got = in.gcount();
+    if (got <= 0) break;
+    hash.Update(std::string_view(block.data(), static_cast<size_t>(got)));
+    digest.bytes += got;
+  }
+  if (in.bad()) return Internal("read error on " + path);
+  digest.sha256 = hash.HexDigest();
+  return digest;
+}
+
 // Writes the envelope's original document, if any, into `dir` and names it
 // in `record`. Only names the wire check admitted ([A-Za-z0-9._-], not "."
 // or "..") arrive here. A record with redacted fields goes without its
 // original: the document still holds what the reviewer took out (Art. 15(4)),
 // so the record says it was withheld instead.
 Status WriteOriginal(const Record& envelope, int64_t review_line, bool redacted,
-                     const std::string& dir, Record* record, std::set<std::string>* taken,
-                     std::vector<ConvertedOriginal>* originals) {
+                     const std::string& records_path, const std::string& dir, Record* record,
+                     std::set<std::string>* taken, std::vector<ConvertedOriginal>* originals) {
   const auto original = envelope.find("original");
   if (original == envelope.end()) return Status::Ok();
   if (redacted) {
@@ -197,8 +216,11 @@ Status WriteOriginal(const Record& envelope, int64_t review_line, bool redacted,
   }
   const auto named = original->find("name");
   const auto content = original->find("base64");
+  const auto size = original->find("bytes");
+  const bool inline_form = content != original->end() && content->is_string();
+  const bool streamed_form = size != original->end() && size->is_number_unsigned();
   if (!original->is_object() || named == original->end() || !named->is_string() ||
-      content == original->end() || !content->is_string() ||
+      inline_form == streamed_form ||
       named->get_ref<const std::string&>().find('/') != std::string::npos || *named == "." ||
       *named == "..") {
     return Internal("spool line " + std::to_string(review_line + 1) + ": malformed original");
@@ -208,16 +230,32 @@ Status WriteOriginal(const Record& envelope, int64_t review_line, bool redacted,
     name = std::to_string(review_line) + "-" + name;
     if (!taken->insert(name).second) return Internal("two originals named " + name);
   }
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return Internal("cannot create " + dir + ": " + error.message());
-  HashingFileWriter file(dir + "/" + name);
-  DSR_RETURN_IF_ERROR(file.status());
-  file.Write(DecodeBase64(content->get_ref<const std::string&>()));
-  auto digest = file.Finish();
-  if (!digest.ok()) return digest.status();
+  ConvertedOriginal converted;
+  converted.name = name;
+  if (streamed_form) {
+    converted.path = StreamedOriginalPath(records_path, review_line);
+    auto digest = DigestOf(converted.path);
+    if (!digest.ok()) return digest.status();
+    if (digest->bytes != size->get<int64_t>()) {
+      return Internal("spool line " + std::to_string(review_line + 1) + ": original holds " +
+                      std::to_string(digest->bytes) + " bytes, expected " +
+                      std::to_string(size->get<int64_t>()));
+    }
+    converted.digest = std::move(*digest);
+  } else {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error) return Internal("cannot create " + dir + ": " + error.message());
+    converted.path = dir + "/" + name;
+    HashingFileWriter file(converted.path);
+    DSR_RETURN_IF_ERROR(file.status());
+    file.Write(DecodeBase64(content->get_ref<const std::string&>()));
+    auto digest = file.Finish();
+    if (!digest.ok()) return digest.status();
+    converted.digest = std::move(*digest);
+  }
   (*record)["original_file"] = "originals/" + name;
-  originals->push_back({name, std::move(*digest)});
+  originals->push_back(std::move(converted));
   return Status::Ok();
 }
 
@@ -234,8 +272,9 @@ Status WriteJsonAndRows(const CollectionInput& collection, const std::string& or
     Record* record = Admit(collection, &envelope, &reader);
     if (record == nullptr) continue;
     const bool redacted = collection.redacted_fields.count(reader.review_line()) > 0;
-    DSR_RETURN_IF_ERROR(WriteOriginal(envelope, reader.review_line(), redacted, originals_dir,
-                                      record, &taken, &counts->originals));
+    DSR_RETURN_IF_ERROR(WriteOriginal(envelope, reader.review_line(), redacted,
+                                      collection.records_path, originals_dir, record, &taken,
+                                      &counts->originals));
     json->Write(counts->records == 0 ? "[\n" : ",\n");
     json->Write(DumpJson(*record));
     rows->Add(*record, columns);
@@ -272,6 +311,16 @@ Status WriteCsv(const std::string& rows_path, const Columns& columns, HashingFil
 }
 
 }  // namespace
+
+std::string StreamedOriginalPath(const std::string& records_path, int64_t line) {
+  constexpr std::string_view kSuffix = ".jsonl";
+  std::string stem = records_path;
+  if (stem.size() >= kSuffix.size() &&
+      stem.compare(stem.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+    stem.resize(stem.size() - kSuffix.size());
+  }
+  return stem + ".originals/" + std::to_string(line);
+}
 
 Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
                                          const std::string& json_path, const std::string& csv_path,

@@ -5,7 +5,8 @@
 // Internal to dsr_bundle.
 //
 // Streams: the spool is read once, line by line, and every line parsed
-// once. That pass writes the JSON file, collects the CSV header (the union of
+// once. A streamed original stays in its spool file and goes into the bundle
+// from there, read in blocks. That pass writes the JSON file, collects the CSV header (the union of
 // field names in first-seen order) and spills the CSV rows to a side file;
 // a second pass over that file writes records.csv with the final header.
 // Memory holds one record and the header. Thread-compatible.
@@ -23,11 +24,18 @@
 
 namespace dsr::bundle {
 
-// A record's original document (envelope "original"), written as a file.
+// A record's original document (envelope "original"), as a file.
 struct ConvertedOriginal {
   std::string name;  // unique within the collection
+  std::string path;  // the file: in originals_dir (inline originals) or the spool's own
   FileDigest digest;
 };
+
+// Where the spool keeps the streamed original ("original": {"name", "bytes"})
+// of the record on `line` (from 0) of the spool `records_path`
+// (<collection>.jsonl): <collection>.originals/<line> beside it. The result
+// spool writes it there; ConvertSpool reads it.
+std::string StreamedOriginalPath(const std::string& records_path, int64_t line);
 
 struct ConvertedCollection {
   int64_t lines = 0;    // envelopes in the spool
@@ -40,9 +48,11 @@ struct ConvertedCollection {
 // Reads `collection.records_path` (empty: no records) and writes `json_path`
 // and `csv_path`, using `csv_path` + ".rows" in between (removed on success;
 // on failure the caller removes its temporary directory). The original of
-// each record written goes to `originals_dir` (created when needed) under
-// its name, or "<review line>-<name>" when the name is taken; the record then
-// names it as "original_file": "originals/<file>". A line that is not
+// each record written is named by its name, or "<review line>-<name>" when
+// the name is taken; the record then names it as "original_file":
+// "originals/<file>". An inline original is written to `originals_dir`
+// (created when needed); a streamed one is checked (size) and hashed where
+// the spool keeps it. A line that is not
 // a record envelope is kInternal, a line that contradicts the review
 // decisions kConflict; both name the file and line number, never the line's
 // content, which is personal data. Line numbers in `collection` are not

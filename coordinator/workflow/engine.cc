@@ -233,8 +233,15 @@ class Engine::Loop {
     switch (message.command) {
       case wire::Command::kProgress:
         return Report(tasks_.Started(ref, message.header));
-      case wire::Command::kChunk:
-        return Report(tasks_.Chunk(ref, message.header, message.payload.at(0)));
+      case wire::Command::kChunk: {
+        Status written = tasks_.Chunk(ref, message.header, message.payload.at(0));
+        // Flow control: each chunk on disk lets the worker send one more.
+        if (written.ok()) {
+          (void)broker_.Send(routing_id, wire::Credit(message.header.at("task_id"),
+                                                      message.header.at("attempt"), 1));
+        }
+        return Report(written);
+      }
       case wire::Command::kResult:
         return OnResult(ref, message.header);
       case wire::Command::kDisconnect: {

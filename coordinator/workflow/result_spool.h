@@ -1,7 +1,12 @@
 // ResultSpool: writes the records a worker streams for a task to disk as the
 // chunks arrive, so no export ever passes through memory whole.
 //
-// Layout: <root>/<request_id>/<task_id>/<collection>.jsonl (JSON Lines).
+// Layout: <root>/<request_id>/<task_id>/<collection>.jsonl (JSON Lines, one
+// record envelope per line, as the worker sent it), and for a record whose
+// original was streamed as piece lines (schemas/README.md), the decoded
+// original in <collection>.originals/<line> (bundle::StreamedOriginalPath),
+// written piece by piece as it arrives: no original is ever held in memory
+// whole. A chunk is checked whole before any of it is written.
 // One attempt per task is open at a time; Begin() of a new attempt discards
 // what an earlier one left. Chunks must arrive in order (seq 0, 1, 2 …) and
 // each must hold exactly the records its header announces, each a JSON
@@ -41,6 +46,16 @@ class ResultSpool {
 
  private:
   struct OpenAttempt;
+  struct OpenOriginal;
+  Status OpenOriginalFile(OpenAttempt& open, const std::string& collection, int64_t line,
+                          int64_t bytes);
+  // Checks a chunk against the attempt's state; returns per record the size
+  // of its streamed original, -1 for none.
+  static Result<std::vector<int64_t>> CheckChunk(const OpenAttempt& open,
+                                                 const std::string& collection, int64_t records,
+                                                 std::string_view payload);
+  Status AppendPiece(OpenAttempt& open, std::string_view text);
+  static Status CloseOriginal(OpenOriginal& original);
   std::string root_;
   std::map<std::string, std::unique_ptr<OpenAttempt>> open_;  // by task id
 };

@@ -325,7 +325,8 @@ Result<TaskFlow::Dispatch> TaskFlow::DispatchTask(const std::string& task_id,
                     {"attempt", task.attempts},
                     {"request_id", task.request_id},
                     {"action", std::string(store::ToString(task.action))},
-                    {"subject", request.subject}};
+                    {"subject", request.subject},
+                    {"credit", kInitialChunkCredit}};
   if (task.scope) message.header["scope"] = nlohmann::json::parse(*task.scope);
   if (task.action == store::TaskAction::kRectify && request.corrections) {
     message.header["corrections"] = nlohmann::json::parse(*request.corrections);

@@ -45,6 +45,11 @@ struct WorkerRef {
 // `unit` in [0, 1).
 std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, int retry, double unit);
 
+// CHUNKs a worker may send for an attempt before the first CREDIT: the
+// coordinator answers each chunk written to the spool with a CREDIT of one,
+// so at most this many chunks of an attempt are ever on their way.
+inline constexpr int kInitialChunkCredit = 8;
+
 class TaskFlow {
  public:
   TaskFlow(store::Store& store, const Clock& clock, ResultSpool& spool, RetryPolicy policy);
@@ -75,6 +80,8 @@ class TaskFlow {
   Result<Dispatch> DispatchNext(const std::string& source, const WorkerRef& worker);
 
   Status Started(const WorkerRef& worker, const nlohmann::json& progress);
+  // Writes a CHUNK to the spool; when it returns ok, the worker is owed a
+  // CREDIT of one for the attempt.
   Status Chunk(const WorkerRef& worker, const nlohmann::json& header, const std::string& payload);
   // Stores the outcome. Returns the request id when all its tasks have now
   // succeeded (the request is ready for its bundle).

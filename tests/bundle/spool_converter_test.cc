@@ -119,6 +119,37 @@ TEST_SUITE("ConvertSpool") {
           "{\"s\":\"z\",\"original_file\":\"originals/2-m1.eml\"}\n]\n");
   }
 
+  TEST_CASE("a streamed original goes into the bundle from the spool's own file") {
+    testing::TempDir dir;
+    const std::string spool = dir / "INBOX.jsonl";
+    testing::WriteText(spool, R"({"key":"1","match":"confirmed","record":{"s":"x"}})"
+                              "\n"
+                              R"({"key":"2","match":"confirmed","record":{"s":"y"},)"
+                              R"("original":{"name":"2.eml","bytes":11}})"
+                              "\n");
+    std::filesystem::create_directories(dir / "INBOX.originals");
+    CHECK(StreamedOriginalPath(spool, 1) == dir / "INBOX.originals/1");
+    testing::WriteText(StreamedOriginalPath(spool, 1), "Hallo Welt!");
+    auto converted = ConvertSpool(Spooled(spool), dir / "r.json", dir / "r.csv", dir / "originals");
+    REQUIRE(converted.ok());
+    REQUIRE(converted->originals.size() == 1);
+    CHECK(converted->originals[0].name == "2.eml");
+    CHECK(converted->originals[0].path == StreamedOriginalPath(spool, 1));
+    CHECK(converted->originals[0].digest.bytes == 11);
+    CHECK(converted->originals[0].digest.sha256 == Sha256Hex("Hallo Welt!"));
+    CHECK_FALSE(std::filesystem::exists(dir / "originals"));  // nothing copied
+    CHECK(testing::ReadText(dir / "r.json") ==
+          "[\n{\"s\":\"x\"},\n{\"s\":\"y\",\"original_file\":\"originals/2.eml\"}\n]\n");
+
+    // A spooled original of another size than its envelope says is not the one received.
+    testing::WriteText(StreamedOriginalPath(spool, 1), "Hallo");
+    auto mismatch = ConvertSpool(Spooled(spool), dir / "r.json", dir / "r.csv", dir / "originals");
+    CHECK(mismatch.status().code() == StatusCode::kInternal);
+    std::filesystem::remove(StreamedOriginalPath(spool, 1));
+    auto missing = ConvertSpool(Spooled(spool), dir / "r.json", dir / "r.csv", dir / "originals");
+    CHECK(missing.status().code() == StatusCode::kInternal);
+  }
+
   TEST_CASE("a record with redacted fields goes without its original, which still holds them") {
     testing::TempDir dir;
     testing::WriteText(

@@ -94,5 +94,50 @@ TEST_SUITE("Wire") {
     REQUIRE(frames.ok());
     CHECK(Decode(*frames, Sender::kWorker).ok());
   }
+
+  TEST_CASE("CREDIT goes from the coordinator to the worker only") {
+    auto frames = Encode(Credit("0f8fad5b-d9cb-469f-a165-70867728950e", 3, 1));
+    REQUIRE(frames.ok());
+    CHECK(frames->at(1) == "CREDIT");
+    auto decoded = Decode(*frames, Sender::kCoordinator);
+    REQUIRE(decoded.ok());
+    CHECK(decoded->command == Command::kCredit);
+    CHECK(decoded->header.at("attempt") == 3);
+    CHECK(decoded->header.at("credit") == 1);
+    CHECK_FALSE(Decode(*frames, Sender::kWorker).ok());
+    auto header = nlohmann::json::parse((*frames)[2]);
+    header["credit"] = 0;
+    (*frames)[2] = header.dump();
+    CHECK(Decode(*frames, Sender::kCoordinator).status().code() == StatusCode::kValidation);
+  }
+
+  TEST_CASE("a TASK carries its initial credit") {
+    Message task;
+    task.command = Command::kTask;
+    task.header = {{"task_id", "0f8fad5b-d9cb-469f-a165-70867728950e"},
+                   {"attempt", 1},
+                   {"request_id", "7d7c2c6e-8b53-4a43-9d1a-0c6f1f4f0a11"},
+                   {"action", "export"},
+                   {"subject", {{"email", "a@example.org"}}}};
+    CHECK(Encode(task).status().code() == StatusCode::kInternal);
+    task.header["credit"] = 8;
+    auto frames = Encode(task);
+    REQUIRE(frames.ok());
+    CHECK(Decode(*frames, Sender::kCoordinator).ok());
+  }
+
+  TEST_CASE("a CHUNK of nothing but original pieces announces 0 records") {
+    Message chunk;
+    chunk.command = Command::kChunk;
+    chunk.header = {{"task_id", "0f8fad5b-d9cb-469f-a165-70867728950e"},
+                    {"attempt", 1},
+                    {"seq", 4},
+                    {"collection", "INBOX"},
+                    {"records", 0}};
+    chunk.payload.push_back("{\"piece\":\"SGFsbG8=\"}\n");
+    auto frames = Encode(chunk);
+    REQUIRE(frames.ok());
+    CHECK(Decode(*frames, Sender::kWorker).ok());
+  }
 }
 }  // namespace dsr::wire

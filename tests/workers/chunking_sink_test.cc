@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "common/base64.h"
+
 namespace dsr::workers {
 namespace {
 
@@ -149,6 +151,63 @@ TEST_SUITE("ChunkingSink") {
     ChunkingSink sink(kTask, 1, 50, [](const wire::Message&) { return Unavailable("stopping"); });
     REQUIRE(sink.Add(Found("orders", Record(1))).ok());
     CHECK(sink.Add(Found("orders", Record(2, 40))).code() == StatusCode::kUnavailable);
+    CHECK(sink.chunks_sent() == 0);  // the RESULT counts only chunks handed on
+  }
+
+  TEST_CASE("an original travels as piece lines after its envelope, each chunk within budget") {
+    Collected out;
+    ChunkingSink sink(kTask, 1, 1000, out.emit);
+    std::string original;
+    for (int i = 0; i < 10000; ++i) original.push_back(static_cast<char>((i * 7919) % 251));
+    connectors::FoundRecord mail = Found("INBOX", {{"subject", "Hallo"}});
+    mail.key = "42";
+    mail.original = connectors::FoundRecord::Original{"42.eml", original};
+    REQUIRE(sink.Add(mail).ok());
+    REQUIRE(sink.Add(Found("INBOX", Record(2))).ok());
+    REQUIRE(sink.Flush().ok());
+    REQUIRE(out.messages.size() > 10);
+
+    std::vector<std::string> lines;
+    int64_t records = 0;
+    for (const auto& chunk : out.messages) {
+      CHECK(wire::Encode(chunk).ok());
+      CHECK(chunk.payload.at(0).size() <= 1000);
+      records += chunk.header.at("records").get<int64_t>();
+      std::string_view payload = chunk.payload.at(0);
+      for (size_t start = 0; start < payload.size();) {
+        const size_t end = payload.find('\n', start);
+        lines.emplace_back(payload.substr(start, end - start));
+        start = end + 1;
+      }
+    }
+    CHECK(records == 2);
+    CHECK(sink.records_per_collection() == std::map<std::string, int64_t>{{"INBOX", 2}});
+    const auto envelope = nlohmann::json::parse(lines.front());
+    CHECK(envelope.at("original") == nlohmann::json{{"name", "42.eml"}, {"bytes", 10000}});
+    CHECK(nlohmann::json::parse(lines.back()).at("record") == Record(2));
+    std::string rebuilt;
+    for (size_t i = 1; i + 1 < lines.size(); ++i) {
+      const auto piece = nlohmann::json::parse(lines[i]);
+      REQUIRE(piece.size() == 1);
+      rebuilt += DecodeBase64(piece.at("piece").get<std::string>());
+    }
+    CHECK(rebuilt == original);
+  }
+
+  TEST_CASE("a 20 MB original fits the wire in chunks of the default budget") {
+    Collected out;
+    ChunkingSink sink(kTask, 1, 256 * 1024, out.emit);
+    connectors::FoundRecord mail = Found("INBOX", {{"subject", "Anhang"}});
+    mail.original = connectors::FoundRecord::Original{"big.eml", std::string(20 << 20, 'a')};
+    REQUIRE(sink.Add(mail).ok());
+    REQUIRE(sink.Flush().ok());
+    CHECK(out.messages.size() >= 80);
+    for (const auto& chunk : out.messages) {
+      CHECK(chunk.payload.at(0).size() <= 256 * 1024);
+      CHECK(wire::Encode(chunk).ok());
+    }
+    CHECK(out.messages.front().header.at("records") == 1);
+    CHECK(out.messages.back().header.at("records") == 0);
   }
 
   TEST_CASE("invalid UTF-8 from a source is replaced, not fatal") {

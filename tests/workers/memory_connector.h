@@ -141,7 +141,8 @@ inline nlohmann::json SampleTask(int attempt = 1) {
           {"attempt", attempt},
           {"request_id", "7d7c2c6e-8b53-4a43-9d1a-0c6f1f4f0a11"},
           {"action", "export"},
-          {"subject", {{"email", "jürgen.müller@example.org"}, {"name", "Jürgen Müller"}}}};
+          {"subject", {{"email", "jürgen.müller@example.org"}, {"name", "Jürgen Müller"}}},
+          {"credit", 64}};
 }
 
 }  // namespace dsr::workers::testing

@@ -84,8 +84,9 @@ WorkerSettings FastSettings(const std::string& endpoint, int liveness = 100) {
 // Runs a WorkerRuntime on a thread of its own; stops it when destroyed.
 class RunningWorker {
  public:
-  RunningWorker(WorkerSettings settings, connectors::Connector& connector, zmq::context_t& context)
-      : clock_(NewSystemClock()), runtime_(std::move(settings), connector, *clock_, context) {
+  RunningWorker(WorkerSettings settings, connectors::Connector& connector, zmq::context_t& context,
+                std::unique_ptr<Clock> clock = NewSystemClock())
+      : clock_(std::move(clock)), runtime_(std::move(settings), connector, *clock_, context) {
     thread_ = std::thread([this] {
       status_ = runtime_.Run(stopping_);
       returned_ = true;
@@ -190,6 +191,29 @@ bool SawDrainingHeartbeat(FakeCoordinator& coordinator) {
   return false;
 }
 
+// Records of about 200 KB: each fills a CHUNK of its own (256 KiB budget).
+std::vector<testing::MemoryConnector::Record> LargeRecords(int count) {
+  std::vector<testing::MemoryConnector::Record> records;
+  for (int i = 0; i < count; ++i) {
+    records.push_back({"notes", {{"id", i}, {"text", std::string(200 * 1000, 'n')}}});
+  }
+  return records;
+}
+
+nlohmann::json TaskWithCredit(int attempt, int credit) {
+  nlohmann::json task = testing::SampleTask(attempt);
+  task["credit"] = credit;
+  return task;
+}
+
+wire::Message CreditFor(const nlohmann::json& task, int credit) {
+  return wire::Credit(task.at("task_id").get<std::string>(), task.at("attempt").get<int>(), credit);
+}
+
+// Nothing but HEARTBEATs for a while: a negative check, so it can only
+// pass wrongly, never fail wrongly.
+constexpr milliseconds kQuietSpell(300);
+
 void CheckReady(const FakeCoordinator::Received& received) {
   CHECK(received.message.command == wire::Command::kReady);
   CHECK(received.message.header.at("source") == "crm");
@@ -244,6 +268,119 @@ TEST_SUITE("WorkerRuntime") {
     CHECK(chunks >= 1);
     REQUIRE(worker.Stop());
     CHECK(worker.counters().tasks_received == 1);
+  }
+
+  TEST_CASE("sends no more CHUNKs than its credit and resumes on CREDIT") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector(LargeRecords(5));
+    RunningWorker worker(FastSettings(coordinator.endpoint), connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    const nlohmann::json task = TaskWithCredit(2, 2);
+    coordinator.Send(ready->routing_id, {wire::Command::kTask, task, {}});
+    auto progress = coordinator.Next();
+    REQUIRE(progress.has_value());
+    CHECK(progress->message.command == wire::Command::kProgress);
+    for (int seq = 0; seq < 2; ++seq) {
+      auto chunk = coordinator.Next();
+      REQUIRE(chunk.has_value());
+      REQUIRE(chunk->message.command == wire::Command::kChunk);
+      CHECK(chunk->message.header.at("seq") == seq);
+    }
+    // The credit is used up: the worker waits.
+    CHECK_FALSE(coordinator.Next(kQuietSpell).has_value());
+    // A CREDIT of an earlier attempt, or of another task, changes nothing.
+    coordinator.Send(ready->routing_id, CreditFor(TaskWithCredit(1, 1), 5));
+    nlohmann::json other = task;
+    other["task_id"] = "11111111-2222-4333-8444-555555555555";
+    coordinator.Send(ready->routing_id, CreditFor(other, 5));
+    CHECK_FALSE(coordinator.Next(kQuietSpell).has_value());
+    // One credit, one chunk.
+    coordinator.Send(ready->routing_id, CreditFor(task, 1));
+    auto third = coordinator.Next();
+    REQUIRE(third.has_value());
+    REQUIRE(third->message.command == wire::Command::kChunk);
+    CHECK(third->message.header.at("seq") == 2);
+    CHECK_FALSE(coordinator.Next(kQuietSpell).has_value());
+    // Enough for the rest: the last chunks, then the RESULT, which needs no credit.
+    coordinator.Send(ready->routing_id, CreditFor(task, 2));
+    for (int seq = 3; seq < 5; ++seq) {
+      auto chunk = coordinator.Next();
+      REQUIRE(chunk.has_value());
+      REQUIRE(chunk->message.command == wire::Command::kChunk);
+      CHECK(chunk->message.header.at("seq") == seq);
+    }
+    auto result = coordinator.Next();
+    REQUIRE(result.has_value());
+    REQUIRE(result->message.command == wire::Command::kResult);
+    CHECK(result->message.header.at("status") == "succeeded");
+    CHECK(result->message.header.at("chunks") == 5);
+    REQUIRE(worker.Stop());
+  }
+
+  TEST_CASE("a task waiting for credit gives up when the connection is dropped") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector(LargeRecords(3));
+    RunningWorker worker(FastSettings(coordinator.endpoint), connector, context);
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    coordinator.Send(ready->routing_id, {wire::Command::kTask, TaskWithCredit(1, 1), {}});
+    auto progress = coordinator.Next();
+    REQUIRE(progress.has_value());
+    auto chunk = coordinator.Next();
+    REQUIRE(chunk.has_value());
+    REQUIRE(chunk->message.command == wire::Command::kChunk);
+    // The coordinator forgets the worker (as after its restart): the attempt is gone.
+    coordinator.Send(ready->routing_id, wire::Disconnect("unknown worker: send READY first"));
+    auto again = coordinator.Next();
+    REQUIRE(again.has_value());
+    CheckReady(*again);
+    // The executor is free for the next attempt, and the lost one sends nothing more.
+    const nlohmann::json retry = TaskWithCredit(2, 8);
+    coordinator.Send(again->routing_id, {wire::Command::kTask, retry, {}});
+    std::vector<wire::Message> answered;
+    std::optional<FakeCoordinator::Received> next;
+    while ((next = coordinator.Next()) && next->message.command != wire::Command::kResult) {
+      answered.push_back(next->message);
+    }
+    REQUIRE(next.has_value());
+    CHECK(next->message.header.at("attempt") == 2);
+    CHECK(next->message.header.at("status") == "succeeded");
+    for (const auto& message : answered) CHECK(message.header.at("attempt") == 2);
+    CHECK(answered.size() == 4);  // PROGRESS and three CHUNKs
+    REQUIRE(worker.Stop());
+  }
+
+  TEST_CASE("a task that gets no credit for credit_wait fails instead of hanging") {
+    zmq::context_t context;
+    FakeCoordinator coordinator(context);
+    testing::MemoryConnector connector(LargeRecords(3));
+    auto clock = std::make_unique<ManualClock>(Clock::WallTime{});
+    ManualClock& time = *clock;
+    // Liveness far beyond the clock's steps: only the credit wait may end anything.
+    WorkerSettings settings = FastSettings(coordinator.endpoint, 1000 * 1000);
+    settings.credit_wait = std::chrono::minutes(5);
+    RunningWorker worker(settings, connector, context, std::move(clock));
+    auto ready = coordinator.Next();
+    REQUIRE(ready.has_value());
+    coordinator.Send(ready->routing_id, {wire::Command::kTask, TaskWithCredit(1, 1), {}});
+    auto progress = coordinator.Next();
+    REQUIRE(progress.has_value());
+    auto chunk = coordinator.Next();
+    REQUIRE(chunk.has_value());
+    REQUIRE(chunk->message.command == wire::Command::kChunk);
+    time.Advance(std::chrono::minutes(4));
+    CHECK_FALSE(coordinator.Next(kQuietSpell).has_value());
+    time.Advance(std::chrono::minutes(1));
+    auto result = coordinator.Next();
+    REQUIRE(result.has_value());
+    REQUIRE(result->message.command == wire::Command::kResult);
+    CHECK(result->message.header.at("status") == "failed");
+    CHECK(result->message.header.at("error").at("code") == "unavailable");
+    CHECK(result->message.header.at("chunks") == 1);
+    REQUIRE(worker.Stop());
   }
 
   TEST_CASE("after DISCONNECT the worker reconnects and announces itself again") {

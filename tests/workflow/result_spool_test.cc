@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/digest.h"
+#include "coordinator/bundle/spool_converter.h"
 #include "tests/support/temp_dir.h"
 
 namespace dsr::workflow {
@@ -133,6 +134,35 @@ TEST_SUITE("ResultSpool") {
                               R"("original":{"name":"m.eml","base64":"Hallo Welt!"}})"
                               "\n");
     }
+    SUBCASE("a piece line with no streamed original before it") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 0, "{\"piece\":\"SGFsbG8=\"}\n");
+    }
+    SUBCASE("a piece that is not base64") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1,
+                              R"({"key":"1","match":"confirmed","record":{},)"
+                              R"("original":{"name":"m.eml","bytes":5}})"
+                              "\n{\"piece\":\"Hallo!\"}\n");
+    }
+    SUBCASE("more original bytes than announced") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1,
+                              R"({"key":"1","match":"confirmed","record":{},)"
+                              R"("original":{"name":"m.eml","bytes":4}})"
+                              "\n{\"piece\":\"SGFsbG8=\"}\n");
+    }
+    SUBCASE("a record before the streamed original is complete") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 2,
+                              R"({"key":"1","match":"confirmed","record":{},)"
+                              R"("original":{"name":"m.eml","bytes":10}})"
+                              "\n{\"piece\":\"SGFsbG8=\"}\n"
+                              R"({"key":"2","match":"confirmed","record":{}})"
+                              "\n");
+    }
+    SUBCASE("a streamed original with a negative size") {
+      status = f.spool.Append(kTask, 2, 0, "orders", 1,
+                              R"({"key":"1","match":"confirmed","record":{},)"
+                              R"("original":{"name":"m.eml","bytes":-1}})"
+                              "\n");
+    }
     SUBCASE("an original with a field too many") {
       status = f.spool.Append(kTask, 2, 0, "orders", 1,
                               R"({"key":"1","match":"confirmed","record":{},)"
@@ -156,6 +186,41 @@ TEST_SUITE("ResultSpool") {
                              "\n";
     REQUIRE(f.spool.Append(kTask, 1, 0, "INBOX", 1, line).ok());
     CHECK(ReadFile(f.FileOf("INBOX")) == line);
+  }
+
+  TEST_CASE("writes a streamed original, decoded, to its own file as its pieces arrive") {
+    SpoolFixture f;
+    REQUIRE(f.spool.Begin(kRequest, kTask, 1).ok());
+    const std::string first = R"({"key":"1","match":"confirmed","record":{"subject":"Hallo"},)"
+                              R"("original":{"name":"1.eml","bytes":11}})"
+                              "\n";
+    const std::string empty = R"({"key":"2","match":"confirmed","record":{},)"
+                              R"("original":{"name":"2.eml","bytes":0}})"
+                              "\n";
+    const std::string plain = R"({"key":"3","match":"confirmed","record":{}})"
+                              "\n";
+    // "Hallo Welt!" in three pieces over three chunks; the middle chunk holds no record.
+    REQUIRE(f.spool.Append(kTask, 1, 0, "INBOX", 1, first + "{\"piece\":\"SGFs\"}\n").ok());
+    const std::string path = bundle::StreamedOriginalPath(f.FileOf("INBOX"), 0);
+    CHECK(ReadFile(path) == "Hal");
+    REQUIRE(f.spool.Append(kTask, 1, 1, "INBOX", 0, "{\"piece\":\"bG8g\"}\n").ok());
+    // The original is incomplete: a chunk of another collection, or the RESULT, is refused.
+    CHECK(f.spool.Append(kTask, 1, 2, "Sent", 1, plain).code() == StatusCode::kInvalidArgument);
+    CHECK(f.spool.Finish(kTask, 1, 2, {{"INBOX", 1}}).status().code() ==
+          StatusCode::kInvalidArgument);
+    const Status last =
+        f.spool.Append(kTask, 1, 2, "INBOX", 2, "{\"piece\":\"V2VsdCE=\"}\n" + empty + plain);
+    REQUIRE_MESSAGE(last.ok(), last.ToString());
+    auto finished = f.spool.Finish(kTask, 1, 3, {{"INBOX", 3}});
+    REQUIRE(finished.ok());
+    REQUIRE(finished->size() == 1);
+    // The collection's spool holds the envelopes alone, one line per record.
+    CHECK(ReadFile(f.FileOf("INBOX")) == first + empty + plain);
+    CHECK(finished->at(0).records == 3);
+    CHECK(ReadFile(path) == "Hallo Welt!");
+    CHECK(ModeOf(path) == 0600);
+    CHECK(ReadFile(bundle::StreamedOriginalPath(f.FileOf("INBOX"), 1)).empty());
+    CHECK_FALSE(std::filesystem::exists(bundle::StreamedOriginalPath(f.FileOf("INBOX"), 2)));
   }
 
   TEST_CASE("refuses chunks and results for an attempt that is not open") {

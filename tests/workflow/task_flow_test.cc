@@ -109,6 +109,9 @@ struct TaskFlowFixture : testing::WorkflowFixture {
     auto dispatched = flow.DispatchNext(source, worker);
     REQUIRE(dispatched.ok());
     REQUIRE(dispatched->message.header.at("attempt") == attempt);
+    // Every attempt starts with the same chunk credit (flow control).
+    CHECK(dispatched->message.header.at("credit") == kInitialChunkCredit);
+    CHECK(wire::Encode(dispatched->message).ok());
     return dispatched->task_id;
   }
 };
