@@ -212,12 +212,14 @@ class Soak {
   // the coordinator is SIGKILLed and started again. At least one of each
   // happens early on.
   void Chaos(size_t done) {
-    // Once, for about a second, every source fails its tasks for good
-    // ("internal"): the agent's retry through the API brings them back.
-    if (outage_rounds_left_ == 0 && !outage_done_ && done * 5 >= requests_.size()) {
+    // Once, for at least ten rounds and until the agent has had to retry a
+    // task, every source fails its tasks for good ("internal"); the agent's
+    // retries through the API bring them back.
+    if (outage_rounds_ == 0 && !outage_done_ && done * 5 >= requests_.size()) {
       WriteFile(control_file(), "fail internal\n");
-      outage_rounds_left_ = 10;
-    } else if (outage_rounds_left_ > 0 && --outage_rounds_left_ == 0) {
+      outage_rounds_ = 1;
+    } else if (outage_rounds_ > 0 && !outage_done_ && ++outage_rounds_ >= 10 &&
+               (figures_.api_retries > 0 || outage_rounds_ >= 300)) {
       WriteFile(control_file(), "none\n");
       outage_done_ = true;
     }
@@ -231,35 +233,41 @@ class Soak {
       ++figures_.restarts;
       REQUIRE(StartCoordinator());
     } else if (force_worker_kill || draw < 0.07) {
-      WorkerSlot& slot = Victim();
-      cluster_.KillWorker(slot.name);
-      ++figures_.worker_kills;
-      ++figures_.restarts;
-      REQUIRE(Launch(slot));
+      worker_kill_wait_ = 1;
     }
+    // A worker kill waits up to 20 rounds for a worker that runs a task.
+    if (worker_kill_wait_ == 0) return;
+    WorkerSlot* slot = BusyWorker();
+    if (slot == nullptr && worker_kill_wait_++ < 20) return;
+    if (slot != nullptr) {
+      ++figures_.busy_worker_kills;
+    } else {
+      slot = &slots_[std::uniform_int_distribution<size_t>(0, slots_.size() - 1)(random_)];
+    }
+    worker_kill_wait_ = 0;
+    cluster_.KillWorker(slot->name);
+    ++figures_.worker_kills;
+    ++figures_.restarts;
+    REQUIRE(Launch(*slot));
   }
 
-  // A worker with a task in flight when the coordinator lists one, else any.
-  WorkerSlot& Victim() {
+  // A worker with a task in flight as the coordinator lists them; null when none.
+  WorkerSlot* BusyWorker() {
     std::vector<WorkerSlot*> busy;
     const auto answer = cluster_.Call("GET", "/api/v1/sources");
-    if (answer.status == 200) {
-      const Json listed = Json::parse(answer.body);
-      for (const auto& source : listed.at("sources")) {
-        for (const auto& worker : source.at("workers")) {
-          if (worker.at("tasks_in_flight").get<int>() == 0) continue;
-          const std::string name = worker.at("name").get<std::string>();
-          for (auto& slot : slots_) {
-            if (name == slot.name) busy.push_back(&slot);
-          }
+    if (answer.status != 200) return nullptr;
+    const Json listed = Json::parse(answer.body);
+    for (const auto& source : listed.at("sources")) {
+      for (const auto& worker : source.at("workers")) {
+        if (worker.at("tasks_in_flight").get<int>() == 0) continue;
+        const std::string name = worker.at("name").get<std::string>();
+        for (auto& slot : slots_) {
+          if (name == slot.name) busy.push_back(&slot);
         }
       }
     }
-    if (!busy.empty()) {
-      ++figures_.busy_worker_kills;
-      return *busy[std::uniform_int_distribution<size_t>(0, busy.size() - 1)(random_)];
-    }
-    return slots_[std::uniform_int_distribution<size_t>(0, slots_.size() - 1)(random_)];
+    if (busy.empty()) return nullptr;
+    return busy[std::uniform_int_distribution<size_t>(0, busy.size() - 1)(random_)];
   }
 
   void StopMariaDb() {
@@ -330,7 +338,8 @@ class Soak {
   std::vector<Tracked> requests_;
   std::vector<WorkerSlot> slots_;
   uint64_t workers_launched_ = 0;
-  int outage_rounds_left_ = 0;
+  int outage_rounds_ = 0;
+  int worker_kill_wait_ = 0;  // rounds a decided worker kill has waited for a busy worker
   bool outage_done_ = false;
   Figures figures_;
 };
