@@ -4,6 +4,7 @@
 
 #include "common/schema.h"
 #include "connectors/connector.h"
+#include "connectors/faulty/faulty_connector.h"
 #include "connectors/files/files_connector.h"
 #include "connectors/http/http_connector.h"
 #include "connectors/mail/mail_connector.h"
@@ -14,6 +15,15 @@ namespace {
 
 using Factory = std::function<Result<std::unique_ptr<Connector>>(const nlohmann::json&)>;
 
+// kind: faulty, for tests and fault drills: the connector of `inner`, wrapped.
+Result<std::unique_ptr<Connector>> NewFaultInjectingConnector(const nlohmann::json& config) {
+  auto settings = FaultSettingsFrom(config);
+  if (!settings.ok()) return settings.status();
+  auto inner = NewConnector(config.at("inner"), "connector.inner");
+  if (!inner.ok()) return inner.status();
+  return NewFaultyConnector(std::move(*inner), std::move(*settings));
+}
+
 // The one table of connector kinds.
 const std::vector<std::pair<std::string, Factory>>& Kinds() {
   static const std::vector<std::pair<std::string, Factory>> kinds = {
@@ -21,6 +31,7 @@ const std::vector<std::pair<std::string, Factory>>& Kinds() {
       {"mail", NewMailConnector},
       {"http", NewHttpConnector},
       {"files", NewFilesConnector},
+      {"faulty", NewFaultInjectingConnector},
   };
   return kinds;
 }

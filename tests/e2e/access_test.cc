@@ -127,7 +127,7 @@ TEST_SUITE("EndToEnd") {
           ExpectedRowsForEmail(cluster.crm_path(), samples.at(0).email));
     CHECK(cluster.StopCoordinator() == 0);
 
-    auto store = store::Store::Open("sqlite3://db=" + cluster.store_path(), 1);
+    auto store = store::Store::Open(cluster.store_url(), 1);
     REQUIRE(store.ok());
     CHECK(store::VerifyAuditChain(**store).ok());
   }

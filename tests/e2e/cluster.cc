@@ -2,6 +2,7 @@
 
 #include <Poco/Zip/Decompress.h>
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <stdexcept>
 
 #include "common/config_file.h"
+#include "tests/support/mariadb_server.h"
 
 namespace dsr::testing {
 
@@ -49,7 +51,37 @@ Sample SampleOfKind(const std::vector<Sample>& samples, const std::string& kind)
   throw std::runtime_error("the sample CRM names no customer of kind " + kind);
 }
 
-Cluster::Cluster() = default;
+StoreBackend StoreBackendOfThisRun() {
+  const char* chosen = std::getenv("DSR_STORE_TEST_BACKEND");
+  return chosen != nullptr && std::string(chosen) == "mariadb" ? StoreBackend::kMariaDb
+                                                               : StoreBackend::kSqlite;
+}
+
+Cluster::Cluster(StoreBackend store, MariaDbServer* mariadb) : store_backend_(store) {
+  if (store_backend_ == StoreBackend::kMariaDb) {
+    mariadb_ = mariadb != nullptr ? mariadb : &MariaDbServer::Shared();
+    store_database_ = mariadb_->CreateOwnedDatabase("store");
+    store_url_ = mariadb_->ConnectionString(store_database_);
+  } else {
+    store_url_ = "sqlite3://db=" + store_path() + " timeout=5";
+  }
+}
+
+void Cluster::ExecuteOnStore(const std::string& sql) const {
+  if (store_backend_ == StoreBackend::kMariaDb) {
+    mariadb_->Execute(store_database_, sql);
+    return;
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open(store_path().c_str(), &db) != SQLITE_OK) {
+    throw std::runtime_error("cannot open " + store_path());
+  }
+  sqlite3_busy_timeout(db, 5000);
+  const int done = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  const std::string error = sqlite3_errmsg(db);
+  sqlite3_close(db);
+  if (done != SQLITE_OK) throw std::runtime_error("store statement failed: " + error);
+}
 
 Cluster::~Cluster() {
   for (auto& entry : workers_) entry.second->Stop(SIGTERM);
@@ -97,11 +129,12 @@ bool Cluster::StartCoordinator(std::set<std::string> sources,
   auto config = YamlToJson(ReadFile(SourceDir() + "/deploy/examples/coordinator.yaml"));
   if (!config.ok()) return false;
   nlohmann::json& c = config.value();
-  c["store"]["url"] = "sqlite3://db=" + store_path() + " timeout=5";
+  c["store"]["url"] = store_url_;
   c["data_dir"] = dir_.File("data");
   c["audit_key_file"] = dir_.File("audit.key");
-  c["http"]["listen"] = "127.0.0.1:0";
-  c["broker"]["bind"] = "tcp://127.0.0.1:*";
+  // The first run picks free ports; later runs take the same ones again.
+  c["http"]["listen"] = url_.empty() ? "127.0.0.1:0" : url_.substr(url_.find("//") + 2);
+  c["broker"]["bind"] = broker_.empty() ? "tcp://127.0.0.1:*" : broker_;
   // Fast heartbeats, but a generous liveness: a loaded CI machine must not
   // make a live worker look dead.
   c["broker"]["heartbeat_interval_ms"] = 200;
@@ -171,18 +204,36 @@ nlohmann::json Cluster::WorkerConfig(const std::string& name, const std::string&
   return config;
 }
 
-bool Cluster::StartWorker(const std::string& name, const std::string& source,
-                          const std::function<void(nlohmann::json&)>& edit) {
+bool Cluster::LaunchWorker(const std::string& name, const std::string& source,
+                           const nlohmann::json& faults,
+                           const std::function<void(nlohmann::json&)>& edit) {
   const std::string path = dir_.File("worker-" + name + ".yaml");
   nlohmann::json config = WorkerConfig(name, source);
   if (edit) edit(config);
+  if (!faults.is_null()) {
+    nlohmann::json wrapper = faults;
+    wrapper["kind"] = "faulty";
+    wrapper["inner"] = config["connector"];
+    config["connector"] = wrapper;
+  }
   WriteFile(path, config.dump(2));
   auto worker = std::make_unique<ChildProcess>();
-  if (!worker->Start(BinDir() + "/dsr-worker", {"--config", path},
-                     dir_.File("worker-" + name + ".log"))) {
+  if (!worker->Start(BinDir() + "/dsr-worker", {"--config", path}, worker_log(name))) {
     return false;
   }
   workers_[name] = std::move(worker);
+  return true;
+}
+
+bool Cluster::StartWorker(const std::string& name, const std::string& source,
+                          const std::function<void(nlohmann::json&)>& edit) {
+  return StartWorker(name, source, nullptr, edit);
+}
+
+bool Cluster::StartWorker(const std::string& name, const std::string& source,
+                          const nlohmann::json& faults,
+                          const std::function<void(nlohmann::json&)>& edit) {
+  if (!LaunchWorker(name, source, faults, edit)) return false;
   return WaitFor([&] {
     const auto answer = Call("GET", "/api/v1/sources");
     return answer.status == 200 && answer.body.find("\"" + name + "\"") != std::string::npos;
@@ -194,6 +245,22 @@ int Cluster::StopWorker(const std::string& name, std::chrono::milliseconds limit
   if (found == workers_.end()) return -1;
   const int code = found->second->Stop(SIGTERM, limit);
   workers_.erase(found);
+  return code;
+}
+
+int Cluster::KillWorker(const std::string& name) {
+  auto found = workers_.find(name);
+  if (found == workers_.end()) return -1;
+  const int code = found->second->Stop(SIGKILL);
+  workers_.erase(found);
+  return code;
+}
+
+std::optional<int> Cluster::WorkerExitCode(const std::string& name) {
+  auto found = workers_.find(name);
+  if (found == workers_.end()) return std::nullopt;
+  const auto code = found->second->ExitCodeIfEnded();
+  if (code) workers_.erase(found);
   return code;
 }
 

@@ -1,6 +1,8 @@
 // Cluster: a coordinator and workers as real processes on loopback, with a
 // temporary store, data folder and sample CRM, configured from the annotated
-// examples in deploy/examples (so those stay correct too).
+// examples in deploy/examples (so those stay correct too). The store is a
+// SQLite file in the cluster's folder, or a fresh database on a MariaDB
+// server (DSR_STORE_TEST_BACKEND=mariadb, or by choice).
 #pragma once
 
 #include <chrono>
@@ -8,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,9 +21,17 @@
 
 namespace dsr::testing {
 
+class MariaDbServer;
+
+enum class StoreBackend { kSqlite, kMariaDb };
+// kMariaDb when DSR_STORE_TEST_BACKEND=mariadb, else kSqlite.
+StoreBackend StoreBackendOfThisRun();
+
 class Cluster {
  public:
-  Cluster();
+  // With kMariaDb the store is a new database on `mariadb`, or on
+  // MariaDbServer::Shared() when that is null.
+  explicit Cluster(StoreBackend store = StoreBackendOfThisRun(), MariaDbServer* mariadb = nullptr);
   ~Cluster();
 
   // Creates the sample CRM with dsr-sample-crm; returns its SAMPLE lines.
@@ -35,6 +46,8 @@ class Cluster {
   // answers /healthz.
   bool StartCoordinator(std::set<std::string> sources = {"crm"},
                         const std::function<void(nlohmann::json&)>& edit = {});
+  // A second StartCoordinator after a stop or crash listens on the same HTTP
+  // and broker ports as the first, so that running workers find it again.
   // SIGKILLs the coordinator (a crash).
   void CrashCoordinator();
   // SIGTERMs the coordinator and waits up to `limit` for its exit; returns
@@ -44,12 +57,30 @@ class Cluster {
   void SignalCoordinator(int signal);
   // Starts a worker for `source` from deploy/examples/worker-<source>.yaml,
   // pointed at this cluster's sample data and then changed by `edit` (when
-  // given), and waits until the coordinator lists it.
+  // given), and waits until the coordinator lists it. `faults`, when given,
+  // wraps the connector in the fault-injecting connector (kind: faulty) with
+  // these settings (control_file, check_every_records, random).
   bool StartWorker(const std::string& name, const std::string& source = "crm",
+                   const nlohmann::json& faults = nullptr,
                    const std::function<void(nlohmann::json&)>& edit = {});
+  bool StartWorker(const std::string& name, const std::string& source,
+                   const std::function<void(nlohmann::json&)>& edit);
+  // Starts the worker without waiting for the coordinator to list it.
+  bool LaunchWorker(const std::string& name, const std::string& source = "crm",
+                    const nlohmann::json& faults = nullptr,
+                    const std::function<void(nlohmann::json&)>& edit = {});
   // SIGTERMs the worker and waits up to `limit` (as StopCoordinator).
   int StopWorker(const std::string& name,
                  std::chrono::milliseconds limit = std::chrono::seconds(10));
+  // SIGKILLs worker `name` (a crash); returns its exit code (128 + 9), or
+  // its own exit code when it had ended by itself.
+  int KillWorker(const std::string& name);
+  // The exit code of worker `name` when it has ended by itself (collecting
+  // it); nullopt while it runs or when there is no such worker.
+  std::optional<int> WorkerExitCode(const std::string& name);
+  std::string worker_log(const std::string& name) const {
+    return dir_.File("worker-" + name + ".log");
+  }
   // The config file StartWorker wrote for worker `name`.
   std::string worker_config(const std::string& name) const {
     return dir_.File("worker-" + name + ".yaml");
@@ -86,13 +117,23 @@ class Cluster {
   std::string tickets_path() const { return dir_.File("tickets.json"); }
   std::string files_path() const { return dir_.File("files"); }
   const std::string& ticket_url() const { return ticket_url_; }
+  // The SQLite store's file (kSqlite only).
   std::string store_path() const { return dir_.File("dsr.db"); }
+  StoreBackend store_backend() const { return store_backend_; }
+  // The store's SOCI URL, as in the coordinator config and for dsrctl --store.
+  const std::string& store_url() const { return store_url_; }
+  // Runs one SQL statement on the store, as a tampering operator would.
+  void ExecuteOnStore(const std::string& sql) const;
   std::string coordinator_log() const;
 
  private:
   TempDir dir_;
   nlohmann::json WorkerConfig(const std::string& name, const std::string& source) const;
 
+  StoreBackend store_backend_;
+  MariaDbServer* mariadb_ = nullptr;
+  std::string store_database_;  // kMariaDb
+  std::string store_url_;
   std::unique_ptr<ChildProcess> coordinator_;
   std::unique_ptr<ChildProcess> ticket_system_;
   std::string ticket_url_;

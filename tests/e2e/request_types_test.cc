@@ -2,7 +2,6 @@
 // ambiguous matches, illegal transitions and the audit chain, with the real
 // coordinator and worker processes.
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -237,18 +236,17 @@ TEST_SUITE("EndToEnd") {
     CrmCluster crm;
     const Sample sample = SampleOfKind(crm.samples, "typical");
     const auto review = crm.ToReview({{"type", "access"}, {"subject", {{"email", sample.email}}}});
-    const std::string verify =
-        BinDir() + "/dsrctl audit verify --store 'sqlite3://db=" + crm.cluster.store_path() +
-        "' > " + crm.cluster.dir().File("verify.out") + " 2>&1";
+    const std::string verify = BinDir() + "/dsrctl audit verify --store '" +
+                               crm.cluster.store_url() + "' > " +
+                               crm.cluster.dir().File("verify.out") + " 2>&1";
     CHECK(std::system(verify.c_str()) == 0);
 
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(crm.cluster.store_path().c_str(), &db) == SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
     // One byte: the first letter of event 3's kind.
-    REQUIRE(sqlite3_exec(db, "UPDATE events SET kind = 'X' || substr(kind, 2) WHERE seq = 3",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    crm.cluster.ExecuteOnStore(
+        crm.cluster.store_backend() == StoreBackend::kMariaDb
+            ? "UPDATE events SET kind = CONCAT('X', SUBSTR(kind, 2)) "
+              "WHERE seq = 3"
+            : "UPDATE events SET kind = 'X' || substr(kind, 2) WHERE seq = 3");
     CHECK(std::system(verify.c_str()) != 0);
     CHECK(ReadFile(crm.cluster.dir().File("verify.out")).find("event 3") != std::string::npos);
   }

@@ -69,6 +69,16 @@ int ChildProcess::Stop(int signal, std::chrono::milliseconds limit) {
   }
 }
 
+std::optional<int> ChildProcess::ExitCodeIfEnded() {
+  if (pid_ <= 0) return std::nullopt;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
 std::string BinDir() {
   const char* dir = std::getenv("DSR_BIN_DIR");
   return dir != nullptr ? dir : "build/bin";

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ class ChildProcess {
   // Sends `signal` and waits up to `limit` for the exit; returns the exit
   // code (128 + signal when killed by one), or -1 if it did not end in time.
   int Stop(int signal, std::chrono::milliseconds limit = std::chrono::seconds(10));
+  // The exit code (128 + signal when killed by one) once the process has
+  // ended by itself, collecting it; nullopt while it runs.
+  std::optional<int> ExitCodeIfEnded();
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
 
