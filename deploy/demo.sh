@@ -96,6 +96,7 @@ start_worker() {
   echo "  $source: $2"
   sed -e "s#tcp://127.0.0.1:5555#$broker#" -e "s#/var/lib/dsr/sample-crm.db#$work/crm.db#" \
       -e "s#/var/lib/dsr/anonymize.key#$work/anonymize.key#" \
+      -e "s#/var/lib/dsr/worker-journal#$work/worker-journal#" \
       -e "s#/var/lib/dsr/sample-mailbox#$work/mailbox#" \
       -e "s#/var/lib/dsr/sample-files#$work/files#" \
       -e "s#http://127.0.0.1:8090#$zendesk#" -e "s#/etc/dsr/zendesk.token#$work/zendesk.token#" \

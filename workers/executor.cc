@@ -9,12 +9,14 @@
 namespace dsr::workers {
 
 Executor::Executor(zmq::context_t& context, std::string endpoint, connectors::Connector& connector,
-                   const Clock& clock, std::chrono::milliseconds credit_wait)
+                   const Clock& clock, std::chrono::milliseconds credit_wait,
+                   OutcomeJournal* journal)
     : context_(context),
       endpoint_(std::move(endpoint)),
       connector_(connector),
       clock_(clock),
-      credit_wait_(credit_wait) {}
+      credit_wait_(credit_wait),
+      journal_(journal) {}
 
 Executor::~Executor() {
   Stop();
@@ -145,7 +147,7 @@ void Executor::Run() {
                          task.at("credit").get<int64_t>(), false, clock_.Monotonic()};
     }
     try {
-      RunTask(connector_, task, emit);
+      RunTask(connector_, task, emit, kDefaultChunkBytes, journal_);
     } catch (const std::exception& error) {
       // A connector must not throw; if one does, the attempt is lost and the
       // coordinator hands the task out again after its time-out.

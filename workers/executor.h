@@ -24,6 +24,7 @@
 #include "common/clock.h"
 #include "common/wire.h"
 #include "connectors/connector.h"
+#include "workers/outcome_journal.h"
 
 namespace dsr::workers {
 
@@ -31,7 +32,8 @@ class Executor {
  public:
   // `endpoint` is the inproc address the caller has already bound a PAIR to.
   Executor(zmq::context_t& context, std::string endpoint, connectors::Connector& connector,
-           const Clock& clock, std::chrono::milliseconds credit_wait);
+           const Clock& clock, std::chrono::milliseconds credit_wait,
+           OutcomeJournal* journal = nullptr);
   ~Executor();
 
   void Start();
@@ -78,6 +80,7 @@ class Executor {
   connectors::Connector& connector_;
   const Clock& clock_;
   const std::chrono::milliseconds credit_wait_;
+  OutcomeJournal* const journal_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<nlohmann::json> tasks_;

@@ -1,6 +1,8 @@
 #include "workers/task_runner.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <typeinfo>
 
 #include "common/log.h"
@@ -84,10 +86,56 @@ Status RunAction(connectors::Connector& connector, const nlohmann::json& task, C
   return Status::Ok();
 }
 
+bool TookEffect(const nlohmann::json& outcome) {
+  const std::string kind = outcome.at("kind").get<std::string>();
+  return kind == "erased" || kind == "anonymized" || kind == "retained" || kind == "updated";
+}
+
+bool IsJournaled(const std::string& action) {
+  return action == "erase" || action == "rectify";
+}
+
+// The earlier run's outcomes of this task, when the journal has them.
+Result<std::optional<OutcomeJournal::Entry>> EarlierRun(OutcomeJournal* journal,
+                                                        const nlohmann::json& task) {
+  const std::string action = task.at("action").get<std::string>();
+  if (journal == nullptr || !IsJournaled(action)) return std::optional<OutcomeJournal::Entry>();
+  auto found = journal->Find(task.at("task_id").get<std::string>());
+  if (!found.ok() || !found->has_value()) return found;
+  if ((*found)->action != action) {
+    return Internal("the outcome journal holds a " + (*found)->action + " for this " + action +
+                    " task");
+  }
+  return found;
+}
+
 }  // namespace
 
+nlohmann::json MergeOutcomes(const nlohmann::json& earlier, const nlohmann::json& now) {
+  std::set<std::string> changed_now;
+  for (const auto& outcome : now) {
+    if (TookEffect(outcome)) changed_now.insert(outcome.at("collection").get<std::string>());
+  }
+  std::set<std::string> taken_from_earlier;
+  nlohmann::json from_earlier = nlohmann::json::array();
+  for (const auto& outcome : earlier) {
+    const std::string collection = outcome.at("collection").get<std::string>();
+    if (!TookEffect(outcome) || changed_now.count(collection) > 0) continue;
+    taken_from_earlier.insert(collection);
+    from_earlier.push_back(outcome);
+  }
+  nlohmann::json merged = nlohmann::json::array();
+  for (const auto& outcome : now) {
+    if (taken_from_earlier.count(outcome.at("collection").get<std::string>()) == 0) {
+      merged.push_back(outcome);
+    }
+  }
+  for (auto& outcome : from_earlier) merged.push_back(std::move(outcome));
+  return merged;
+}
+
 void RunTask(connectors::Connector& connector, const nlohmann::json& task, const EmitMessage& emit,
-             size_t chunk_bytes) {
+             size_t chunk_bytes, OutcomeJournal* journal) {
   const std::string task_id = task.at("task_id").get<std::string>();
   const int attempt = task.at("attempt").get<int>();
   const std::string label = "task " + task_id + " attempt " + std::to_string(attempt) + " (" +
@@ -100,8 +148,13 @@ void RunTask(connectors::Connector& connector, const nlohmann::json& task, const
   ChunkingSink sink(task_id, attempt, chunk_bytes, emit);
   nlohmann::json outcomes;
   Status status;
+  if (journal != nullptr) journal->PruneIfDue();
+  // Read before the action runs: a retry must not run without what the
+  // earlier run did.
+  auto earlier = EarlierRun(journal, task);
+  if (!earlier.ok()) status = earlier.status();
   try {
-    status = RunAction(connector, task, sink, &outcomes);
+    if (status.ok()) status = RunAction(connector, task, sink, &outcomes);
   } catch (const std::exception& error) {
     // Connectors return Status; an exception is a bug. Its text may quote
     // record contents, so only its type is reported.
@@ -109,6 +162,15 @@ void RunTask(connectors::Connector& connector, const nlohmann::json& task, const
     LogError("task", std::string("connector threw an exception of type ") + typeid(error).name());
   }
   if (status.ok()) status = sink.Flush();
+  if (status.ok() && earlier->has_value()) {
+    LogInfo("task", label + " is a retry; merging the outcomes of attempt " +
+                        std::to_string((*earlier)->attempt));
+    outcomes = MergeOutcomes((*earlier)->outcomes, outcomes);
+  }
+  if (status.ok() && journal != nullptr && !outcomes.is_null()) {
+    // Durable before the RESULT leaves: if it is lost, the retry finds it.
+    status = journal->Record(task_id, {task.at("action").get<std::string>(), attempt, outcomes});
+  }
   if (status.ok()) {
     wire::Message succeeded = ResultMessage(task, "succeeded", sink);
     if (!outcomes.is_null()) succeeded.header["outcomes"] = std::move(outcomes);

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/version.h"
 #include "connectors/connector.h"
+#include "workers/outcome_journal.h"
 #include "workers/worker_runtime.h"
 
 namespace dsr::workers {
@@ -119,6 +120,13 @@ int RunWorker(int argc, char** argv) {
   auto connector = connectors::NewConnector(config->at("connector"), config_path);
   if (!connector.ok()) return Fail(connector.status());
   if (discover) return PrintDiscovery(settings->source, **connector);
+  const auto clock = NewSystemClock();
+  // Opened (and created) before --check returns, so a journal_dir that
+  // cannot be created is found before the first erasure.
+  auto journal =
+      OutcomeJournal::Open(config->at("journal_dir").get<std::string>(),
+                           std::chrono::hours(24) * config->value("journal_keep_days", 30), *clock);
+  if (!journal.ok()) return Fail(journal.status());
   if (check_only) {
     auto probe = (*connector)->Locate({{"email", "dsr-check@invalid.invalid"}});
     if (!probe.ok()) return Fail(probe.status().WithContext("source check"));
@@ -135,7 +143,8 @@ int RunWorker(int argc, char** argv) {
   });
   signal_waiter.detach();  // ends with the process
 
-  const auto clock = NewSystemClock();
+  (*journal)->Prune();
+  settings->journal = journal->get();
   zmq::context_t context;
   WorkerRuntime runtime(*settings, **connector, *clock, context);
   Status served = runtime.Run(stopping);

@@ -59,7 +59,8 @@ class WorkerRuntime::Session {
         counters_(counters),
         from_executor_(context, zmq::socket_type::pair),
         executor_endpoint_(UniqueInprocEndpoint()),
-        executor_(context, executor_endpoint_, connector, clock, settings.credit_wait),
+        executor_(context, executor_endpoint_, connector, clock, settings.credit_wait,
+                  settings.journal),
         reconnect_delay_(settings.reconnect_min) {
     ApplyCommonOptions(from_executor_);
     from_executor_.bind(executor_endpoint_);

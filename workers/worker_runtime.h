@@ -26,6 +26,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "connectors/connector.h"
+#include "workers/outcome_journal.h"
 
 namespace dsr::workers {
 
@@ -42,6 +43,9 @@ struct WorkerSettings {
   // coordinator answers every CHUNK, so a long silence means it has lost
   // track of the attempt.
   std::chrono::milliseconds credit_wait{std::chrono::minutes(5)};
+  // Where erase and rectify outcomes are kept until surely delivered (see
+  // outcome_journal.h); not owned. Null: not kept (tests of other things).
+  OutcomeJournal* journal = nullptr;
 };
 
 struct WorkerCounters {

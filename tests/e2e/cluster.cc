@@ -186,6 +186,8 @@ nlohmann::json Cluster::WorkerConfig(const std::string& name, const std::string&
   config["worker_name"] = name;
   config["heartbeat_interval_ms"] = 200;
   config["heartbeat_liveness"] = 25;
+  // Shared by the cluster's workers, as by workers of one source in production.
+  config["journal_dir"] = dir_.File("worker-journal");
   nlohmann::json& connector = config["connector"];
   if (source == "crm") {
     connector["connection"] = "sqlite3://db=" + crm_path() + " timeout=5";

@@ -59,6 +59,7 @@ TEST_SUITE("EndToEnd") {
     config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
     WriteFile(files.dir().File("anonymize.key"), std::string(40, 'z'));
     config = ReplaceAll(config, "/var/lib/dsr/anonymize.key", files.dir().File("anonymize.key"));
+    config = ReplaceAll(config, "/var/lib/dsr/worker-journal", files.dir().File("worker-journal"));
     WriteFile(files.dir().File("worker.yaml"), config);
     ChildProcess worker;
     REQUIRE(worker.Start(BinDir() + "/dsr-worker", {"--config", files.dir().File("worker.yaml")},

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -64,14 +65,24 @@ class MemoryConnector final : public connectors::Connector {
                                                            const connectors::ActionScope& scope,
                                                            connectors::RecordSink&) override {
     last_scope_ = scope;
+    std::vector<connectors::CollectionOutcome> outcomes;
+    if (records_.empty()) {
+      // Like a real source after an erasure: the subject is not found any more.
+      for (const auto& collection : erased_collections_) {
+        outcomes.push_back(
+            {collection, connectors::OutcomeKind::kNotFound, 0, std::nullopt, "", {}});
+      }
+      return outcomes;
+    }
     std::map<std::string, int64_t> counts;
     for (const auto& record : records_) ++counts[record.first];
     records_.clear();
-    std::vector<connectors::CollectionOutcome> outcomes;
     for (const auto& [collection, records] : counts) {
+      erased_collections_.insert(collection);
       outcomes.push_back(
           {collection, connectors::OutcomeKind::kErased, records, std::nullopt, "", {}});
     }
+    erased_collections_.insert("invoices");
     outcomes.push_back({"invoices",
                         connectors::OutcomeKind::kRetained,
                         2,
@@ -119,6 +130,7 @@ class MemoryConnector final : public connectors::Connector {
 
  private:
   std::vector<Record> records_;
+  std::set<std::string> erased_collections_;
   std::optional<Status> failure_;
   std::optional<std::string> throw_text_;
   size_t fail_after_ = 0;
@@ -134,6 +146,16 @@ inline std::vector<MemoryConnector::Record> SampleRecords() {
           {"orders", {{"id", 3}, {"total", 120}, {"item", "Rucksack"}}},
           {"contacts", {{"email", "jürgen.müller@example.org"}, {"kind", "primary"}}},
           {"contacts", {{"phone", "+49 30 1234567"}, {"kind", "mobile"}}}};
+}
+
+inline nlohmann::json SampleEraseTask(int attempt = 1) {
+  return {{"task_id", "0f8fad5b-d9cb-469f-a165-70867728950e"},
+          {"attempt", attempt},
+          {"request_id", "7d7c2c6e-8b53-4a43-9d1a-0c6f1f4f0a11"},
+          {"action", "erase"},
+          {"subject", {{"email", "jürgen.müller@example.org"}}},
+          {"scope", {{"mode", "subject"}}},
+          {"credit", 64}};
 }
 
 inline nlohmann::json SampleTask(int attempt = 1) {
