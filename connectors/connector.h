@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -74,6 +75,8 @@ class RecordSink {
 // Records named by key, per collection.
 using RecordSelection = std::map<std::string, std::set<std::string>>;
 
+struct CollectionOutcome;
+
 // Which records an erasure or rectification applies to.
 struct ActionScope {
   enum class Mode {
@@ -87,6 +90,13 @@ struct ActionScope {
   // With kOnly: the records' retention period has ended, so collections whose
   // erasure strategy is "retain" now apply their after-retention strategy.
   bool retention_ended = false;
+  // When set, called with the action's outcomes right before they are made
+  // permanent (a connector that changes its source in one transaction calls
+  // it before the commit); a failure aborts the action, which then changes
+  // nothing. The worker records there what is about to take effect, so that
+  // a crash just after the commit cannot make a retry forget it. A connector
+  // without such a point does not call it.
+  std::function<Status(const std::vector<CollectionOutcome>&)> before_commit{};
 };
 
 // New values for canonical attributes ("email", "phone" as strings; "name" as

@@ -1,9 +1,11 @@
 #include "workers/task_runner.h"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <typeinfo>
+#include <vector>
 
 #include "common/log.h"
 
@@ -68,19 +70,23 @@ connectors::ActionScope ScopeFrom(const nlohmann::json& task) {
   return scope;
 }
 
+using BeforeCommit = std::function<Status(const std::vector<connectors::CollectionOutcome>&)>;
+
 // Runs the task's action. Records go to `sink`; erase and rectify return their
-// outcomes through `outcomes`.
+// outcomes through `outcomes`, after passing them to `before_commit`.
 Status RunAction(connectors::Connector& connector, const nlohmann::json& task, ChunkingSink& sink,
-                 nlohmann::json* outcomes) {
+                 const BeforeCommit& before_commit, nlohmann::json* outcomes) {
   connectors::Subject subject;
   for (const auto& [attribute, value] : task.at("subject").items()) {
     subject[attribute] = value.get<std::string>();
   }
   const std::string action = task.at("action").get<std::string>();
   if (action == "export") return connector.Export(subject, sink);
+  connectors::ActionScope scope = ScopeFrom(task);
+  scope.before_commit = before_commit;
   Result<std::vector<connectors::CollectionOutcome>> done =
-      action == "erase" ? connector.Erase(subject, ScopeFrom(task), sink)
-                        : connector.Rectify(subject, task.at("corrections"), ScopeFrom(task), sink);
+      action == "erase" ? connector.Erase(subject, scope, sink)
+                        : connector.Rectify(subject, task.at("corrections"), scope, sink);
   if (!done.ok()) return done.status();
   *outcomes = OutcomesJson(*done);
   return Status::Ok();
@@ -153,8 +159,17 @@ void RunTask(connectors::Connector& connector, const nlohmann::json& task, const
   // earlier run did.
   auto earlier = EarlierRun(journal, task);
   if (!earlier.ok()) status = earlier.status();
+  // A connector that commits its change in one transaction lets the journal
+  // have the outcomes first: a crash between commit and RESULT is covered too.
+  const BeforeCommit journal_first =
+      [&](const std::vector<connectors::CollectionOutcome>& planned) -> Status {
+    if (journal == nullptr) return Status::Ok();
+    nlohmann::json merged = OutcomesJson(planned);
+    if (earlier->has_value()) merged = MergeOutcomes((*earlier)->outcomes, merged);
+    return journal->Record(task_id, {task.at("action").get<std::string>(), attempt, merged});
+  };
   try {
-    if (status.ok()) status = RunAction(connector, task, sink, &outcomes);
+    if (status.ok()) status = RunAction(connector, task, sink, journal_first, &outcomes);
   } catch (const std::exception& error) {
     // Connectors return Status; an exception is a bug. Its text may quote
     // record contents, so only its type is reported.

@@ -38,8 +38,10 @@ Result<std::vector<CollectionOutcome>> SubjectEraser::Erase(const Subject& subje
   if (!scoped.ok()) return scoped.status();
   for (size_t table : ErasureOrder()) DSR_RETURN_IF_ERROR(EraseTable(table, (*scoped)[table]));
   DSR_RETURN_IF_ERROR(Verify(subject, *scoped));
+  std::vector<CollectionOutcome> outcomes = Outcomes();
+  if (scope.before_commit) DSR_RETURN_IF_ERROR(scope.before_commit(outcomes));
   transaction.Commit();
-  return Outcomes();
+  return outcomes;
 }
 
 std::vector<size_t> SubjectEraser::ErasureOrder() const {

@@ -39,6 +39,7 @@ Result<std::vector<CollectionOutcome>> SubjectRectifier::Rectify(const Subject& 
     }
     outcomes.push_back(std::move(outcome));
   }
+  if (scope.before_commit) DSR_RETURN_IF_ERROR(scope.before_commit(outcomes));
   transaction.Commit();
   return outcomes;
 }

@@ -25,6 +25,9 @@ class MemoryConnector final : public connectors::Connector {
   explicit MemoryConnector(std::vector<Record> records = {}) : records_(std::move(records)) {}
 
   // After `after` records, Export returns `status`.
+  // The next erasure commits and then fails, as a worker that dies between
+  // its source's commit and its RESULT.
+  void CrashAfterCommit() { crash_after_commit_ = true; }
   void FailWith(Status status, size_t after = 0) {
     failure_ = std::move(status);
     fail_after_ = after;
@@ -76,19 +79,21 @@ class MemoryConnector final : public connectors::Connector {
     }
     std::map<std::string, int64_t> counts;
     for (const auto& record : records_) ++counts[record.first];
-    records_.clear();
     for (const auto& [collection, records] : counts) {
-      erased_collections_.insert(collection);
       outcomes.push_back(
           {collection, connectors::OutcomeKind::kErased, records, std::nullopt, "", {}});
     }
-    erased_collections_.insert("invoices");
     outcomes.push_back({"invoices",
                         connectors::OutcomeKind::kRetained,
                         2,
                         CivilDate(2033, 12, 31),
                         "HGB §257",
                         {"17", "18"}});
+    if (scope.before_commit) DSR_RETURN_IF_ERROR(scope.before_commit(outcomes));
+    // The commit: from here on the erasure has taken effect.
+    records_.clear();
+    for (const auto& outcome : outcomes) erased_collections_.insert(outcome.collection);
+    if (crash_after_commit_) return Unavailable("the worker died right after the commit");
     return outcomes;
   }
 
@@ -131,6 +136,7 @@ class MemoryConnector final : public connectors::Connector {
  private:
   std::vector<Record> records_;
   std::set<std::string> erased_collections_;
+  bool crash_after_commit_ = false;
   std::optional<Status> failure_;
   std::optional<std::string> throw_text_;
   size_t fail_after_ = 0;

@@ -209,6 +209,26 @@ TEST_SUITE("RunTask with an outcome journal") {
     CHECK(OutcomeOf(ResultOf(unjournaled), "invoices").at("kind") == "not_found");
   }
 
+  TEST_CASE("outcomes are journaled before the source commits: a crash right after is covered") {
+    dsr::testing::TempDir dir;
+    ManualClock clock(Clock::WallTime{} + std::chrono::hours(24 * 20000));
+    auto journal = OutcomeJournal::Open(dir.File("journal"), kKeep, clock);
+    REQUIRE(journal.ok());
+    MemoryConnector connector(SampleRecords());
+    connector.CrashAfterCommit();
+
+    // The erasure takes effect, but its attempt ends without a RESULT that
+    // says so (the worker died after the commit).
+    const auto first = RunJournaled(connector, SampleEraseTask(1), journal->get());
+    REQUIRE(ResultOf(first).at("status") == "failed");
+    const auto second = RunJournaled(connector, SampleEraseTask(2), journal->get());
+    const auto& result = ResultOf(second);
+    CHECK(result.at("status") == "succeeded");
+    CHECK(OutcomeOf(result, "invoices").at("kind") == "retained");
+    CHECK(OutcomeOf(result, "invoices").at("keys") == nlohmann::json::array({"17", "18"}));
+    CHECK(OutcomeOf(result, "orders").at("kind") == "erased");
+  }
+
   TEST_CASE("an erasure whose outcomes cannot be journaled fails as unavailable") {
     dsr::testing::TempDir dir;
     ManualClock clock(Clock::WallTime{} + std::chrono::hours(24 * 20000));
