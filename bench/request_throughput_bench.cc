@@ -119,17 +119,36 @@ int main(int argc, char** argv) {
 
   std::atomic<int> next{0};
   std::atomic<int> failed{0};
+  std::vector<std::string> ids(static_cast<size_t>(options.requests));
   const auto start = Clock::now();
   std::vector<std::thread> clients;
   for (int c = 0; c < options.clients; ++c) {
     clients.emplace_back([&] {
       for (int i = next++; i < options.requests; i = next++) {
-        if (!cluster.SubmitAccess({{"email", emails[i % emails.size()]}}).is_object()) ++failed;
+        const auto created = cluster.SubmitAccess({{"email", emails[i % emails.size()]}});
+        if (created.is_object()) {
+          ids[static_cast<size_t>(i)] = created.at("id").get<std::string>();
+        } else {
+          ++failed;
+        }
       }
     });
   }
   for (auto& client : clients) client.join();
   const auto submitted = Clock::now();
+  // Every access answer is reviewed and approved by an agent before its
+  // bundle is sealed: the clients do that as each request reaches review.
+  next = 0;
+  clients.clear();
+  for (int c = 0; c < options.clients; ++c) {
+    clients.emplace_back([&] {
+      for (int i = next++; i < options.requests; i = next++) {
+        const std::string& id = ids[static_cast<size_t>(i)];
+        if (!id.empty() && !cluster.ReviewAndApprove(id).is_object()) ++failed;
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
   const bool all_done =
       dsr::testing::WaitFor([&] { return CompletedCount(cluster) >= options.requests - failed; },
                             std::chrono::minutes(10));
@@ -144,8 +163,9 @@ int main(int argc, char** argv) {
               options.workers, options.clients);
   std::printf("submit phase        %.0f requests/s\n",
               options.requests / Seconds(submitted - start));
-  std::printf("end to end          %.1f requests/s (submitted, exported, bundled, completed)\n",
-              rate);
+  std::printf(
+      "end to end          %.1f requests/s (submitted, exported, approved, bundled, completed)\n",
+      rate);
   std::printf("limit: disk         %.0f durable commits/s (SQLite WAL, synchronous=FULL)\n",
               commit_rate);
   std::printf("ratio               %.2f of the disk's commit rate (%d commits per request)\n",
