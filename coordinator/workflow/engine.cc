@@ -138,6 +138,7 @@ class Engine::Loop {
       if (items[2].revents & ZMQ_POLLIN) DrainBundleReports();
       if (items[3].revents & ZMQ_POLLIN) DrainNotificationReports();
       if (clock_.Monotonic() >= next_heartbeat_) Tick();
+      for (const auto& request_id : tasks_.CommitReceivedResults()) SettleRequest(request_id);
       ExpireAttempts();
       if (draining_) {
         if (drained.load() == 0) drained = DrainState();

@@ -9,6 +9,9 @@
 namespace dsr::workflow {
 namespace {
 
+// How often a result that arrived while the store was away is committed again.
+constexpr std::chrono::seconds kCommitRetryInterval{1};
+
 using store::StoreWriter;
 using store::TaskRecord;
 using store::TaskStatus;
@@ -248,7 +251,9 @@ std::vector<TaskFlow::TimedOut> TaskFlow::ExpireAttempts() {
   const auto now = clock_.Monotonic();
   std::vector<TimedOut> expired;
   for (const auto& [task_id, flight] : in_flight_) {
-    if (flight.deadline <= now) expired.push_back({task_id, flight.attempt, flight.worker});
+    if (!flight.received && flight.deadline <= now) {
+      expired.push_back({task_id, flight.attempt, flight.worker});
+    }
   }
   for (const auto& timed_out : expired) {
     const InFlight flight = in_flight_.at(timed_out.task_id);
@@ -405,34 +410,80 @@ Result<std::optional<std::string>> TaskFlow::Finished(const WorkerRef& worker,
         FailOrRetry(task_id, current, "invalid_result", outcomes.status().message()));
     return outcomes.status();
   }
+  InFlight& attempt = **flight;
+  attempt.received = ReceivedResult{total, std::move(*stored), std::move(outcomes->outcomes),
+                                    std::move(outcomes->holds)};
+  auto request_ready = CommitResult(task_id, attempt);
+  if (!request_ready.ok()) return request_ready.status();
+  if (*request_ready) return std::optional<std::string>(current.request_id);
+  return std::optional<std::string>();
+}
+
+Result<bool> TaskFlow::CommitResult(const std::string& task_id, InFlight& flight) {
+  const ReceivedResult& received = *flight.received;
   bool request_ready = false;
-  DSR_RETURN_IF_ERROR(store_.Write([&](StoreWriter& writer) -> Status {
+  Status written = store_.Write([&](StoreWriter& writer) -> Status {
     auto task = writer.GetTask(task_id);
     if (!task.ok()) return task.status();
-    task->records = total;
-    DSR_RETURN_IF_ERROR(writer.ReplaceResults(task_id, *stored));
-    DSR_RETURN_IF_ERROR(writer.ReplaceOutcomes(task_id, outcomes->outcomes));
-    for (const auto& hold : outcomes->holds) {
-      DSR_RETURN_IF_ERROR(StoreHold(writer, *task, hold, worker.name));
+    // A commit whose connection broke at COMMIT may have landed after all.
+    const bool committed_before =
+        task->status == TaskStatus::kSucceeded && task->attempts == flight.attempt;
+    if (!committed_before) {
+      task->records = received.records;
+      DSR_RETURN_IF_ERROR(writer.ReplaceResults(task_id, received.results));
+      DSR_RETURN_IF_ERROR(writer.ReplaceOutcomes(task_id, received.outcomes));
+      for (const auto& hold : received.holds) {
+        DSR_RETURN_IF_ERROR(StoreHold(writer, *task, hold, flight.worker.name));
+      }
+      DSR_RETURN_IF_ERROR(Transition(
+          writer, *task, TaskEvent::kSucceed, WorkerActor(flight.worker.name),
+          {{"records", received.records}, {"outcomes", OutcomeSummary(received.outcomes)}}));
     }
-    DSR_RETURN_IF_ERROR(
-        Transition(writer, *task, TaskEvent::kSucceed, WorkerActor(worker.name),
-                   {{"records", total}, {"outcomes", OutcomeSummary(outcomes->outcomes)}}));
-    auto siblings = writer.TasksOfRequest(current.request_id);
+    auto siblings = writer.TasksOfRequest(flight.request_id);
     if (!siblings.ok()) return siblings.status();
     request_ready = std::all_of(siblings->begin(), siblings->end(), [](const TaskRecord& t) {
       return t.status == TaskStatus::kSucceeded || t.status == TaskStatus::kCancelled;
     });
     return Status::Ok();
-  }));
+  });
+  if (written.code() == StatusCode::kUnavailable) {
+    // The result is in hand: keep it and try again soon, rather than run the
+    // task once more after its time-out.
+    flight.deadline = clock_.Monotonic() + kCommitRetryInterval;
+    LogWarn("tasks",
+            "the result of task " + task_id + " waits for the store: " + written.message());
+    return written;
+  }
+  if (!written.ok()) {
+    // Not a passing outage: the attempt ends by its time-out and runs again.
+    flight.received.reset();
+    return written;
+  }
   in_flight_.erase(task_id);
-  if (request_ready) return std::optional<std::string>(current.request_id);
-  return std::optional<std::string>();
+  return request_ready;
+}
+
+std::vector<std::string> TaskFlow::CommitReceivedResults() {
+  const auto now = clock_.Monotonic();
+  std::vector<std::string> waiting;
+  for (const auto& [task_id, flight] : in_flight_) {
+    if (flight.received && flight.deadline <= now) waiting.push_back(task_id);
+  }
+  std::vector<std::string> ready;
+  for (const auto& task_id : waiting) {
+    InFlight& flight = in_flight_.at(task_id);
+    const std::string request_id = flight.request_id;
+    auto request_ready = CommitResult(task_id, flight);
+    if (request_ready.ok() && *request_ready) ready.push_back(request_id);
+  }
+  return ready;
 }
 
 Status TaskFlow::Requeue(const std::string& task_id, int attempt, const std::string& reason) {
   auto found = in_flight_.find(task_id);
   if (found == in_flight_.end() || found->second.attempt != attempt) return Status::Ok();
+  // Its result arrived and waits for the store: the worker is no longer needed.
+  if (found->second.received) return Status::Ok();
   const InFlight flight = found->second;
   return FailOrRetry(task_id, flight, "attempt_lost", reason);
 }

@@ -101,6 +101,10 @@ class TaskFlow {
     WorkerRef worker;
   };
   std::vector<TimedOut> ExpireAttempts();
+  // Commits again the results that arrived while the store was away (their
+  // attempts wait, neither timed out nor requeued). Returns the ids of the
+  // requests whose tasks have now all succeeded.
+  std::vector<std::string> CommitReceivedResults();
   // The earliest instant at which an attempt times out or a back-off ends;
   // none when nothing is in flight or backing off.
   std::optional<Clock::MonotonicTime> NextDeadline() const;
@@ -108,12 +112,22 @@ class TaskFlow {
   void Forget(const std::vector<std::string>& task_ids);
 
  private:
+  // A successful RESULT, checked and spooled, as it goes into the store.
+  struct ReceivedResult {
+    int64_t records = 0;
+    std::vector<store::ResultRecord> results;
+    std::vector<store::OutcomeRecord> outcomes;
+    std::vector<store::HoldRecord> holds;
+  };
   struct InFlight {
     std::string request_id;
     std::string source;
     int attempt = 0;
     WorkerRef worker;
-    Clock::MonotonicTime deadline{};  // time-out unless a message comes first
+    // Time-out unless a message comes first; with `received`, when the
+    // commit is tried again.
+    Clock::MonotonicTime deadline{};
+    std::optional<ReceivedResult> received{};  // arrived, not yet committed
   };
   struct Queued {
     std::string task_id;
@@ -121,6 +135,10 @@ class TaskFlow {
   };
   Result<Dispatch> DispatchTask(const std::string& task_id, const WorkerRef& worker);
   Result<InFlight*> CurrentAttempt(const WorkerRef& worker, const nlohmann::json& header);
+  // Commits `flight.received` with the task's success; true when all tasks
+  // of the request have now succeeded. When the store is away the result is
+  // kept and tried again (kUnavailable).
+  Result<bool> CommitResult(const std::string& task_id, InFlight& flight);
   Status FailOrRetry(const std::string& task_id, InFlight flight, const std::string& code,
                      const std::string& message);
   Status StoreHold(store::StoreWriter& writer, const store::TaskRecord& task,

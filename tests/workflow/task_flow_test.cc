@@ -1,6 +1,7 @@
 #include "coordinator/workflow/task_flow.h"
 
 #include <doctest/doctest.h>
+#include <soci/soci.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -567,6 +568,45 @@ TEST_SUITE("TaskFlow") {
     CHECK(f.flow.Requeue(task_id, 1, "worker crm-1 disconnected").ok());
     CHECK(f.Task(task_id).status == TaskStatus::kDispatched);
     CHECK(f.flow.Started(kOtherWorker, Progress(task_id, 2)).ok());
+  }
+
+  TEST_CASE("a result that arrives while the store is locked is kept and committed later") {
+    TaskFlowFixture f;
+    const auto crm = f.Dispatch("crm", kWorker, 1);
+    const WorkerRef mail_worker{"routing-3", "mail-1"};
+    const auto mail = f.Dispatch("mail", mail_worker, 1);
+    REQUIRE(f.flow.Finished(mail_worker, Succeeded(mail, 1, 0, {})).ok());
+    const std::string orders = "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n";
+    REQUIRE(f.flow.Chunk(kWorker, ChunkHeader(crm, 1, 0, "orders", 1), orders).ok());
+    const auto events_before = f.Events().size();
+    {
+      // Another writer holds the database: the store answers "unavailable".
+      soci::session other("sqlite3", "db=" + f.dir.File("dsr.db") + " timeout=1");
+      other << "BEGIN EXCLUSIVE";
+      auto finished = f.flow.Finished(kWorker, Succeeded(crm, 1, 1, {{"orders", 1}}));
+      REQUIRE_FALSE(finished.ok());
+      CHECK(finished.status().code() == StatusCode::kUnavailable);
+      // Neither its time-out nor its worker going away gives the attempt up:
+      // the result is in hand.
+      f.clock.Advance(std::chrono::seconds(120));
+      CHECK(f.flow.ExpireAttempts().empty());
+      CHECK(f.flow.Requeue(crm, 1, "worker crm-1 stopped answering").ok());
+      CHECK(f.flow.in_flight_count() == 1);
+      CHECK(f.flow.CommitReceivedResults().empty());  // still locked
+      other << "COMMIT";
+    }
+    CHECK(f.Task(crm).status != TaskStatus::kSucceeded);
+    CHECK(f.Events().size() == events_before);
+    f.clock.Advance(std::chrono::seconds(1));
+    CHECK(f.flow.CommitReceivedResults() == std::vector<std::string>{f.planned.request.id});
+    CHECK(f.flow.in_flight_count() == 0);
+    const auto task = f.Task(crm);
+    CHECK(task.status == TaskStatus::kSucceeded);
+    CHECK(task.attempts == 1);
+    CHECK(task.records == std::optional<int64_t>(1));
+    CHECK(f.Events().back().kind == "task.succeeded");
+    CHECK(f.flow.pending_count() == 0);
+    CHECK(store::VerifyAuditChain(*f.store).ok());
   }
 
   TEST_CASE("Recover keeps the rest of a back-off across a restart") {
