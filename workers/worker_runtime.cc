@@ -277,7 +277,7 @@ Status WorkerRuntime::Run(const std::atomic<bool>& stopping) {
     if (!session->Run(stopping)) {
       // The executor thread still uses the session: it must outlive this call.
       left_task_running_ = true;
-      (void)session.release();
+      abandoned_ = std::move(session);
     }
     return Status::Ok();
   } catch (const zmq::error_t& error) {

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <zmq.hpp>
 
@@ -69,7 +70,8 @@ class WorkerRuntime {
   WorkerCounters counters() const { return counters_; }
   // True when Run returned with the connector still stuck in a task after
   // the grace: its thread still runs, so the process must end now
-  // (std::_Exit), without destroying what that thread uses.
+  // (std::_Exit), without destroying what that thread uses. (Destroying the
+  // runtime instead waits until the connector returns.)
   bool left_task_running() const { return left_task_running_; }
 
  private:
@@ -80,6 +82,9 @@ class WorkerRuntime {
   zmq::context_t& context_;
   WorkerCounters counters_;
   bool left_task_running_ = false;
+  // The session whose task was still running when Run returned; declared
+  // last, so it goes first, while everything it uses is still there.
+  std::unique_ptr<Session> abandoned_;
 };
 
 }  // namespace dsr::workers

@@ -95,7 +95,8 @@ struct LivenessCluster {
     std::map<std::string, int> slots;
     const auto answer = cluster.Call("GET", "/api/v1/sources");
     REQUIRE(answer.status == 200);
-    for (const auto& source : Json::parse(answer.body).at("sources")) {
+    const Json listed = Json::parse(answer.body);  // kept alive while its parts are read
+    for (const auto& source : listed.at("sources")) {
       for (const auto& worker : source.at("workers")) {
         slots[worker.at("name").get<std::string>()] = worker.at("tasks_in_flight").get<int>();
       }
