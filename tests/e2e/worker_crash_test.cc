@@ -52,8 +52,12 @@ TEST_SUITE("EndToEnd") {
                      "fault drill: stall 600000 after-records 3 (control file) at export after 3 "
                      "records");
     }));
-    const auto running = RequestView(cluster, id).at("tasks").at(0);
-    CHECK(running.at("status") == "running");
+    // The worker's log line may come before the coordinator has read its messages.
+    nlohmann::json running;
+    REQUIRE(WaitFor([&] {
+      running = RequestView(cluster, id).at("tasks").at(0);
+      return running.at("status") == "running";
+    }));
     CHECK(running.at("worker") == "crm-doomed");
     CHECK(running.at("attempts") == 1);
 
