@@ -1,11 +1,14 @@
 # Third-party libraries, all from Debian 12 packages (deploy/setup.sh installs them).
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED)
-find_package(Poco REQUIRED COMPONENTS Foundation Net Util Zip Crypto JSON)
+find_package(Poco REQUIRED COMPONENTS Foundation Net NetSSL Util Zip Crypto JSON)
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
+# libsodium: authenticated encryption of personal data at rest (secretstream,
+# AEAD), Argon2id password hashing and random tokens, all behind one small API.
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 
 find_path(CPPZMQ_INCLUDE_DIR zmq.hpp REQUIRED)
 find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)

@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build ccache g++ pkg-config git
   # libraries
   libzmq3-dev cppzmq-dev libsoci-dev libboost-dev libsqlite3-dev libmariadb-dev libssl-dev
-  libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev doctest-dev libkainjow-mustache-dev
+  libsodium-dev libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev doctest-dev libkainjow-mustache-dev
   # run time and tests
   sqlite3 tzdata unzip curl python3 ca-certificates mariadb-server-core mariadb-client-core
   # mail connector tests: a real IMAP server, and openssl for its TLS certificate
