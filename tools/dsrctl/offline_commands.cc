@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "common/civil_date.h"
+#include "common/data_protection.h"
 #include "coordinator/deadlines/calendar_folder.h"
 #include "coordinator/deadlines/deadline.h"
 #include "coordinator/store/store.h"
@@ -54,6 +55,17 @@ int Audit(const Arguments& args, const char* help) {
   return kOk;
 }
 
+int DataKey(const Arguments& args, const char* help) {
+  if (args.positional().size() != 1 || args.positional()[0] != "generate") {
+    return UsageError("the datakey command is: datakey generate --out FILE", help);
+  }
+  if (!args.Has("--out")) return UsageError("datakey generate needs --out FILE", help);
+  auto id = GenerateDataKeyFile(args.Value("--out"));
+  if (!id.ok()) return Report(id.status());
+  std::printf("%s\n", id->c_str());
+  return kOk;
+}
+
 }  // namespace
 
 std::vector<Command> OfflineCommands() {
@@ -77,6 +89,15 @@ std::vector<Command> OfflineCommands() {
        "chain is whole, 1 when it is broken.\n",
        {{"--store"}, {}},
        Audit},
+      {"datakey",
+       "write a new data key file (encryption at rest)",
+       "Usage: dsrctl datakey generate --out FILE\n"
+       "Writes 32 random bytes as 64 hex digits to FILE with mode 0600 and prints\n"
+       "the key's id. An existing FILE is never overwritten. Name the file in the\n"
+       "coordinator's data_protection.key_file; for a rotation keep the old key in\n"
+       "data_protection.previous_key_files (docs/OPERATIONS.md, \"Data keys\").\n",
+       {{"--out"}, {}},
+       DataKey},
   };
 }
 
