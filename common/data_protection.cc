@@ -617,30 +617,46 @@ Result<std::string> ReadEncryptedFile(const std::string& path, const DataKeyring
   return content;
 }
 
-Result<bool> RewrapEncryptedFile(const std::string& path, const DataKeyring& keys) {
-  auto reader = EncryptedFileReader::Open(path, keys);
-  if (!reader.ok()) return reader.status();
-  if (reader->key_id() == keys.current_id()) return false;
+namespace {
+
+// Copies the plain content of `in` into a new encrypted file that replaces `path`.
+Status ReplaceEncrypted(const std::string& path, std::istream& in, const DataKeyring& keys) {
   const std::string temporary = path + ".rewrap";
   auto writer = EncryptedFileWriter::Create(temporary, keys);
   if (!writer.ok()) return writer.status();
   char block[16 * 1024];
   Status status;
-  while (status.ok()) {
-    auto got = reader->Read(block, sizeof block);
-    if (!got.ok()) {
-      status = got.status();
-      break;
-    }
-    if (*got == 0) break;
-    status = writer->Append(std::string_view(block, *got));
+  while (status.ok() && in) {
+    in.read(block, sizeof block);
+    const auto got = in.gcount();
+    if (got > 0) status = writer->Append(std::string_view(block, static_cast<size_t>(got)));
   }
+  if (status.ok() && in.bad()) status = Internal("cannot read " + path);
   if (status.ok()) status = writer->Close();
   if (!status.ok()) {
     std::remove(temporary.c_str());
     return status;
   }
-  DSR_RETURN_IF_ERROR(ReplaceWith(temporary, path));
+  return ReplaceWith(temporary, path);
+}
+
+}  // namespace
+
+Result<bool> RewrapEncryptedFile(const std::string& path, const DataKeyring& keys) {
+  auto reader = EncryptedFileReader::Open(path, keys);
+  if (!reader.ok()) return reader.status();
+  if (reader->key_id() == keys.current_id()) return false;
+  auto in = DecryptingInputStream::Open(path, keys);
+  if (!in.ok()) return in.status();
+  DSR_RETURN_IF_ERROR(ReplaceEncrypted(path, **in, keys));
+  return true;
+}
+
+Result<bool> ReencryptFile(const std::string& path, const DataKeyring& keys) {
+  if (IsEncryptedFile(path)) return RewrapEncryptedFile(path, keys);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Internal("cannot open " + path);
+  DSR_RETURN_IF_ERROR(ReplaceEncrypted(path, in, keys));
   return true;
 }
 

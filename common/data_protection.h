@@ -164,6 +164,9 @@ Result<std::string> ReadEncryptedFile(const std::string& path, const DataKeyring
 // Re-encrypts a file with the ring's current key (atomically); no-op when it
 // already uses it. True when it was rewritten.
 Result<bool> RewrapEncryptedFile(const std::string& path, const DataKeyring& keys);
+// The same, and a plain file (written before encryption at rest) is
+// encrypted. True when it was rewritten.
+Result<bool> ReencryptFile(const std::string& path, const DataKeyring& keys);
 
 // ---- files that are encrypted when a key ring is given ----------------------
 // The coordinator always passes its ring; parts tested on their own may pass

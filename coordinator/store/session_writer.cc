@@ -318,7 +318,8 @@ class SessionWriter final : public StoreWriter {
   Status PurgeRequest(const std::string& id, const std::string& purged_at,
                       bool keep_subject) override {
     return Guarded("purge request", [&]() -> Status {
-      const std::string empty_subject = codec_.Seal("{}", "requests.subject", id);
+      // No identity left: nothing to seal.
+      const std::string empty_subject = "{}";
       const int kept = keep_subject ? 1 : 0;
       // The subject stays (sealed) only while a hold's follow-up needs it.
       soci::statement update =
@@ -346,7 +347,8 @@ class SessionWriter final : public StoreWriter {
 
   Status ClearKeptSubject(const std::string& id) override {
     return Guarded("clear kept subject", [&]() -> Status {
-      const std::string empty_subject = codec_.Seal("{}", "requests.subject", id);
+      // No identity left: nothing to seal.
+      const std::string empty_subject = "{}";
       sql_ << "UPDATE requests SET subject = :subject, subject_kept = 0 WHERE id = :id",
           soci::use(empty_subject), soci::use(id);
       return Status::Ok();

@@ -576,6 +576,50 @@ Status Store::CompactAfterPurge() {
   });
 }
 
+Result<int> Store::ResealFields() {
+  const DataKeyring* keys = impl_->codec.keys();
+  if (keys == nullptr) return Internal("store: no data key to seal with");
+  // Every column FieldCodec seals (session_writer.cc), by table.
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kSealed = {
+      {"requests",
+       {"subject", "note", "corrections", "closing_reason", "consistency", "extension_reason"}},
+      {"identity_checks", {"note"}},
+      {"pauses", {"reason"}},
+      {"review_decisions", {"reason"}},
+  };
+  int rewritten = 0;
+  DSR_RETURN_IF_ERROR(Write([&](StoreWriter&) -> Status {
+    return Guarded("reseal fields", [&]() -> Status {
+      soci::session& sql = impl_->writer;
+      for (const auto& [table, columns] : kSealed) {
+        for (const auto& column : columns) {
+          std::vector<std::pair<std::string, std::string>> changes;
+          {  // read all first: the statement ends before the updates
+            soci::rowset<soci::row> rows =
+                (sql.prepare << "SELECT id, " << column << " FROM " << table << " WHERE " << column
+                             << " IS NOT NULL");
+            for (const auto& row : rows) {
+              const std::string id = TextColumn(row, "id");
+              const std::string stored = TextColumn(row, column);
+              if (SealedKeyId(stored) == keys->current_id()) continue;
+              auto plain = impl_->codec.Open(stored, table + "." + column, id);
+              if (!plain.ok()) return plain.status();
+              changes.emplace_back(id, impl_->codec.Seal(*plain, table + "." + column, id));
+            }
+          }
+          for (const auto& [id, sealed] : changes) {
+            sql << "UPDATE " << table << " SET " << column << " = :value WHERE id = :id",
+                soci::use(sealed), soci::use(id);
+            ++rewritten;
+          }
+        }
+      }
+      return Status::Ok();
+    });
+  }));
+  return rewritten;
+}
+
 Status VerifyAuditChain(const Store& store) {
   std::string expected_prev(kGenesisHash);
   int64_t after = 0;

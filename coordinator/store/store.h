@@ -162,6 +162,12 @@ class Store {
   // write-ahead log is checkpointed and truncated).
   Status CompactAfterPurge();
 
+  // Seals every personal column with the current data key: values sealed
+  // with an older key of the ring, and values written before encryption at
+  // rest. One transaction; returns how many values it rewrote. kInternal
+  // without a key ring, or for a value no key of the ring opens.
+  Result<int> ResealFields();
+
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);
 
