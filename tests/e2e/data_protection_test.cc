@@ -149,113 +149,126 @@ TEST_SUITE("EndToEnd") {
     REQUIRE(worker.Start(BinDir() + "/dsr-worker", {"--config", files.dir().File("worker.yaml")},
                          files.dir().File("worker.log")));
 
-    auto submitted = client.Call(
-        {
-      {"op", "submit"}, {
-        "body", {
-          {"type", "access"}, {"subject", {{"email", typed}, {"name", name}}}, {
-            "note", "asked by phone; her address is " + sample.email
-          }
-        }
-      }}
-  });
-  REQUIRE(submitted.ok());
-  const std::string id = submitted->at("id").get<std::string>();
-  REQUIRE(
-      WaitFor([&] { return store->GetRequest(id)->status == store::RequestStatus::kInReview; }));
-  REQUIRE(client.Call({{"op", "approve"}, {"id", id}, {"body", nlohmann::json::object()}}).ok());
-  REQUIRE(
-      WaitFor([&] { return store->GetRequest(id)->status == store::RequestStatus::kCompleted; }));
-  const auto completed = *store->GetRequest(id);
-  REQUIRE(completed.bundle);
-  CHECK(completed.subject.at("email") == Lower(typed));  // read back through the key
-
-  // The bundle downloads decrypted, whole: its digest is the one stored,
-  // and it holds the subject's records.
-  const HttpAnswer bundle = HttpCall(url, "GET", "/api/v1/requests/" + id + "/bundle");
-  REQUIRE(bundle.status == 200);
-  CHECK(bundle.body.substr(0, 4) == std::string("PK\x03\x04", 4));
-  CHECK(static_cast<int64_t>(bundle.body.size()) == completed.bundle->bytes);
-  CHECK(Sha256Hex(bundle.body) == completed.bundle->sha256);
-  const std::string zip_path = files.dir().File("downloaded.zip");
-  WriteFile(zip_path, bundle.body);
-  const std::string unpacked = files.dir().File("unpacked");
-  REQUIRE(std::system(("unzip -q '" + zip_path + "' -d '" + unpacked + "'").c_str()) == 0);
-  const RowsByTable in_bundle = BundleRows(unpacked, "crm");
-  CHECK(in_bundle.at("customers").size() == 1);
-  CHECK(in_bundle.at("customers").at(0).at("email") == customer.at("email"));
-  fs::remove_all(unpacked);
-  fs::remove(zip_path);
-
-  // On disk, nothing in clear: the store's files and the whole data folder.
-  const bool sqlite = files.store_url().rfind("sqlite3://", 0) == 0;
-  const std::vector<std::string> at_rest = {
-      data_dir, files.store_path(), files.store_path() + "-wal", files.store_path() + "-shm"};
-  for (const auto& root : at_rest) {
-    for (const auto& leak : FilesHolding(root, needles)) FAIL_CHECK(leak);
-  }
-  CHECK(fs::exists(completed.bundle->path));
-  CHECK(IsEncryptedFile(completed.bundle->path));
-  CHECK(fs::exists(data_dir + "/results/" + id));
-  // Without the key the store cannot read the subject back (on MariaDB too).
-  auto keyless = std::move(store::Store::Open(files.store_url(), 1).value());
-  auto unreadable = keyless->GetRequest(id);
-  REQUIRE_FALSE(unreadable.ok());
-  CHECK(unreadable.status().message().find("sealed") != std::string::npos);
-
-  // The sealed subject as it is stored: after the purge not even it may stay.
-  std::vector<std::string> sealed;
-  if (sqlite) {
-    const std::string subject =
-        RawText(files.store_path(), "SELECT subject FROM requests WHERE id = '" + id + "'");
-    CHECK(IsSealed(subject));
-    sealed.push_back(subject.substr(subject.rfind(':') + 1, 40));
-  }
-
-  // Not purged before its time …
-  clock.Advance(std::chrono::hours(24 * 29));
-  CHECK(client.Call({{"op", "stats"}}).ok());  // a full engine loop has run since
-  CHECK_FALSE(store->GetRequest(id)->purged_at);
-  // … and purged after it.
-  clock.Advance(std::chrono::hours(24 * 2));
-  REQUIRE(WaitFor([&] { return store->GetRequest(id)->purged_at.has_value(); }));
-  const auto events = *store->EventsOfRequest(id);
-  CHECK(std::any_of(events.begin(), events.end(),
-                    [](const auto& event) { return event.kind == "request.purged"; }));
-  CHECK(store::VerifyAuditChain(*store).ok());
-
-  const HttpAnswer gone = HttpCall(url, "GET", "/api/v1/requests/" + id + "/bundle");
-  CHECK(gone.status == 410);
-  CHECK(gone.body.find("purged") != std::string::npos);
-  CHECK(HttpCall(url, "GET", "/api/v1/requests/" + id + "/records").status == 410);
-  const HttpAnswer skeleton = HttpCall(url, "GET", "/api/v1/requests/" + id);
-  CHECK(skeleton.status == 200);
-  CHECK(skeleton.body.find("\"completed\"") != std::string::npos);
-
-  // The files that held the encrypted data are gone, and the rows.
-  CHECK_FALSE(fs::exists(completed.bundle->path));
-  CHECK_FALSE(fs::exists(data_dir + "/results/" + id));
-  CHECK(store->ResultsOfRequest(id)->empty());
-  const auto purged = keyless->GetRequest(id);  // nothing sealed is left to open
-  REQUIRE(purged.ok());
-  CHECK(purged->subject.empty());
-  CHECK_FALSE(purged->note);
-  CHECK_FALSE(purged->consistency);
-  if (sqlite) {
-    // secure_delete and the WAL checkpointed and truncated after the purge:
-    // not even the ciphertext stays in the database's files.
-    CHECK(WaitFor([&] { return fs::file_size(files.store_path() + "-wal") == 0; }));
-    for (const auto& root : at_rest) {
-      for (const auto& leak : FilesHolding(root, sealed)) FAIL_CHECK(leak);
+    const nlohmann::json body = {{"type", "access"},
+                                 {"subject", {{"email", typed}, {"name", name}}},
+                                 {"note", "asked by phone; her address is " + sample.email}};
+    auto submitted = client.Call({{"op", "submit"}, {"body", body}});
+    REQUIRE(submitted.ok());
+    const std::string id = submitted->at("id").get<std::string>();
+    REQUIRE(
+        WaitFor([&] { return store->GetRequest(id)->status == store::RequestStatus::kInReview; }));
+    // Records that match the name but not the address are someone else's
+    // here; the reasons the agent gives name the subject (sealed too).
+    const HttpAnswer ambiguous =
+        HttpCall(url, "GET", "/api/v1/requests/" + id + "/records?match=ambiguous&limit=500");
+    REQUIRE(ambiguous.status == 200);
+    const nlohmann::json listed = nlohmann::json::parse(ambiguous.body);
+    REQUIRE_FALSE(listed.at("records").empty());
+    for (const auto& record : listed.at("records")) {
+      const nlohmann::json decision = {{"task_id", record.at("task_id")},
+                                       {"collection", record.at("collection")},
+                                       {"line", record.at("line")},
+                                       {"decision", "exclude"},
+                                       {"reason", "another person than " + name}};
+      const HttpAnswer decided =
+          HttpCall(url, "POST", "/api/v1/requests/" + id + "/redactions", decision.dump());
+      REQUIRE_MESSAGE((decided.status >= 200 && decided.status < 300), decided.body);
     }
+    auto approved =
+        client.Call({{"op", "approve"}, {"id", id}, {"body", nlohmann::json::object()}});
+    REQUIRE_MESSAGE(approved.ok(), approved.status().message());
+    REQUIRE(
+        WaitFor([&] { return store->GetRequest(id)->status == store::RequestStatus::kCompleted; }));
+    const auto completed = *store->GetRequest(id);
+    REQUIRE(completed.bundle);
+    CHECK(completed.subject.at("email") == typed);  // read back through the key
+
+    // The bundle downloads decrypted, whole: its digest is the one stored,
+    // and it holds the subject's records.
+    const HttpAnswer bundle = HttpCall(url, "GET", "/api/v1/requests/" + id + "/bundle");
+    REQUIRE(bundle.status == 200);
+    CHECK(bundle.body.substr(0, 4) == std::string("PK\x03\x04", 4));
+    CHECK(static_cast<int64_t>(bundle.body.size()) == completed.bundle->bytes);
+    CHECK(Sha256Hex(bundle.body) == completed.bundle->sha256);
+    const std::string zip_path = files.dir().File("downloaded.zip");
+    WriteFile(zip_path, bundle.body);
+    const std::string unpacked = files.dir().File("unpacked");
+    REQUIRE(std::system(("unzip -q '" + zip_path + "' -d '" + unpacked + "'").c_str()) == 0);
+    const RowsByTable in_bundle = BundleRows(unpacked, "crm");
+    CHECK(in_bundle.at("customers").size() == 1);
+    CHECK(in_bundle.at("customers").at(0).at("email") == customer.at("email"));
+    fs::remove_all(unpacked);
+    fs::remove(zip_path);
+
+    // On disk, nothing in clear: the store's files and the whole data folder.
+    const bool sqlite = files.store_url().rfind("sqlite3://", 0) == 0;
+    const std::vector<std::string> at_rest = {
+        data_dir, files.store_path(), files.store_path() + "-wal", files.store_path() + "-shm"};
+    for (const auto& root : at_rest) {
+      for (const auto& leak : FilesHolding(root, needles)) FAIL_CHECK(leak);
+    }
+    CHECK(fs::exists(completed.bundle->path));
+    CHECK(IsEncryptedFile(completed.bundle->path));
+    CHECK(fs::exists(data_dir + "/results/" + id));
+    // Without the key the store cannot read the subject back (on MariaDB too).
+    auto keyless = std::move(store::Store::Open(files.store_url(), 1).value());
+    auto unreadable = keyless->GetRequest(id);
+    REQUIRE_FALSE(unreadable.ok());
+    CHECK(unreadable.status().message().find("sealed") != std::string::npos);
+
+    // The sealed subject as it is stored: after the purge not even it may stay.
+    std::vector<std::string> sealed;
+    if (sqlite) {
+      const std::string subject =
+          RawText(files.store_path(), "SELECT subject FROM requests WHERE id = '" + id + "'");
+      CHECK(IsSealed(subject));
+      sealed.push_back(subject.substr(subject.rfind(':') + 1, 40));
+    }
+
+    // Not purged before its time …
+    clock.Advance(std::chrono::hours(24 * 29));
+    CHECK(client.Call({{"op", "stats"}}).ok());  // a full engine loop has run since
+    CHECK_FALSE(store->GetRequest(id)->purged_at);
+    // … and purged after it.
+    clock.Advance(std::chrono::hours(24 * 2));
+    REQUIRE(WaitFor([&] { return store->GetRequest(id)->purged_at.has_value(); }));
+    const auto events = *store->EventsOfRequest(id);
+    CHECK(std::any_of(events.begin(), events.end(),
+                      [](const auto& event) { return event.kind == "request.purged"; }));
+    CHECK(store::VerifyAuditChain(*store).ok());
+
+    const HttpAnswer gone = HttpCall(url, "GET", "/api/v1/requests/" + id + "/bundle");
+    CHECK(gone.status == 410);
+    CHECK(gone.body.find("purged") != std::string::npos);
+    CHECK(HttpCall(url, "GET", "/api/v1/requests/" + id + "/records").status == 410);
+    const HttpAnswer skeleton = HttpCall(url, "GET", "/api/v1/requests/" + id);
+    CHECK(skeleton.status == 200);
+    CHECK(skeleton.body.find("\"completed\"") != std::string::npos);
+
+    // The files that held the encrypted data are gone, and the rows.
+    CHECK_FALSE(fs::exists(completed.bundle->path));
+    CHECK_FALSE(fs::exists(data_dir + "/results/" + id));
+    CHECK(store->ResultsOfRequest(id)->empty());
+    const auto purged = keyless->GetRequest(id);  // nothing sealed is left to open
+    REQUIRE(purged.ok());
+    CHECK(purged->subject.empty());
+    CHECK_FALSE(purged->note);
+    CHECK_FALSE(purged->consistency);
+    if (sqlite) {
+      // secure_delete and the WAL checkpointed and truncated after the purge:
+      // not even the ciphertext stays in the database's files.
+      CHECK(WaitFor([&] { return fs::file_size(files.store_path() + "-wal") == 0; }));
+      for (const auto& root : at_rest) {
+        for (const auto& leak : FilesHolding(root, sealed)) FAIL_CHECK(leak);
+      }
+    }
+    for (const auto& root : at_rest) {
+      for (const auto& leak : FilesHolding(root, needles)) FAIL_CHECK(leak);
+    }
+    worker.Stop(SIGTERM);
+    server.Stop();
+    engine.Stop();
   }
-  for (const auto& root : at_rest) {
-    for (const auto& leak : FilesHolding(root, needles)) FAIL_CHECK(leak);
-  }
-  worker.Stop(SIGTERM);
-  server.Stop();
-  engine.Stop();
-}
 }
 
 }  // namespace dsr::testing
