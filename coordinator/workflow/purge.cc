@@ -57,22 +57,22 @@ Status Purger::PurgeRequest(const std::string& request_id, const std::string& no
   if (!holds.ok()) return holds.status();
   const bool keep_subject = !holds->empty();
 
-  int files_removed = 0;
-  DSR_RETURN_IF_ERROR(spool_.RemoveRequest(request_id, &files_removed));
-  if (request->bundle) DSR_RETURN_IF_ERROR(RemoveFile(request->bundle->path, &files_removed));
-  if (request->letter_path) DSR_RETURN_IF_ERROR(RemoveFile(*request->letter_path, &files_removed));
+  int paths_removed = 0;
+  DSR_RETURN_IF_ERROR(spool_.RemoveRequest(request_id, &paths_removed));
+  if (request->bundle) DSR_RETURN_IF_ERROR(RemoveFile(request->bundle->path, &paths_removed));
+  if (request->letter_path) DSR_RETURN_IF_ERROR(RemoveFile(*request->letter_path, &paths_removed));
   if (request->extension_letter_path) {
-    DSR_RETURN_IF_ERROR(RemoveFile(*request->extension_letter_path, &files_removed));
+    DSR_RETURN_IF_ERROR(RemoveFile(*request->extension_letter_path, &paths_removed));
   }
   DSR_RETURN_IF_ERROR(store_.Write([&](store::StoreWriter& writer) -> Status {
     DSR_RETURN_IF_ERROR(writer.PurgeRequest(request_id, now, keep_subject));
-    nlohmann::json details = {{"files_removed", files_removed},
+    nlohmann::json details = {{"paths_removed", paths_removed},
                               {"closed_at", request->completed_at.value_or("")},
                               {"identities_kept_for_holds", keep_subject}};
     return writer.AppendEvent(MakeEvent(request_id, now, "request.purged", "system", details));
   }));
   LogInfo("purge", "request " + request_id + ": personal data purged (" +
-                       std::to_string(files_removed) + " files)" +
+                       std::to_string(paths_removed) + " files and folders)" +
                        (keep_subject ? "; identities kept until its holds end" : ""));
   return Status::Ok();
 }

@@ -43,7 +43,7 @@ class ResultSpool {
                                                   const std::map<std::string, int64_t>& reported);
   // Drops the open attempt of a task and its files.
   void Abandon(const std::string& task_id);
-  // Removes every spooled file of a request; adds the files removed to
+  // Removes every spooled file of a request; adds the files and folders removed to
   // `removed` when given. Errors other than "not there" are kInternal.
   Status RemoveRequest(const std::string& request_id, int* removed = nullptr);
 
