@@ -1,6 +1,7 @@
 #include "coordinator/coordinator_app.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -8,6 +9,7 @@
 #include <string>
 #include <zmq.hpp>
 
+#include "common/data_protection.h"
 #include "common/durable_file.h"
 #include "common/keyed_hash.h"
 #include "common/log.h"
@@ -91,6 +93,20 @@ int WaitForStopSignal(const sigset_t& signals) {
   return received;
 }
 
+// The data keys of data_protection. The default key file (beside the data)
+// is created at the first start; a configured one must exist, since a key
+// the operator keeps elsewhere and lost must not be silently replaced.
+Result<std::shared_ptr<const DataKeyring>> LoadDataKeys(const CoordinatorConfig& config) {
+  if (!config.data_key_file_configured && access(config.data_key_file.c_str(), F_OK) != 0) {
+    auto id = GenerateDataKeyFile(config.data_key_file);
+    if (!id.ok()) return id.status().WithContext("data_protection.key_file");
+    LogInfo("coordinator", "created data key " + *id + " in " + config.data_key_file);
+  }
+  auto ring = DataKeyring::Load(config.data_key_file, config.previous_data_key_files);
+  if (!ring.ok()) return ring.status();
+  return std::shared_ptr<const DataKeyring>(std::make_shared<DataKeyring>(std::move(ring.value())));
+}
+
 }  // namespace
 
 int RunCoordinator(int argc, char** argv) {
@@ -119,7 +135,9 @@ int RunCoordinator(int argc, char** argv) {
        letters::CheckRecordsOfProcessing(config->controller_info, config->records_of_processing)) {
     LogWarn("record-of-processing", warning.path + ": " + warning.message_en);
   }
-  auto store = store::Store::Open(config->store_url, config->read_connections);
+  auto data_keys = LoadDataKeys(*config);
+  if (!data_keys.ok()) return Fail(data_keys.status().WithContext(options.config_path));
+  auto store = store::Store::Open(config->store_url, config->read_connections, *data_keys);
   if (!store.ok()) return Fail(store.status());
 
   const auto clock = NewSystemClock();

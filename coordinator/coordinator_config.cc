@@ -72,6 +72,14 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   config.read_connections = json.at("store").value("read_connections", 4);
   config.engine.data_dir = json.at("data_dir").get<std::string>();
   config.audit_key_file = json.value("audit_key_file", config.engine.data_dir + "/audit.key");
+  const nlohmann::json protection = json.value("data_protection", nlohmann::json::object());
+  config.data_key_file_configured = protection.contains("key_file");
+  config.data_key_file = protection.value("key_file", config.engine.data_dir + "/data.key");
+  config.previous_data_key_files =
+      protection.value("previous_key_files", std::vector<std::string>{});
+  config.engine.purge_after_days = protection.value("purge_after_days", 30);
+  config.engine.purge_check_interval =
+      std::chrono::seconds(protection.value("purge_check_seconds", 3600));
 
   const nlohmann::json http = json.value("http", nlohmann::json::object());
   if (http.contains("listen")) {

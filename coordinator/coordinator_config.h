@@ -54,6 +54,11 @@ struct CoordinatorConfig {
   std::vector<letters::SourceRecord> records_of_processing;
   // letters.template_dir: operator templates that replace built-in letters.
   std::optional<std::string> letter_template_dir;
+  // data_protection: the current data key and older ones (rotation); the
+  // default key file is created when missing, a configured one must exist.
+  std::string data_key_file;
+  bool data_key_file_configured = false;
+  std::vector<std::string> previous_data_key_files;
   // The secret behind the keyed hashes of identities in audit events.
   std::string audit_key_file;
   // After SIGTERM, how long running tasks and bundles may take to finish.

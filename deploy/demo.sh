@@ -57,9 +57,13 @@ wait_for() {
 }
 
 say "Starting the coordinator (store: $work/dsr.db)"
+# The data key that encrypts everything holding personal data at rest.
+mkdir -p "$work/keys" && chmod 700 "$work/keys"
+[ -f "$work/keys/data.key" ] || "$bin/dsrctl" datakey generate --out "$work/keys/data.key" >/dev/null
 sed -e "s#/var/lib/dsr/dsr.db#$work/dsr.db#" \
     -e "s#^data_dir: /var/lib/dsr#data_dir: $work/data#" \
     -e "s#/var/lib/dsr/audit.key#$work/audit.key#" \
+    -e "s|^  # key_file: /etc/dsr/data.key|  key_file: $work/keys/data.key|" \
     -e "s#127.0.0.1:8080#127.0.0.1:0#" \
     -e "s#tcp://127.0.0.1:5555#tcp://127.0.0.1:*#" \
     "$repo/deploy/examples/coordinator.yaml" > "$work/coordinator.yaml"

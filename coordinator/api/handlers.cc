@@ -159,12 +159,15 @@ ApiResponse GetBundle(const ApiContext& context, const ApiRequest& request) {
   const std::string& id = request.params.at("id");
   auto found = context.store.GetRequest(id);
   if (!found.ok()) return ErrorResponse(found.status());
+  if (found->purged_at) return PurgedResponse(id, *found->purged_at, "bundle");
   if (!found->bundle) {
     return ErrorResponse(Conflict("the bundle is not ready yet: the request is " +
                                   std::string(store::ToString(found->status))));
   }
   ApiResponse response;
   response.file_path = found->bundle->path;
+  response.file_keys = context.store.data_keys();
+  response.file_bytes = found->bundle->bytes;
   response.content_type = "application/zip";
   response.download_name = "dsr-" + id + ".zip";
   response.headers.emplace_back("X-Content-SHA256", found->bundle->sha256);

@@ -14,6 +14,7 @@
 
 #include <fstream>
 
+#include "common/data_protection.h"
 #include "common/log.h"
 
 namespace dsr::api {
@@ -65,14 +66,25 @@ void SendResponse(const ApiResponse& api, HTTPServerResponse& response) {
   response.set("X-Content-Type-Options", "nosniff");
   for (const auto& [name, value] : api.headers) response.set(name, value);
   if (!api.file_path.empty()) {
-    std::ifstream file(api.file_path, std::ios::binary);
-    if (!file) {
+    const bool encrypted = IsEncryptedFile(api.file_path);
+    auto opened = OpenInputFile(api.file_path, api.file_keys);
+    if (!opened.ok()) {
+      LogError("api", "cannot read " + api.file_path + ": " + opened.status().message());
       SendResponse(ErrorResponse(Internal("the stored file cannot be read")), response);
       return;
     }
-    file.seekg(0, std::ios::end);
-    response.setContentLength64(static_cast<Poco::UInt64>(file.tellg()));
-    file.seekg(0);
+    std::istream& file = **opened;
+    if (!encrypted) {
+      file.seekg(0, std::ios::end);
+      response.setContentLength64(static_cast<Poco::UInt64>(file.tellg()));
+      file.seekg(0);
+    } else if (api.file_bytes) {
+      // Decrypted as it is sent; a file found altered midway ends the
+      // response short of this length, which the client notices.
+      response.setContentLength64(static_cast<Poco::UInt64>(*api.file_bytes));
+    } else {
+      response.setChunkedTransferEncoding(true);
+    }
     response.setContentType(api.content_type);
     response.set("Content-Disposition", "attachment; filename=\"" + api.download_name + "\"");
     Poco::StreamCopier::copyStream64(file, response.send());

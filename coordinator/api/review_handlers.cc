@@ -50,6 +50,7 @@ ApiResponse ListRecords(const ApiContext& context, const ApiRequest& request) {
   const std::string& id = request.params.at("id");
   auto found = context.store.GetRequest(id);
   if (!found.ok()) return ErrorResponse(found.status());
+  if (found->purged_at) return PurgedResponse(id, *found->purged_at, "records");
   auto offset = IntParameter(request, "offset", 0, 0, 100000000);
   auto limit = IntParameter(request, "limit", 100, 1, kMaxRecordsPage);
   if (!offset.ok()) return ErrorResponse(offset.status());
@@ -82,8 +83,9 @@ ApiResponse ListRecords(const ApiContext& context, const ApiRequest& request) {
         (!only("collection").empty() && only("collection") != result.collection)) {
       continue;
     }
-    Status read =
-        workflow::ReadSpool(result.path, 0, result.records, [&](const workflow::SpooledRecord& r) {
+    Status read = workflow::ReadSpool(
+        result.path, context.store.data_keys(), 0, result.records,
+        [&](const workflow::SpooledRecord& r) {
           if (!match.empty() && (match == "ambiguous") != r.ambiguous) return true;
           if (seen++ < *offset || static_cast<int>(records.size()) >= *limit) return true;
           const auto decision = latest.find({result.task_id, result.collection, r.line});
@@ -155,12 +157,14 @@ ApiResponse ListNotifications(const ApiContext& context, const ApiRequest& reque
 ApiResponse GetLetter(const ApiContext& context, const ApiRequest& request) {
   auto found = context.store.GetRequest(request.params.at("id"));
   if (!found.ok()) return ErrorResponse(found.status());
+  if (found->purged_at) return PurgedResponse(found->id, *found->purged_at, "letter");
   if (!found->letter_path) {
     return ErrorResponse(Conflict("there is no letter yet: the request is " +
                                   std::string(store::ToString(found->status))));
   }
   ApiResponse response;
   response.file_path = *found->letter_path;
+  response.file_keys = context.store.data_keys();
   response.content_type = "text/html; charset=utf-8";
   response.download_name = "dsr-letter-" + found->id + ".html";
   return response;
@@ -172,10 +176,12 @@ ApiResponse GetExtensionLetter(const ApiContext& context, const ApiRequest& requ
   if (!found.ok()) return ErrorResponse(found.status());
   if (!found->extended_due_on)
     return ErrorResponse(NotFound("the deadline of this request was not extended"));
+  if (found->purged_at) return PurgedResponse(found->id, *found->purged_at, "extension letter");
   if (!found->extension_letter_path)
     return ErrorResponse(NotFound("the extension letter has not been written yet"));
   ApiResponse response;
   response.file_path = *found->extension_letter_path;
+  response.file_keys = context.store.data_keys();
   response.content_type = "text/html; charset=utf-8";
   response.download_name = "dsr-extension-" + found->id + ".html";
   return response;

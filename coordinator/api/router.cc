@@ -51,6 +51,19 @@ ApiResponse ErrorResponse(const Status& status) {
                                                        {"details", status.details()}}}});
 }
 
+ApiResponse PurgedResponse(const std::string& request_id, const std::string& purged_at,
+                           const std::string& what) {
+  return JsonResponse(
+      410, {{"error",
+             {{"code", "gone"},
+              {"message", "the " + what + " of request " + request_id +
+                              " no longer exists: its personal data was purged at " + purged_at +
+                              ", after the request had been closed for "
+                              "data_protection.purge_after_days; its dates, states and audit "
+                              "trail remain"},
+              {"details", nlohmann::json::array()}}}});
+}
+
 ApiResponse Router::Handle(ApiRequest request) const {
   std::string allowed;
   for (const auto& route : routes_) {

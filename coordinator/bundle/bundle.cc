@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/data_protection.h"
 #include "common/digest.h"
 #include "common/log.h"
 #include "coordinator/bundle/spool_converter.h"
@@ -114,6 +115,26 @@ Status Fsync(const std::string& path, int flags) {
   return ok ? Status::Ok() : Internal("fsync failed on " + path);
 }
 
+// Size and SHA-256 of the plain content of `path`.
+Result<std::pair<int64_t, std::string>> PlainDigestOf(const std::string& path,
+                                                      const DataKeyring* keys) {
+  auto opened = OpenInputFile(path, keys);
+  if (!opened.ok()) return opened.status();
+  std::istream& in = **opened;
+  Sha256 hash;
+  int64_t bytes = 0;
+  std::vector<char> block(kZipBufferBytes);
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const auto got = in.gcount();
+    if (got <= 0) break;
+    hash.Update(std::string_view(block.data(), static_cast<size_t>(got)));
+    bytes += got;
+  }
+  if (in.bad()) return Internal("read error on " + path);
+  return std::make_pair(bytes, hash.HexDigest());
+}
+
 // One run of BuildBundle. Owns the temporary directory and the partial ZIP
 // and removes both unless Commit() renamed the ZIP into place.
 class BundleBuild {
@@ -131,6 +152,7 @@ class BundleBuild {
 
  private:
   Status MakeTempDir();
+  Status WriteZip(std::ostream& out, bool seekable);
   Status AddSource(const SourceInput& source, Poco::Zip::Compress* zip);
   Status AddCollection(const SourceInput& source, const CollectionInput& collection,
                        Poco::Zip::Compress* zip);
@@ -163,24 +185,39 @@ Result<BundleSummary> BundleBuild::Run() {
   entry_time_ = Poco::DateTime(date.year(), date.month(), date.day());
   DSR_RETURN_IF_ERROR(MakeTempDir());
   DSR_RETURN_IF_ERROR(CreatePrivateFile(partial_path_));
+  if (input_.keys != nullptr) {
+    // Encrypted as it is written: the plain ZIP never touches the disk. The
+    // stream cannot seek back, so Poco writes each entry's sizes into a
+    // data descriptor after it (ZIP64 still forced, see below).
+    auto out = EncryptingOutputStream::Create(partial_path_, *input_.keys);
+    if (!out.ok()) return out.status();
+    DSR_RETURN_IF_ERROR(WriteZip(**out, /*seekable=*/false));
+    if (!**out) return Internal("write error on " + partial_path_);
+    DSR_RETURN_IF_ERROR((*out)->Close());
+    return Commit();
+  }
   std::vector<char> buffer(kZipBufferBytes);
   std::ofstream out;
   out.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
   out.open(partial_path_, std::ios::binary | std::ios::trunc);
   if (!out) return Internal("cannot open " + partial_path_);
+  DSR_RETURN_IF_ERROR(WriteZip(out, /*seekable=*/true));
+  out.close();
+  if (!out) return Internal("write error on " + partial_path_);
+  return Commit();
+}
 
+Status BundleBuild::WriteZip(std::ostream& out, bool seekable) {
   // Seekable output lets Poco write sizes into each local header instead of
   // a trailing data descriptor. forceZip64: Poco 1.11 decides about the
   // ZIP64 extra field before it knows an entry's size and cannot add it
   // afterwards, so without it an entry over 4 GiB gets a broken header.
-  Poco::Zip::Compress zip(out, true, true);
+  Poco::Zip::Compress zip(out, seekable, true);
   AddText(input_.letter_html, "letter.html", &zip);  // first: what a reader opens first
   for (const auto& source : input_.sources) DSR_RETURN_IF_ERROR(AddSource(source, &zip));
   AddText(Manifest(), "manifest.json", &zip);
   zip.close();
-  out.close();
-  if (!out) return Internal("write error on " + partial_path_);
-  return Commit();
+  return Status::Ok();
 }
 
 Status BundleBuild::AddSource(const SourceInput& source, Poco::Zip::Compress* zip) {
@@ -196,7 +233,7 @@ Status BundleBuild::AddCollection(const SourceInput& source, const CollectionInp
   const std::string json_path = temp_dir_ + "/records.json";
   const std::string csv_path = temp_dir_ + "/records.csv";
   const std::string originals_dir = temp_dir_ + "/originals";
-  auto converted = ConvertSpool(collection, json_path, csv_path, originals_dir);
+  auto converted = ConvertSpool(collection, json_path, csv_path, originals_dir, input_.keys);
   if (!converted.ok()) return converted.status().WithContext("bundle " + where);
   if (converted->lines != collection.records) {
     return Internal("bundle " + where + ": spool holds " + std::to_string(converted->lines) +
@@ -221,8 +258,9 @@ Status BundleBuild::AddCollection(const SourceInput& source, const CollectionInp
 
 void BundleBuild::AddFile(const std::string& disk_path, const std::string& entry, FileDigest digest,
                           Poco::Zip::Compress* zip) {
-  std::ifstream in(disk_path, std::ios::binary);
-  if (!in) throw Poco::OpenFileException(disk_path);
+  auto opened = OpenInputFile(disk_path, input_.keys);
+  if (!opened.ok()) throw Poco::OpenFileException(disk_path);
+  std::istream& in = **opened;
   zip->addFile(in, entry_time_, Poco::Path(entry, Poco::Path::PATH_UNIX),
                Poco::Zip::ZipCommon::CM_DEFLATE, kCompressionLevel);
   manifest_.push_back({entry, digest.bytes, std::move(digest.sha256)});
@@ -249,12 +287,14 @@ std::string BundleBuild::Manifest() const {
 
 Result<BundleSummary> BundleBuild::Commit() {
   DSR_RETURN_IF_ERROR(Fsync(partial_path_, O_RDONLY));
-  auto sha256 = Sha256OfFile(partial_path_);
-  if (!sha256.ok()) return sha256.status();
+  // Of the ZIP as it is downloaded (decrypted), read back once: this also
+  // proves that the encrypted file reads whole.
+  auto digest = PlainDigestOf(partial_path_, input_.keys);
+  if (!digest.ok()) return digest.status();
   BundleSummary summary;
   summary.path = zip_path_;
-  summary.sha256 = std::move(*sha256);
-  summary.bytes = static_cast<int64_t>(fs::file_size(partial_path_));
+  summary.sha256 = std::move(digest->second);
+  summary.bytes = digest->first;
   // manifest_ ends with manifest.json itself, which the manifest cannot list.
   summary.files = static_cast<int64_t>(manifest_.size());
   summary.records = records_;

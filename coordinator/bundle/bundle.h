@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "common/civil_date.h"
+#include "common/data_protection.h"
 #include "common/status.h"
 
 namespace dsr::bundle {
@@ -89,6 +90,10 @@ struct BundleInput {
   CivilDate answered_on;
   std::string letter_html;  // stored as letter.html, unchanged
   std::vector<SourceInput> sources;
+  // With keys: spools may be encrypted, and the ZIP and every temporary file
+  // are written encrypted (common/data_protection.h); the summary's size and
+  // digest, and the manifest's, are of the plain content. Not owned.
+  const DataKeyring* keys = nullptr;
 };
 
 struct BundleSummary {

@@ -11,9 +11,14 @@ constexpr size_t kBufferBytes = 256 * 1024;
 
 }  // namespace
 
-HashingFileWriter::HashingFileWriter(std::string path) : path_(std::move(path)) {
-  out_.open(path_, std::ios::binary | std::ios::trunc);
-  if (!out_) status_ = Internal("cannot create " + path_);
+HashingFileWriter::HashingFileWriter(std::string path, const DataKeyring* keys)
+    : path_(std::move(path)) {
+  auto out = CreateOutputFile(path_, keys);
+  if (!out.ok()) {
+    status_ = out.status();
+    return;
+  }
+  out_ = std::move(out.value());
   buffer_.reserve(kBufferBytes);
 }
 
@@ -21,7 +26,7 @@ void HashingFileWriter::Write(std::string_view data) {
   if (buffer_.size() + data.size() > kBufferBytes) Drain();
   if (data.size() >= kBufferBytes) {
     hash_.Update(data);
-    out_.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (out_) out_->stream().write(data.data(), static_cast<std::streamsize>(data.size()));
     bytes_ += static_cast<int64_t>(data.size());
     return;
   }
@@ -31,7 +36,7 @@ void HashingFileWriter::Write(std::string_view data) {
 void HashingFileWriter::Drain() {
   if (buffer_.empty()) return;
   hash_.Update(buffer_);
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  if (out_) out_->stream().write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
   bytes_ += static_cast<int64_t>(buffer_.size());
   buffer_.clear();
 }
@@ -39,8 +44,10 @@ void HashingFileWriter::Drain() {
 Result<FileDigest> HashingFileWriter::Finish() {
   if (!status_.ok()) return status_;
   Drain();
-  out_.close();
-  if (!out_) return Internal("write error on " + path_);
+  const bool written = static_cast<bool>(out_->stream());
+  Status closed = out_->Close();
+  if (!closed.ok()) return closed;
+  if (!written) return Internal("write error on " + path_);
   return FileDigest{bytes_, hash_.HexDigest()};
 }
 

@@ -4,10 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <fstream>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "common/data_protection.h"
 #include "common/digest.h"
 #include "common/status.h"
 
@@ -20,8 +21,10 @@ struct FileDigest {
 
 class HashingFileWriter {
  public:
-  // Creates or truncates `path`. Check status() before writing.
-  explicit HashingFileWriter(std::string path);
+  // Creates or truncates `path` (mode 0600), encrypted with `keys` when
+  // given; size and digest are those of the plain content. Check status()
+  // before writing.
+  explicit HashingFileWriter(std::string path, const DataKeyring* keys = nullptr);
 
   const Status& status() const { return status_; }
   void Write(std::string_view data);
@@ -32,7 +35,7 @@ class HashingFileWriter {
   void Drain();
 
   std::string path_;
-  std::ofstream out_;
+  std::unique_ptr<OutputFile> out_;
   Sha256 hash_;
   std::string buffer_;
   int64_t bytes_ = 0;

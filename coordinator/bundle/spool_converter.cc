@@ -11,6 +11,7 @@
 
 #include "common/base64.h"
 #include "common/csv.h"
+#include "common/data_protection.h"
 
 namespace dsr::bundle {
 namespace {
@@ -23,10 +24,14 @@ using Record = nlohmann::ordered_json;
 // stays at the size of the largest record.
 class SpoolReader {
  public:
-  explicit SpoolReader(std::string path) : path_(std::move(path)) {
+  SpoolReader(std::string path, const DataKeyring* keys) : path_(std::move(path)) {
     if (path_.empty()) return;  // a collection without a spool has no records
-    in_.open(path_, std::ios::binary);
-    if (!in_) status_ = Internal("cannot open spool " + path_);
+    auto in = OpenInputFile(path_, keys);
+    if (!in.ok()) {
+      status_ = Internal("cannot open spool " + path_ + ": " + in.status().message());
+      return;
+    }
+    in_ = std::move(in.value());
   }
 
   const Status& status() const { return status_; }
@@ -36,8 +41,8 @@ class SpoolReader {
   // Reads the next envelope. False at the end of the spool or on an error;
   // status() tells which.
   bool Next(Record* envelope) {
-    if (!status_.ok() || !in_.is_open() || !std::getline(in_, line_)) {
-      if (in_.is_open() && in_.bad()) status_ = Internal("read error on spool " + path_);
+    if (!status_.ok() || !in_ || !std::getline(*in_, line_)) {
+      if (in_ && in_->bad()) status_ = Internal("read error on spool " + path_);
       return false;
     }
     ++line_number_;
@@ -66,7 +71,7 @@ class SpoolReader {
 
  private:
   std::string path_;
-  std::ifstream in_;
+  std::unique_ptr<std::istream> in_;
   std::string line_;
   int64_t line_number_ = 0;
   Status status_;
@@ -144,9 +149,13 @@ void AppendCsvValue(const Record& value, std::string* out) {
 // every record once, not twice, and JSON parsing is the slowest step.
 class RowSpill {
  public:
-  explicit RowSpill(std::string path) : path_(std::move(path)) {
-    out_.open(path_, std::ios::binary | std::ios::trunc);
-    if (!out_) status_ = Internal("cannot create " + path_);
+  RowSpill(std::string path, const DataKeyring* keys) : path_(std::move(path)) {
+    auto out = CreateOutputFile(path_, keys);
+    if (!out.ok()) {
+      status_ = out.status();
+      return;
+    }
+    out_ = std::move(out.value());
   }
   const Status& status() const { return status_; }
 
@@ -164,27 +173,29 @@ class RowSpill {
       row_.append(cells_[i]);
     }
     const uint64_t header[2] = {cells_.size(), row_.size()};
-    out_.write(reinterpret_cast<const char*>(header), sizeof header);
-    out_.write(row_.data(), static_cast<std::streamsize>(row_.size()));
+    out_->stream().write(reinterpret_cast<const char*>(header), sizeof header);
+    out_->stream().write(row_.data(), static_cast<std::streamsize>(row_.size()));
   }
 
   Status Close() {
-    out_.close();
-    return out_ ? Status::Ok() : Internal("write error on " + path_);
+    const bool written = static_cast<bool>(out_->stream());
+    DSR_RETURN_IF_ERROR(out_->Close());
+    return written ? Status::Ok() : Internal("write error on " + path_);
   }
 
  private:
   std::string path_;
-  std::ofstream out_;
+  std::unique_ptr<OutputFile> out_;
   std::vector<std::string> cells_;
   std::string row_;
   Status status_;
 };
 
 // Size and SHA-256 of the file at `path`, read in blocks.
-Result<FileDigest> DigestOf(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Internal("cannot open " + path);
+Result<FileDigest> DigestOf(const std::string& path, const DataKeyring* keys) {
+  auto opened = OpenInputFile(path, keys);
+  if (!opened.ok()) return Internal("cannot open " + path + ": " + opened.status().message());
+  std::istream& in = **opened;
   Sha256 hash;
   FileDigest digest;
   std::string block(1 << 20, '\0');
@@ -205,9 +216,10 @@ Result<FileDigest> DigestOf(const std::string& path) {
 // or "..") arrive here. A record with redacted fields goes without its
 // original: the document still holds what the reviewer took out (Art. 15(4)),
 // so the record says it was withheld instead.
-Status WriteOriginal(const Record& envelope, int64_t review_line, bool redacted,
-                     const std::string& records_path, const std::string& dir, Record* record,
-                     std::set<std::string>* taken, std::vector<ConvertedOriginal>* originals) {
+Status WriteOriginal(const DataKeyring* keys, const Record& envelope, int64_t review_line,
+                     bool redacted, const std::string& records_path, const std::string& dir,
+                     Record* record, std::set<std::string>* taken,
+                     std::vector<ConvertedOriginal>* originals) {
   const auto original = envelope.find("original");
   if (original == envelope.end()) return Status::Ok();
   if (redacted) {
@@ -234,7 +246,7 @@ Status WriteOriginal(const Record& envelope, int64_t review_line, bool redacted,
   converted.name = name;
   if (streamed_form) {
     converted.path = StreamedOriginalPath(records_path, review_line);
-    auto digest = DigestOf(converted.path);
+    auto digest = DigestOf(converted.path, keys);
     if (!digest.ok()) return digest.status();
     if (digest->bytes != size->get<int64_t>()) {
       return Internal("spool line " + std::to_string(review_line + 1) + ": original holds " +
@@ -247,7 +259,7 @@ Status WriteOriginal(const Record& envelope, int64_t review_line, bool redacted,
     std::filesystem::create_directories(dir, error);
     if (error) return Internal("cannot create " + dir + ": " + error.message());
     converted.path = dir + "/" + name;
-    HashingFileWriter file(converted.path);
+    HashingFileWriter file(converted.path, keys);
     DSR_RETURN_IF_ERROR(file.status());
     file.Write(DecodeBase64(content->get_ref<const std::string&>()));
     auto digest = file.Finish();
@@ -261,10 +273,10 @@ Status WriteOriginal(const Record& envelope, int64_t review_line, bool redacted,
 
 // Pass 1 over the spool: records.json, the CSV header and the unpadded rows,
 // and the originals.
-Status WriteJsonAndRows(const CollectionInput& collection, const std::string& originals_dir,
-                        HashingFileWriter* json, RowSpill* rows, Columns* columns,
-                        ConvertedCollection* counts) {
-  SpoolReader reader(collection.records_path);
+Status WriteJsonAndRows(const CollectionInput& collection, const DataKeyring* keys,
+                        const std::string& originals_dir, HashingFileWriter* json, RowSpill* rows,
+                        Columns* columns, ConvertedCollection* counts) {
+  SpoolReader reader(collection.records_path, keys);
   Record envelope;
   std::set<std::string> taken;
   while (reader.Next(&envelope)) {
@@ -272,7 +284,7 @@ Status WriteJsonAndRows(const CollectionInput& collection, const std::string& or
     Record* record = Admit(collection, &envelope, &reader);
     if (record == nullptr) continue;
     const bool redacted = collection.redacted_fields.count(reader.review_line()) > 0;
-    DSR_RETURN_IF_ERROR(WriteOriginal(envelope, reader.review_line(), redacted,
+    DSR_RETURN_IF_ERROR(WriteOriginal(keys, envelope, reader.review_line(), redacted,
                                       collection.records_path, originals_dir, record, &taken,
                                       &counts->originals));
     json->Write(counts->records == 0 ? "[\n" : ",\n");
@@ -286,7 +298,8 @@ Status WriteJsonAndRows(const CollectionInput& collection, const std::string& or
 }
 
 // Pass 2 over the spilled rows: records.csv.
-Status WriteCsv(const std::string& rows_path, const Columns& columns, HashingFileWriter* csv) {
+Status WriteCsv(const std::string& rows_path, const DataKeyring* keys, const Columns& columns,
+                HashingFileWriter* csv) {
   // The BOM makes spreadsheet programs read the file as UTF-8, not as a
   // legacy code page that garbles umlauts.
   std::string row = "\xEF\xBB\xBF";
@@ -296,8 +309,9 @@ Status WriteCsv(const std::string& rows_path, const Columns& columns, HashingFil
   }
   csv->Write(row + "\r\n");  // RFC 4180 line break
 
-  std::ifstream in(rows_path, std::ios::binary);
-  if (!in) return Internal("cannot open " + rows_path);
+  auto opened = OpenInputFile(rows_path, keys);
+  if (!opened.ok()) return Internal("cannot open " + rows_path + ": " + opened.status().message());
+  std::istream& in = **opened;
   uint64_t header[2];
   while (in.read(reinterpret_cast<char*>(header), sizeof header)) {
     row.resize(header[1]);
@@ -324,23 +338,24 @@ std::string StreamedOriginalPath(const std::string& records_path, int64_t line) 
 
 Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
                                          const std::string& json_path, const std::string& csv_path,
-                                         const std::string& originals_dir) {
+                                         const std::string& originals_dir,
+                                         const DataKeyring* keys) {
   Columns columns;
-  HashingFileWriter json(json_path);
+  HashingFileWriter json(json_path, keys);
   DSR_RETURN_IF_ERROR(json.status());
   const std::string rows_path = csv_path + ".rows";
-  RowSpill rows(rows_path);
+  RowSpill rows(rows_path, keys);
   DSR_RETURN_IF_ERROR(rows.status());
   ConvertedCollection converted;
   DSR_RETURN_IF_ERROR(
-      WriteJsonAndRows(collection, originals_dir, &json, &rows, &columns, &converted));
+      WriteJsonAndRows(collection, keys, originals_dir, &json, &rows, &columns, &converted));
   auto json_digest = json.Finish();
   if (!json_digest.ok()) return json_digest.status();
   converted.json = std::move(*json_digest);
 
-  HashingFileWriter csv(csv_path);
+  HashingFileWriter csv(csv_path, keys);
   DSR_RETURN_IF_ERROR(csv.status());
-  DSR_RETURN_IF_ERROR(WriteCsv(rows_path, columns, &csv));
+  DSR_RETURN_IF_ERROR(WriteCsv(rows_path, keys, columns, &csv));
   std::remove(rows_path.c_str());
   auto csv_digest = csv.Finish();
   if (!csv_digest.ok()) return csv_digest.status();

@@ -57,8 +57,11 @@ struct ConvertedCollection {
 // decisions kConflict; both name the file and line number, never the line's
 // content, which is personal data. Line numbers in `collection` are not
 // range-checked here (BuildBundle does that).
+// With `keys`, every file it reads may be encrypted and every file it
+// writes is (digests are of the plain content).
 Result<ConvertedCollection> ConvertSpool(const CollectionInput& collection,
                                          const std::string& json_path, const std::string& csv_path,
-                                         const std::string& originals_dir);
+                                         const std::string& originals_dir,
+                                         const DataKeyring* keys = nullptr);
 
 }  // namespace dsr::bundle

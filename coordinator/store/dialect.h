@@ -27,6 +27,10 @@ class Dialect {
   virtual std::vector<std::string> BeginWrite() const = 0;
   // Starts a read-only transaction that sees one consistent snapshot.
   virtual std::string_view BeginRead() const = 0;
+  // Statements run after personal data was purged, so that its old content
+  // leaves the database's files (a WAL checkpoint); none where the server
+  // owns its files.
+  virtual std::vector<std::string> CompactAfterPurge() const = 0;
   // Statements that create, when missing, what the store keeps about itself:
   // the schema_migrations table and whatever BeginWrite locks.
   virtual std::vector<std::string> CreateBookkeeping() const = 0;

@@ -97,6 +97,12 @@ struct RequestRecord {
   std::optional<std::string> extended_at;  // RFC 3339 UTC
   std::optional<std::string> extension_reason;
   std::optional<std::string> extension_letter_path;
+  // When its personal data was purged (RFC 3339 UTC): spool, bundle, letters
+  // and personal fields are gone; the skeleton and the audit trail stay.
+  std::optional<std::string> purged_at;
+  // Purged while a retention hold of it was active: the (sealed) subject
+  // stays until the hold's follow-up erasure has been filed.
+  bool subject_kept = false;
 };
 
 // The date the request must be answered by: the extended due date once the

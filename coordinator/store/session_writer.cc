@@ -7,15 +7,16 @@ namespace {
 
 class SessionWriter final : public StoreWriter {
  public:
-  explicit SessionWriter(soci::session& sql) : sql_(sql) {}
+  SessionWriter(soci::session& sql, const FieldCodec& codec) : sql_(sql), codec_(codec) {}
 
   Status InsertRequest(const RequestRecord& r) override {
     return Guarded("insert request", [&]() -> Status {
       const std::string type(ToString(r.type)), status(ToString(r.status)),
           origin(ToString(r.origin));
-      const std::string subject = SubjectToJson(r.subject);
+      const std::string subject = codec_.Seal(SubjectToJson(r.subject), "requests.subject", r.id);
       const std::string received = r.received_on.ToString(), due = r.due_on.ToString();
-      NullableText channel(r.channel), note(r.note), corrections(r.corrections),
+      NullableText channel(r.channel), note(codec_.SealOptional(r.note, "requests.note", r.id)),
+          corrections(codec_.SealOptional(r.corrections, "requests.corrections", r.id)),
           follow_up(r.follow_up_of);
       sql_ << "INSERT INTO requests (id, type, status, subject, language, channel, note, "
               "received_on, due_on, created_at, updated_at, corrections, origin, follow_up_of) "
@@ -40,12 +41,16 @@ class SessionWriter final : public StoreWriter {
       NullableInt bytes(r.bundle ? std::optional<int64_t>(r.bundle->bytes) : std::nullopt);
       NullableText paused(r.paused_since ? std::optional<std::string>(r.paused_since->ToString())
                                          : std::nullopt);
-      NullableText approved(r.approved_at), ground(r.closing_ground), reason(r.closing_reason),
-          letter(r.letter_path), consistency(r.consistency);
+      NullableText approved(r.approved_at), ground(r.closing_ground),
+          reason(codec_.SealOptional(r.closing_reason, "requests.closing_reason", r.id)),
+          letter(r.letter_path),
+          consistency(codec_.SealOptional(r.consistency, "requests.consistency", r.id));
       NullableText extended(r.extended_due_on
                                 ? std::optional<std::string>(r.extended_due_on->ToString())
                                 : std::nullopt);
-      NullableText extended_at(r.extended_at), extension_reason(r.extension_reason),
+      NullableText extended_at(r.extended_at),
+          extension_reason(
+              codec_.SealOptional(r.extension_reason, "requests.extension_reason", r.id)),
           extension_letter(r.extension_letter_path);
       soci::statement update =
           (sql_.prepare
@@ -153,7 +158,7 @@ class SessionWriter final : public StoreWriter {
 
   Status InsertIdentityCheck(const IdentityCheckRecord& c) override {
     return Guarded("insert identity check", [&]() -> Status {
-      NullableText note(c.note);
+      NullableText note(codec_.SealOptional(c.note, "identity_checks.note", c.id));
       sql_ << "INSERT INTO identity_checks (id, request_id, at, actor, method, outcome, note) "
               "VALUES (:id, :request, :at, :actor, :method, :outcome, :note)",
           soci::use(c.id), soci::use(c.request_id), soci::use(c.at), soci::use(c.actor),
@@ -165,9 +170,10 @@ class SessionWriter final : public StoreWriter {
   Status InsertPause(const PauseRecord& p) override {
     return Guarded("insert pause", [&]() -> Status {
       const std::string started = p.started_on.ToString();
+      const std::string reason = codec_.Seal(p.reason, "pauses.reason", p.id);
       sql_ << "INSERT INTO pauses (id, request_id, started_on, reason, actor) VALUES (:id, "
               ":request, :started, :reason, :actor)",
-          soci::use(p.id), soci::use(p.request_id), soci::use(started), soci::use(p.reason),
+          soci::use(p.id), soci::use(p.request_id), soci::use(started), soci::use(reason),
           soci::use(p.actor);
       return Status::Ok();
     });
@@ -217,6 +223,7 @@ class SessionWriter final : public StoreWriter {
   Status InsertReviewDecision(const ReviewDecisionRecord& d) override {
     return Guarded("insert review decision", [&]() -> Status {
       const std::string decision(ToString(d.decision)), fields = StringListToJson(d.fields);
+      const std::string reason = codec_.Seal(d.reason, "review_decisions.reason", d.id);
       const long long line = d.line;
       NullableText key(d.record_key);
       // Decisions are ordered by position, not time: two in one millisecond
@@ -229,7 +236,7 @@ class SessionWriter final : public StoreWriter {
               ":task, :collection, :line, :key, :decision, :fields, :reason, :actor, :at)",
           soci::use(d.id), soci::use(d.request_id), soci::use(position), soci::use(d.task_id),
           soci::use(d.collection), soci::use(line), soci::use(key.value, key.indicator),
-          soci::use(decision), soci::use(fields), soci::use(d.reason), soci::use(d.actor),
+          soci::use(decision), soci::use(fields), soci::use(reason), soci::use(d.actor),
           soci::use(d.at);
       return Status::Ok();
     });
@@ -293,7 +300,7 @@ class SessionWriter final : public StoreWriter {
   }
 
   Result<RequestRecord> GetRequest(const std::string& id) override {
-    return Guarded("read request", [&] { return ReadRequest(sql_, id); });
+    return Guarded("read request", [&] { return ReadRequest(sql_, id, codec_); });
   }
   Result<TaskRecord> GetTask(const std::string& id) override {
     return Guarded("read task", [&] { return ReadTask(sql_, id); });
@@ -308,14 +315,55 @@ class SessionWriter final : public StoreWriter {
     return Guarded("read notification", [&] { return ReadNotification(sql_, id); });
   }
 
+  Status PurgeRequest(const std::string& id, const std::string& purged_at,
+                      bool keep_subject) override {
+    return Guarded("purge request", [&]() -> Status {
+      // No identity left: nothing to seal.
+      const std::string empty_subject = "{}";
+      const int kept = keep_subject ? 1 : 0;
+      // The subject stays (sealed) only while a hold's follow-up needs it.
+      soci::statement update =
+          (sql_.prepare << "UPDATE requests SET note = NULL, corrections = NULL, "
+                           "closing_reason = NULL, consistency = NULL, extension_reason = NULL, "
+                           "purged_at = :purged, subject_kept = :kept WHERE id = :id",
+           soci::use(purged_at), soci::use(kept), soci::use(id));
+      update.execute(true);
+      if (update.get_affected_rows() != 1) return NotFound("no request with id " + id);
+      if (!keep_subject) {
+        sql_ << "UPDATE requests SET subject = :subject WHERE id = :id", soci::use(empty_subject),
+            soci::use(id);
+      }
+      sql_ << "UPDATE identity_checks SET note = NULL WHERE request_id = :id", soci::use(id);
+      sql_ << "UPDATE pauses SET reason = '' WHERE request_id = :id", soci::use(id);
+      sql_ << "UPDATE review_decisions SET reason = '', record_key = NULL WHERE request_id = :id",
+          soci::use(id);
+      sql_ << "DELETE FROM task_results WHERE task_id IN (SELECT id FROM tasks WHERE request_id = "
+              ":id)",
+          soci::use(id);
+      sql_ << "UPDATE tasks SET error_message = NULL WHERE request_id = :id", soci::use(id);
+      return Status::Ok();
+    });
+  }
+
+  Status ClearKeptSubject(const std::string& id) override {
+    return Guarded("clear kept subject", [&]() -> Status {
+      // No identity left: nothing to seal.
+      const std::string empty_subject = "{}";
+      sql_ << "UPDATE requests SET subject = :subject, subject_kept = 0 WHERE id = :id",
+          soci::use(empty_subject), soci::use(id);
+      return Status::Ok();
+    });
+  }
+
  private:
   soci::session& sql_;
+  const FieldCodec& codec_;
 };
 
 }  // namespace
 
-std::unique_ptr<StoreWriter> NewSessionWriter(soci::session& sql) {
-  return std::make_unique<SessionWriter>(sql);
+std::unique_ptr<StoreWriter> NewSessionWriter(soci::session& sql, const FieldCodec& codec) {
+  return std::make_unique<SessionWriter>(sql, codec);
 }
 
 }  // namespace dsr::store

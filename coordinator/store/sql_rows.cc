@@ -45,12 +45,14 @@ int64_t IntColumn(const soci::row& row, const std::string& name) {
   return OptionalIntColumn(row, name).value_or(0);
 }
 
-Result<RequestRecord> RequestFromRow(const soci::row& row) {
+Result<RequestRecord> RequestFromRow(const soci::row& row, const FieldCodec& codec) {
   RequestRecord request;
   request.id = TextColumn(row, "id");
   auto type = ParseRequestType(TextColumn(row, "type"));
   auto status = ParseRequestStatus(TextColumn(row, "status"));
-  auto subject = SubjectFromJson(TextColumn(row, "subject"));
+  auto subject_text = codec.Open(TextColumn(row, "subject"), "requests.subject", request.id);
+  if (!subject_text.ok()) return subject_text.status();
+  auto subject = SubjectFromJson(*subject_text);
   auto received = CivilDate::Parse(TextColumn(row, "received_on"));
   auto due = CivilDate::Parse(TextColumn(row, "due_on"));
   for (const Status* bad :
@@ -63,7 +65,11 @@ Result<RequestRecord> RequestFromRow(const soci::row& row) {
   request.subject = std::move(subject.value());
   request.language = TextColumn(row, "language");
   request.channel = OptionalTextColumn(row, "channel");
-  request.note = OptionalTextColumn(row, "note");
+  {
+    auto note = codec.OpenOptional(OptionalTextColumn(row, "note"), "requests.note", request.id);
+    if (!note.ok()) return note.status();
+    request.note = std::move(note.value());
+  }
   request.received_on = *received;
   request.due_on = *due;
   request.created_at = TextColumn(row, "created_at");
@@ -73,7 +79,12 @@ Result<RequestRecord> RequestFromRow(const soci::row& row) {
     request.bundle =
         BundleInfo{*path, TextColumn(row, "bundle_sha256"), IntColumn(row, "bundle_bytes")};
   }
-  request.corrections = OptionalTextColumn(row, "corrections");
+  {
+    auto corrections = codec.OpenOptional(OptionalTextColumn(row, "corrections"),
+                                          "requests.corrections", request.id);
+    if (!corrections.ok()) return corrections.status();
+    request.corrections = std::move(corrections.value());
+  }
   auto origin = ParseRequestOrigin(TextColumn(row, "origin"));
   if (!origin.ok()) return Internal("request " + request.id + " is corrupt in the store: origin");
   request.origin = *origin;
@@ -86,17 +97,34 @@ Result<RequestRecord> RequestFromRow(const soci::row& row) {
   request.paused_days = static_cast<int>(IntColumn(row, "paused_days"));
   request.approved_at = OptionalTextColumn(row, "approved_at");
   request.closing_ground = OptionalTextColumn(row, "closing_ground");
-  request.closing_reason = OptionalTextColumn(row, "closing_reason");
+  {
+    auto closing_reason = codec.OpenOptional(OptionalTextColumn(row, "closing_reason"),
+                                             "requests.closing_reason", request.id);
+    if (!closing_reason.ok()) return closing_reason.status();
+    request.closing_reason = std::move(closing_reason.value());
+  }
   request.letter_path = OptionalTextColumn(row, "letter_path");
-  request.consistency = OptionalTextColumn(row, "consistency");
+  {
+    auto consistency = codec.OpenOptional(OptionalTextColumn(row, "consistency"),
+                                          "requests.consistency", request.id);
+    if (!consistency.ok()) return consistency.status();
+    request.consistency = std::move(consistency.value());
+  }
   if (auto extended = OptionalTextColumn(row, "extended_due_on")) {
     auto date = CivilDate::Parse(*extended);
     if (!date.ok()) return Internal("request " + request.id + " is corrupt: extended_due_on");
     request.extended_due_on = *date;
   }
   request.extended_at = OptionalTextColumn(row, "extended_at");
-  request.extension_reason = OptionalTextColumn(row, "extension_reason");
+  {
+    auto extension_reason = codec.OpenOptional(OptionalTextColumn(row, "extension_reason"),
+                                               "requests.extension_reason", request.id);
+    if (!extension_reason.ok()) return extension_reason.status();
+    request.extension_reason = std::move(extension_reason.value());
+  }
   request.extension_letter_path = OptionalTextColumn(row, "extension_letter_path");
+  request.purged_at = OptionalTextColumn(row, "purged_at");
+  request.subject_kept = IntColumn(row, "subject_kept") != 0;
   return request;
 }
 
@@ -147,13 +175,21 @@ EventRecord EventFromRow(const soci::row& row) {
   return event;
 }
 
-IdentityCheckRecord IdentityCheckFromRow(const soci::row& row) {
-  return {TextColumn(row, "id"),          TextColumn(row, "request_id"), TextColumn(row, "at"),
-          TextColumn(row, "actor"),       TextColumn(row, "method"),     TextColumn(row, "outcome"),
-          OptionalTextColumn(row, "note")};
+Result<IdentityCheckRecord> IdentityCheckFromRow(const soci::row& row, const FieldCodec& codec) {
+  IdentityCheckRecord check{TextColumn(row, "id"),
+                            TextColumn(row, "request_id"),
+                            TextColumn(row, "at"),
+                            TextColumn(row, "actor"),
+                            TextColumn(row, "method"),
+                            TextColumn(row, "outcome"),
+                            std::nullopt};
+  auto note = codec.OpenOptional(OptionalTextColumn(row, "note"), "identity_checks.note", check.id);
+  if (!note.ok()) return note.status();
+  check.note = std::move(note.value());
+  return check;
 }
 
-Result<PauseRecord> PauseFromRow(const soci::row& row) {
+Result<PauseRecord> PauseFromRow(const soci::row& row, const FieldCodec& codec) {
   PauseRecord pause;
   pause.id = TextColumn(row, "id");
   pause.request_id = TextColumn(row, "request_id");
@@ -165,7 +201,9 @@ Result<PauseRecord> PauseFromRow(const soci::row& row) {
     if (!parsed.ok()) return Internal("pause " + pause.id + " is corrupt in the store");
     pause.ended_on = *parsed;
   }
-  pause.reason = TextColumn(row, "reason");
+  auto reason = codec.Open(TextColumn(row, "reason"), "pauses.reason", pause.id);
+  if (!reason.ok()) return reason.status();
+  pause.reason = std::move(reason.value());
   pause.actor = TextColumn(row, "actor");
   return pause;
 }
@@ -224,7 +262,7 @@ Result<NotificationRecord> NotificationFromRow(const soci::row& row) {
   return notification;
 }
 
-Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row) {
+Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row, const FieldCodec& codec) {
   ReviewDecisionRecord decision;
   decision.id = TextColumn(row, "id");
   auto kind = ParseReviewDecision(TextColumn(row, "decision"));
@@ -237,7 +275,9 @@ Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row) {
   decision.record_key = OptionalTextColumn(row, "record_key");
   decision.decision = *kind;
   decision.fields = std::move(fields.value());
-  decision.reason = TextColumn(row, "reason");
+  auto reason = codec.Open(TextColumn(row, "reason"), "review_decisions.reason", decision.id);
+  if (!reason.ok()) return reason.status();
+  decision.reason = std::move(reason.value());
   decision.actor = TextColumn(row, "actor");
   decision.at = TextColumn(row, "at");
   return decision;

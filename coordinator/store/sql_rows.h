@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "coordinator/store/field_codec.h"
 #include "coordinator/store/model.h"
 
 namespace dsr::store {
@@ -33,16 +34,17 @@ std::optional<std::string> OptionalTextColumn(const soci::row& row, const std::s
 int64_t IntColumn(const soci::row& row, const std::string& name);
 std::optional<int64_t> OptionalIntColumn(const soci::row& row, const std::string& name);
 
-Result<RequestRecord> RequestFromRow(const soci::row& row);
+// Sealed columns are opened with `codec` (field_codec.h).
+Result<RequestRecord> RequestFromRow(const soci::row& row, const FieldCodec& codec);
 Result<TaskRecord> TaskFromRow(const soci::row& row);
 ResultRecord ResultFromRow(const soci::row& row);
 EventRecord EventFromRow(const soci::row& row);
 
-IdentityCheckRecord IdentityCheckFromRow(const soci::row& row);
-Result<PauseRecord> PauseFromRow(const soci::row& row);
+Result<IdentityCheckRecord> IdentityCheckFromRow(const soci::row& row, const FieldCodec& codec);
+Result<PauseRecord> PauseFromRow(const soci::row& row, const FieldCodec& codec);
 Result<OutcomeRecord> OutcomeFromRow(const soci::row& row);
 Result<HoldRecord> HoldFromRow(const soci::row& row);
-Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row);
+Result<ReviewDecisionRecord> ReviewDecisionFromRow(const soci::row& row, const FieldCodec& codec);
 Result<NotificationRecord> NotificationFromRow(const soci::row& row);
 
 std::string StringListToJson(const std::vector<std::string>& values);

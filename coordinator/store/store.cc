@@ -74,6 +74,11 @@ class ReaderLease {
 
 struct Store::Impl {
   std::unique_ptr<Dialect> dialect;
+  FieldCodec codec;
+
+  auto RowToRequest() const {
+    return [this](const soci::row& row) { return RequestFromRow(row, codec); };
+  }
   std::mutex write_mutex;
   soci::session writer;
   std::unique_ptr<soci::connection_pool> readers;
@@ -158,12 +163,14 @@ Result<int> ApplyMigrations(soci::session& sql, const Dialect& dialect) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& url, int read_connections) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& url, int read_connections,
+                                           std::shared_ptr<const DataKeyring> keys) {
   auto dialect = DialectForUrl(url);
   if (!dialect.ok()) return dialect.status();
   if (read_connections < 1) return ValidationError("store needs at least one read connection");
   auto impl = std::make_unique<Impl>();
   impl->dialect = std::move(dialect.value());
+  impl->codec = FieldCodec(std::move(keys));
   Status opened = Guarded("open", [&]() -> Status {
     impl->writer.open(url);
     PrepareSession(impl->writer, *impl->dialect);
@@ -181,12 +188,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url, int read_conn
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
+const DataKeyring* Store::data_keys() const {
+  return impl_->codec.keys();
+}
+
 int Store::schema_version() const {
   return impl_->schema_version;
 }
 
 Result<RequestRecord> Store::GetRequest(const std::string& id) const {
-  return impl_->Read("read request", [&](soci::session& sql) { return ReadRequest(sql, id); });
+  return impl_->Read("read request",
+                     [&](soci::session& sql) { return ReadRequest(sql, id, impl_->codec); });
 }
 
 Result<TaskRecord> Store::GetTask(const std::string& id) const {
@@ -204,7 +216,7 @@ Result<std::vector<RequestRecord>> Store::ListRequests(const RequestFilter& filt
                             "received_on DESC, created_at DESC, id LIMIT :limit OFFSET :offset",
              soci::use(any_status), soci::use(status), soci::use(filter.limit),
              soci::use(filter.offset));
-        return Collect<RequestRecord>(rows, RequestFromRow);
+        return Collect<RequestRecord>(rows, impl_->RowToRequest());
       });
 }
 
@@ -276,7 +288,8 @@ Result<std::vector<std::string>> Store::RequestsAwaitingLetter() const {
       "read requests awaiting a letter",
       [&](soci::session& sql) -> Result<std::vector<std::string>> {
         soci::rowset<std::string> ids =
-            (sql.prepare << "SELECT id FROM requests WHERE letter_path IS NULL AND (status = "
+            (sql.prepare << "SELECT id FROM requests WHERE letter_path IS NULL AND purged_at IS "
+                            "NULL AND (status = "
                             "'rejected' OR (status = 'completed' AND origin = 'agent' AND type IN "
                             "('erasure', 'rectification'))) ORDER BY created_at");
         return std::vector<std::string>(ids.begin(), ids.end());
@@ -284,14 +297,15 @@ Result<std::vector<std::string>> Store::RequestsAwaitingLetter() const {
 }
 
 Result<std::vector<std::string>> Store::RequestsAwaitingExtensionLetter() const {
-  return impl_->Read("read requests awaiting an extension notice",
-                     [&](soci::session& sql) -> Result<std::vector<std::string>> {
-                       soci::rowset<std::string> ids =
-                           (sql.prepare
-                            << "SELECT id FROM requests WHERE extended_due_on IS NOT NULL "
-                               "AND extension_letter_path IS NULL ORDER BY created_at");
-                       return std::vector<std::string>(ids.begin(), ids.end());
-                     });
+  return impl_->Read(
+      "read requests awaiting an extension notice",
+      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+        soci::rowset<std::string> ids =
+            (sql.prepare
+             << "SELECT id FROM requests WHERE extended_due_on IS NOT NULL "
+                "AND extension_letter_path IS NULL AND purged_at IS NULL ORDER BY created_at");
+        return std::vector<std::string>(ids.begin(), ids.end());
+      });
 }
 
 Result<std::vector<std::string>> Store::RequestsWithSettledTasks() const {
@@ -329,8 +343,8 @@ Result<std::vector<IdentityCheckRecord>> Store::IdentityChecksOf(
                             "identity_checks WHERE request_id = :id ORDER BY at, id",
              soci::use(request_id));
         return Collect<IdentityCheckRecord>(
-            rows, [](const soci::row& row) -> Result<IdentityCheckRecord> {
-              return IdentityCheckFromRow(row);
+            rows, [&](const soci::row& row) -> Result<IdentityCheckRecord> {
+              return IdentityCheckFromRow(row, impl_->codec);
             });
       });
 }
@@ -341,7 +355,8 @@ Result<std::vector<PauseRecord>> Store::PausesOf(const std::string& request_id) 
         (sql.prepare << "SELECT id, request_id, started_on, ended_on, reason, actor FROM pauses "
                         "WHERE request_id = :id ORDER BY started_on, id",
          soci::use(request_id));
-    return Collect<PauseRecord>(rows, PauseFromRow);
+    return Collect<PauseRecord>(
+        rows, [&](const soci::row& row) { return PauseFromRow(row, impl_->codec); });
   });
 }
 
@@ -356,7 +371,8 @@ Result<std::vector<ReviewDecisionRecord>> Store::ReviewDecisionsOf(
                     "fields, reason, actor, at FROM review_decisions WHERE request_id = :id "
                     "ORDER BY position",
              soci::use(request_id));
-        return Collect<ReviewDecisionRecord>(rows, ReviewDecisionFromRow);
+        return Collect<ReviewDecisionRecord>(
+            rows, [&](const soci::row& row) { return ReviewDecisionFromRow(row, impl_->codec); });
       });
 }
 
@@ -432,7 +448,7 @@ Result<std::vector<RequestRecord>> Store::OpenRequests() const {
         soci::rowset<soci::row> rows =
             (sql.prepare << "SELECT " << kRequestColumns << " FROM requests WHERE status IN "
                          << kOpenStatuses << " ORDER BY received_on, id");
-        return Collect<RequestRecord>(rows, RequestFromRow);
+        return Collect<RequestRecord>(rows, impl_->RowToRequest());
       });
 }
 
@@ -459,7 +475,7 @@ Result<std::vector<RequestRecord>> Store::RequestsReceivedBetween(CivilDate from
                          << " FROM requests WHERE received_on >= :first AND received_on <= :last "
                             "ORDER BY received_on, id",
              soci::use(first), soci::use(last));
-        return Collect<RequestRecord>(rows, RequestFromRow);
+        return Collect<RequestRecord>(rows, impl_->RowToRequest());
       });
 }
 
@@ -474,7 +490,7 @@ Result<std::vector<RequestRecord>> Store::RequestsClosedBetween(const std::strin
                             "AND completed_at >= :from AND completed_at < :until "
                             "ORDER BY completed_at, id",
              soci::use(from), soci::use(until));
-        return Collect<RequestRecord>(rows, RequestFromRow);
+        return Collect<RequestRecord>(rows, impl_->RowToRequest());
       });
 }
 
@@ -488,7 +504,7 @@ Result<std::vector<RequestRecord>> Store::RequestsExtendedBetween(const std::str
                          << " FROM requests WHERE extended_at >= :from AND extended_at < :until "
                             "ORDER BY extended_at, id",
              soci::use(from), soci::use(until));
-        return Collect<RequestRecord>(rows, RequestFromRow);
+        return Collect<RequestRecord>(rows, impl_->RowToRequest());
       });
 }
 
@@ -500,7 +516,7 @@ Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
     RunAll(sql, impl_->dialect->BeginWrite());
     Status status;
     try {
-      const auto writer = NewSessionWriter(sql);
+      const auto writer = NewSessionWriter(sql, impl_->codec);
       body_ran = true;
       status = body(*writer);
     } catch (...) {
@@ -521,6 +537,87 @@ Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
   // the server rolled back or may have committed, and the caller gets
   // kUnavailable as for any other failed write.
   return impl_->WithReconnect("write", sql, attempt, [&] { return !body_ran; });
+}
+
+Result<std::vector<std::string>> Store::RequestsDueForPurge(const std::string& before,
+                                                            int limit) const {
+  return impl_->Read("read requests due for purge",
+                     [&](soci::session& sql) -> Result<std::vector<std::string>> {
+                       std::vector<std::string> ids;
+                       soci::rowset<std::string> rows =
+                           (sql.prepare << "SELECT id FROM requests WHERE purged_at IS NULL AND "
+                                           "status IN ('completed', 'rejected', 'cancelled') AND "
+                                           "completed_at IS NOT NULL AND completed_at < :before "
+                                           "ORDER BY completed_at, id LIMIT :limit",
+                            soci::use(before), soci::use(limit));
+                       for (const auto& id : rows) ids.push_back(id);
+                       return ids;
+                     });
+}
+
+Result<std::vector<std::string>> Store::PurgedRequestsKeepingSubject() const {
+  return impl_->Read("read purged requests keeping their subject",
+                     [&](soci::session& sql) -> Result<std::vector<std::string>> {
+                       std::vector<std::string> ids;
+                       soci::rowset<std::string> rows =
+                           (sql.prepare << "SELECT id FROM requests r WHERE subject_kept = 1 AND "
+                                           "NOT EXISTS (SELECT 1 FROM holds h WHERE h.request_id "
+                                           "= r.id AND h.status = 'active') ORDER BY id");
+                       for (const auto& id : rows) ids.push_back(id);
+                       return ids;
+                     });
+}
+
+Status Store::CompactAfterPurge() {
+  std::lock_guard<std::mutex> lock(impl_->write_mutex);
+  return Guarded("compact after purge", [&]() -> Status {
+    RunAll(impl_->writer, impl_->dialect->CompactAfterPurge());
+    return Status::Ok();
+  });
+}
+
+Result<int> Store::ResealFields() {
+  const DataKeyring* keys = impl_->codec.keys();
+  if (keys == nullptr) return Internal("store: no data key to seal with");
+  // Every column FieldCodec seals (session_writer.cc), by table.
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kSealed = {
+      {"requests",
+       {"subject", "note", "corrections", "closing_reason", "consistency", "extension_reason"}},
+      {"identity_checks", {"note"}},
+      {"pauses", {"reason"}},
+      {"review_decisions", {"reason"}},
+  };
+  int rewritten = 0;
+  DSR_RETURN_IF_ERROR(Write([&](StoreWriter&) -> Status {
+    return Guarded("reseal fields", [&]() -> Status {
+      soci::session& sql = impl_->writer;
+      for (const auto& [table, columns] : kSealed) {
+        for (const auto& column : columns) {
+          std::vector<std::pair<std::string, std::string>> changes;
+          {  // read all first: the statement ends before the updates
+            soci::rowset<soci::row> rows =
+                (sql.prepare << "SELECT id, " << column << " FROM " << table << " WHERE " << column
+                             << " IS NOT NULL");
+            for (const auto& row : rows) {
+              const std::string id = TextColumn(row, "id");
+              const std::string stored = TextColumn(row, column);
+              if (SealedKeyId(stored) == keys->current_id()) continue;
+              auto plain = impl_->codec.Open(stored, table + "." + column, id);
+              if (!plain.ok()) return plain.status();
+              changes.emplace_back(id, impl_->codec.Seal(*plain, table + "." + column, id));
+            }
+          }
+          for (const auto& [id, sealed] : changes) {
+            sql << "UPDATE " << table << " SET " << column << " = :value WHERE id = :id",
+                soci::use(sealed), soci::use(id);
+            ++rewritten;
+          }
+        }
+      }
+      return Status::Ok();
+    });
+  }));
+  return rewritten;
 }
 
 Status VerifyAuditChain(const Store& store) {

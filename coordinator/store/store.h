@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/data_protection.h"
 #include "common/status.h"
 #include "coordinator/store/model.h"
 
@@ -55,6 +56,14 @@ class StoreWriter {
   virtual Result<bool> QueueNotification(const NotificationRecord& notification) = 0;
   // Replaces the mutable fields (status, attempts, next attempt, error, sent_at).
   virtual Status UpdateNotification(const NotificationRecord& notification) = 0;
+  // Clears every personal field of a closed request (identities unless
+  // `keep_subject`, note, corrections, reasons, the sources' differing
+  // values, its identity checks' notes, pause and review reasons) and its
+  // result rows, and marks it purged; its skeleton stays.
+  virtual Status PurgeRequest(const std::string& id, const std::string& purged_at,
+                              bool keep_subject) = 0;
+  // Clears the subject a purged request kept for its holds' follow-ups.
+  virtual Status ClearKeptSubject(const std::string& id) = 0;
   // Appends to the audit chain; fills seq, prev_hash and hash.
   virtual Status AppendEvent(EventRecord event) = 0;
 
@@ -80,13 +89,19 @@ struct HoldFilter {
 class Store {
  public:
   // `url` is a SOCI connection string ("sqlite3://db=/var/lib/dsr/dsr.db timeout=5");
-  // `read_connections` sizes the pool for concurrent reads (≥ 1).
-  static Result<std::unique_ptr<Store>> Open(const std::string& url, int read_connections);
+  // `read_connections` sizes the pool for concurrent reads (≥ 1). With `keys`,
+  // the columns that hold personal data are sealed (field_codec.h); without,
+  // they are written as they are (tools that read only the audit chain).
+  static Result<std::unique_ptr<Store>> Open(const std::string& url, int read_connections,
+                                             std::shared_ptr<const DataKeyring> keys = nullptr);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   int schema_version() const;
+  // The data keys given to Open(): the same ring encrypts the files that
+  // hold personal data (spooled results, bundles, letters). Null without.
+  const DataKeyring* data_keys() const;
 
   Result<RequestRecord> GetRequest(const std::string& id) const;
   Result<TaskRecord> GetTask(const std::string& id) const;
@@ -136,6 +151,22 @@ class Store {
   // whatever their status now, by that instant.
   Result<std::vector<RequestRecord>> RequestsExtendedBetween(const std::string& from,
                                                              const std::string& until) const;
+
+  // Closed requests (completed, rejected, cancelled) closed before `before`
+  // (RFC 3339 UTC) and not purged yet, oldest first, at most `limit`.
+  Result<std::vector<std::string>> RequestsDueForPurge(const std::string& before, int limit) const;
+  // Purged requests that kept their subject and have no active hold any more.
+  Result<std::vector<std::string>> PurgedRequestsKeepingSubject() const;
+  // After a purge: makes what was deleted unrecoverable from the database's
+  // files where the backend allows it (SQLite: secure_delete is on, and the
+  // write-ahead log is checkpointed and truncated).
+  Status CompactAfterPurge();
+
+  // Seals every personal column with the current data key: values sealed
+  // with an older key of the ring, and values written before encryption at
+  // rest. One transaction; returns how many values it rewrote. kInternal
+  // without a key ring, or for a value no key of the ring opens.
+  Result<int> ResealFields();
 
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);

@@ -19,7 +19,7 @@ inline constexpr const char* kRequestColumns =
     "updated_at, completed_at, bundle_path, bundle_sha256, bundle_bytes, corrections, origin, "
     "follow_up_of, paused_since, paused_days, approved_at, closing_ground, closing_reason, "
     "letter_path, consistency, extended_due_on, extended_at, extension_reason, "
-    "extension_letter_path";
+    "extension_letter_path, purged_at, subject_kept";
 inline constexpr const char* kTaskColumns =
     "id, request_id, source, action, status, attempts, worker, error_code, error_message, "
     "records, created_at, updated_at, scope, round, retry_at";
@@ -55,13 +55,14 @@ Result<std::vector<Record>> Collect(soci::rowset<soci::row>& rows, Convert conve
   return records;
 }
 
-Result<RequestRecord> ReadRequest(soci::session& sql, const std::string& id);
+Result<RequestRecord> ReadRequest(soci::session& sql, const std::string& id,
+                                  const FieldCodec& codec);
 Result<TaskRecord> ReadTask(soci::session& sql, const std::string& id);
 Result<std::vector<TaskRecord>> ReadTasksOfRequest(soci::session& sql, const std::string& id);
 Result<HoldRecord> ReadHold(soci::session& sql, const std::string& id);
 Result<NotificationRecord> ReadNotification(soci::session& sql, const std::string& id);
 
 // A StoreWriter working in `sql`'s open transaction.
-std::unique_ptr<StoreWriter> NewSessionWriter(soci::session& sql);
+std::unique_ptr<StoreWriter> NewSessionWriter(soci::session& sql, const FieldCodec& codec);
 
 }  // namespace dsr::store

@@ -3,12 +3,13 @@
 
 namespace dsr::store {
 
-Result<RequestRecord> ReadRequest(soci::session& sql, const std::string& id) {
+Result<RequestRecord> ReadRequest(soci::session& sql, const std::string& id,
+                                  const FieldCodec& codec) {
   soci::row row;
   sql << "SELECT " << kRequestColumns << " FROM requests WHERE id = :id", soci::use(id),
       soci::into(row);
   if (!sql.got_data()) return NotFound("no request with id " + id);
-  return RequestFromRow(row);
+  return RequestFromRow(row, codec);
 }
 
 Result<TaskRecord> ReadTask(soci::session& sql, const std::string& id) {

@@ -14,10 +14,10 @@ namespace {
 using DecisionKey = std::tuple<std::string, std::string, int64_t>;
 
 // Applies the latest decision of each reviewed line of one spool file.
-Status ApplyDecisions(const store::ResultRecord& result,
+Status ApplyDecisions(const store::ResultRecord& result, const DataKeyring* keys,
                       const std::map<DecisionKey, store::ReviewDecisionRecord>& latest,
                       bundle::CollectionInput* collection, Withholding* withheld) {
-  return ReadSpool(result.path, 0, result.records, [&](const SpooledRecord& record) {
+  return ReadSpool(result.path, keys, 0, result.records, [&](const SpooledRecord& record) {
     const auto found = latest.find({result.task_id, result.collection, record.line});
     const store::ReviewDecisionRecord* decision = found == latest.end() ? nullptr : &found->second;
     if (decision == nullptr) return true;
@@ -58,6 +58,7 @@ Result<AccessAnswer> BuildAccessAnswer(const store::Store& store,
   AccessAnswer answer;
   answer.bundle.request_id = request_id;
   answer.bundle.answered_on = answered_on;
+  answer.bundle.keys = store.data_keys();
   for (const auto& source : sources) {
     bundle::SourceInput source_input;
     source_input.name = source.name;
@@ -67,7 +68,8 @@ Result<AccessAnswer> BuildAccessAnswer(const store::Store& store,
       for (const auto& result : *results) {
         if (result.task_id != task.id) continue;
         bundle::CollectionInput collection{result.collection, result.path, result.records};
-        DSR_RETURN_IF_ERROR(ApplyDecisions(result, latest, &collection, &withheld));
+        DSR_RETURN_IF_ERROR(
+            ApplyDecisions(result, store.data_keys(), latest, &collection, &withheld));
         source_input.collections.push_back(std::move(collection));
       }
     }

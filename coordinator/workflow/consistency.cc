@@ -68,16 +68,18 @@ Result<nlohmann::json> CompareAttributes(const store::Store& store, const std::s
   std::map<std::string, std::map<std::string, Seen>> seen;  // attribute → normalized → …
   for (const auto& result : *results) {
     const std::string& source = source_of[result.task_id];
-    DSR_RETURN_IF_ERROR(ReadSpool(result.path, 0, result.records, [&](const SpooledRecord& record) {
-      if (record.ambiguous) return true;  // maybe someone else's: says nothing about the subject
-      for (const auto& [attribute, value] : record.attributes) {
-        if (value.empty()) continue;
-        Seen& entry = seen[attribute][NormalizedAttribute(attribute, value, country_code)];
-        if (entry.first_spelling.empty()) entry.first_spelling = value;
-        entry.sources.insert(source);
-      }
-      return true;
-    }));
+    DSR_RETURN_IF_ERROR(ReadSpool(
+        result.path, store.data_keys(), 0, result.records, [&](const SpooledRecord& record) {
+          if (record.ambiguous)
+            return true;  // maybe someone else's: says nothing about the subject
+          for (const auto& [attribute, value] : record.attributes) {
+            if (value.empty()) continue;
+            Seen& entry = seen[attribute][NormalizedAttribute(attribute, value, country_code)];
+            if (entry.first_spelling.empty()) entry.first_spelling = value;
+            entry.sources.insert(source);
+          }
+          return true;
+        }));
   }
   nlohmann::json differences = nlohmann::json::array();
   for (const auto& [attribute, values] : seen) {

@@ -18,6 +18,7 @@
 #include "coordinator/workflow/intake.h"
 #include "coordinator/workflow/letter_writer.h"
 #include "coordinator/workflow/notification_flow.h"
+#include "coordinator/workflow/purge.h"
 #include "coordinator/workflow/request_actions.h"
 #include "coordinator/workflow/request_commands.h"
 #include "coordinator/workflow/result_spool.h"
@@ -47,12 +48,13 @@ class Engine::Loop {
         bundle_reports_(context, zmq::socket_type::pull),
         notification_reports_(context, zmq::socket_type::pull),
         registry_(settings.heartbeat_interval * settings.heartbeat_liveness),
-        spool_(settings.data_dir + "/results"),
+        spool_(settings.data_dir + "/results", store.data_keys()),
         tasks_(store, clock, spool_, settings.retry),
         bundles_(context, kBundleEndpoint),
         actions_(ActionContext{store, clock, calendar, settings.policy, settings.sources, hasher}),
         request_commands_(actions_, clock, settings.controller.default_language),
         letters_(store, clock, settings),
+        purger_(store, clock, spool_, settings.purge_after_days),
         notifications_(store, clock, calendar, settings.notifications, settings.policy.pause_mode,
                        context, kNotificationEndpoint) {
     ApplyCommonOptions(commands_);
@@ -116,6 +118,7 @@ class Engine::Loop {
     next_heartbeat_ = clock_.Monotonic();
     next_hold_check_ = clock_.Monotonic();
     next_notification_check_ = clock_.Monotonic();
+    next_purge_check_ = clock_.Monotonic();
     while (!stopping.load()) {
       if (!draining_ && drain_grace_ms.load() >= 0) {
         draining_ = true;
@@ -173,6 +176,13 @@ class Engine::Loop {
       // tried again: the data subject must get it in time.
       Report(WriteOwedLetters());
       next_hold_check_ = clock_.Monotonic() + settings_.hold_check_interval;
+    }
+    if (clock_.Monotonic() >= next_purge_check_) {
+      // After the hold check: a hold that ended has filed its follow-up, so
+      // the identities its request kept may go now.
+      auto purged = purger_.PurgeDue();
+      if (!purged.ok()) Report(purged.status());
+      next_purge_check_ = clock_.Monotonic() + settings_.purge_check_interval;
     }
     if (clock_.Monotonic() >= next_notification_check_) {
       notifications_.Check();
@@ -508,12 +518,14 @@ class Engine::Loop {
   RequestActions actions_;
   RequestCommands request_commands_;
   LetterWriter letters_;
+  Purger purger_;
   NotificationFlow notifications_;
   std::set<std::string> bundling_;
   std::map<std::string, Clock::MonotonicTime> bundle_retries_;  // failed builds, by request
   Clock::MonotonicTime next_heartbeat_{};
   Clock::MonotonicTime next_hold_check_{};
   Clock::MonotonicTime next_notification_check_{};
+  Clock::MonotonicTime next_purge_check_{};
   uint64_t stale_messages_ = 0;
   uint64_t attempts_timed_out_ = 0;
   bool draining_ = false;

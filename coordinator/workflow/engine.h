@@ -54,6 +54,10 @@ struct EngineSettings {
   // Reminders and escalations to the DPO; notifications.check_interval says
   // how often the engine looks for them.
   notify::NotificationSettings notifications;
+  // A closed request's personal data is purged this long after it closed;
+  // the engine looks every purge_check_interval.
+  int purge_after_days = 30;
+  std::chrono::seconds purge_check_interval{3600};
 };
 
 class Engine {

@@ -189,7 +189,7 @@ Status LetterWriter::Keep(const std::string& request_id, letters::LetterKind kin
   const std::string folder = settings_.data_dir + "/letters";
   DSR_RETURN_IF_ERROR(MakePrivateDirectories(folder));
   const std::string path = folder + "/" + file_name;
-  DSR_RETURN_IF_ERROR(WriteFileAtomically(path, html));
+  DSR_RETURN_IF_ERROR(WriteFileAtomically(path, html, store_.data_keys()));
   const std::string now = FormatUtc(clock_.Now());
   return store_.Write([&](store::StoreWriter& writer) -> Status {
     auto current = writer.GetRequest(request_id);

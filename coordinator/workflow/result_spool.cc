@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/base64.h"
+#include "common/data_protection.h"
 #include "common/digest.h"
 #include "common/durable_file.h"
 #include "coordinator/bundle/spool_converter.h"
@@ -13,7 +14,7 @@
 namespace dsr::workflow {
 
 struct CollectionFile {
-  AppendOnlyFile file;
+  AppendFile file;
   Sha256 hash;
   std::string path;
   int64_t records = 0;
@@ -22,7 +23,7 @@ struct CollectionFile {
 
 // The streamed original that the next piece lines belong to.
 struct ResultSpool::OpenOriginal {
-  AppendOnlyFile file;
+  AppendFile file;
   std::string collection;
   int64_t line = 0;       // its record's line in the collection's spool
   int64_t remaining = 0;  // bytes still to come
@@ -124,7 +125,8 @@ bool IsEnvelope(const nlohmann::json& envelope) {
 
 }  // namespace
 
-ResultSpool::ResultSpool(std::string root) : root_(std::move(root)) {}
+ResultSpool::ResultSpool(std::string root, const DataKeyring* keys)
+    : root_(std::move(root)), keys_(keys) {}
 ResultSpool::~ResultSpool() = default;
 
 Status ResultSpool::Begin(const std::string& request_id, const std::string& task_id, int attempt) {
@@ -158,7 +160,7 @@ Status ResultSpool::Append(const std::string& task_id, int attempt, int64_t seq,
   if (entry == open.collections.end()) {
     CollectionFile created;
     created.path = open.directory + "/" + collection + ".jsonl";
-    auto file = AppendOnlyFile::Create(created.path);
+    auto file = AppendFile::Create(created.path, keys_);
     if (!file.ok()) return file.status();
     created.file = std::move(file.value());
     entry = open.collections.emplace(collection, std::move(created)).first;
@@ -244,7 +246,7 @@ Status ResultSpool::OpenOriginalFile(OpenAttempt& open, const std::string& colle
   const std::string path = bundle::StreamedOriginalPath(records_path, line);
   const std::string dir = path.substr(0, path.rfind('/'));
   if (open.originals_dirs.insert(dir).second) DSR_RETURN_IF_ERROR(MakePrivateDirectories(dir));
-  auto file = AppendOnlyFile::Create(path);
+  auto file = AppendFile::Create(path, keys_);
   if (!file.ok()) return file.status();
   OpenOriginal original{std::move(file.value()), collection, line, bytes};
   if (bytes == 0) return CloseOriginal(original);
@@ -316,9 +318,16 @@ void ResultSpool::Abandon(const std::string& task_id) {
   open_.erase(found);
 }
 
-void ResultSpool::RemoveRequest(const std::string& request_id) {
-  std::error_code ignored;
-  std::filesystem::remove_all(root_ + "/" + request_id, ignored);
+Status ResultSpool::RemoveRequest(const std::string& request_id, int* removed) {
+  std::error_code error;
+  const auto count = std::filesystem::remove_all(root_ + "/" + request_id, error);
+  if (error) {
+    return Internal("cannot remove the spool of request " + request_id + ": " + error.message());
+  }
+  if (removed != nullptr && count != static_cast<std::uintmax_t>(-1)) {
+    *removed += static_cast<int>(count);
+  }
+  return Status::Ok();
 }
 
 }  // namespace dsr::workflow

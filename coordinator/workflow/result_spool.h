@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/data_protection.h"
 #include "common/status.h"
 #include "coordinator/store/model.h"
 
@@ -29,7 +30,8 @@ namespace dsr::workflow {
 
 class ResultSpool {
  public:
-  explicit ResultSpool(std::string root);
+  // With `keys`, every file is encrypted (common/data_protection.h).
+  explicit ResultSpool(std::string root, const DataKeyring* keys = nullptr);
   ~ResultSpool();
 
   Status Begin(const std::string& request_id, const std::string& task_id, int attempt);
@@ -41,8 +43,9 @@ class ResultSpool {
                                                   const std::map<std::string, int64_t>& reported);
   // Drops the open attempt of a task and its files.
   void Abandon(const std::string& task_id);
-  // Removes every spooled file of a request.
-  void RemoveRequest(const std::string& request_id);
+  // Removes every spooled file of a request; adds the files and folders removed to
+  // `removed` when given. Errors other than "not there" are kInternal.
+  Status RemoveRequest(const std::string& request_id, int* removed = nullptr);
 
  private:
   struct OpenAttempt;
@@ -57,6 +60,7 @@ class ResultSpool {
   Status AppendPiece(OpenAttempt& open, std::string_view text);
   static Status CloseOriginal(OpenOriginal& original);
   std::string root_;
+  const DataKeyring* keys_;
   std::map<std::string, std::unique_ptr<OpenAttempt>> open_;  // by task id
 };
 

@@ -69,18 +69,19 @@ Result<ReviewState> ReadReviewState(const store::Store& store, const RequestReco
   }
   for (const auto& result : *results) {
     const TaskRecord* task = by_id.at(result.task_id);
-    DSR_RETURN_IF_ERROR(ReadSpool(result.path, 0, result.records, [&](const SpooledRecord& record) {
-      if (!record.ambiguous) return true;
-      const auto decision = latest.find({result.task_id, result.collection, record.line});
-      if (decision == latest.end()) {
-        ++state.undecided_ambiguous;
-      } else if (decision->second.decision == ReviewDecision::kInclude &&
-                 task->round == state.round && request.type != store::RequestType::kAccess &&
-                 record.key) {
-        state.accepted_pending[task->source][result.collection].insert(*record.key);
-      }
-      return true;
-    }));
+    DSR_RETURN_IF_ERROR(ReadSpool(
+        result.path, store.data_keys(), 0, result.records, [&](const SpooledRecord& record) {
+          if (!record.ambiguous) return true;
+          const auto decision = latest.find({result.task_id, result.collection, record.line});
+          if (decision == latest.end()) {
+            ++state.undecided_ambiguous;
+          } else if (decision->second.decision == ReviewDecision::kInclude &&
+                     task->round == state.round && request.type != store::RequestType::kAccess &&
+                     record.key) {
+            state.accepted_pending[task->source][result.collection].insert(*record.key);
+          }
+          return true;
+        }));
   }
   return state;
 }
@@ -101,7 +102,7 @@ Status RequestActions::Decide(const std::string& id, const DecisionInput& input,
     return NotFound("no task " + input.task_id + " in this request");
   auto file = FindResult(c_.store, id, input.task_id, input.collection);
   if (!file.ok()) return file.status();
-  auto record = ReadSpoolLine(file->path, input.line);
+  auto record = ReadSpoolLine(file->path, c_.store.data_keys(), input.line);
   if (!record.ok())
     return NotFound("collection " + input.collection + " has no line " +
                     std::to_string(input.line));

@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "common/data_protection.h"
+
 namespace dsr::workflow {
 namespace {
 
@@ -28,10 +30,11 @@ Result<SpooledRecord> ParseEnvelope(const std::string& text, int64_t line,
 
 }  // namespace
 
-Status ReadSpool(const std::string& path, int64_t offset, int64_t limit,
+Status ReadSpool(const std::string& path, const DataKeyring* keys, int64_t offset, int64_t limit,
                  const std::function<bool(const SpooledRecord&)>& visit) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Internal("cannot open spool " + path);
+  auto opened = OpenInputFile(path, keys);
+  if (!opened.ok()) return Internal("cannot open spool " + path + ": " + opened.status().message());
+  std::istream& in = **opened;
   std::string text;
   for (int64_t line = 0; line < offset + limit && std::getline(in, text); ++line) {
     if (line < offset) continue;
@@ -43,9 +46,10 @@ Status ReadSpool(const std::string& path, int64_t offset, int64_t limit,
   return Status::Ok();
 }
 
-Result<SpooledRecord> ReadSpoolLine(const std::string& path, int64_t line) {
+Result<SpooledRecord> ReadSpoolLine(const std::string& path, const DataKeyring* keys,
+                                    int64_t line) {
   std::optional<SpooledRecord> found;
-  DSR_RETURN_IF_ERROR(ReadSpool(path, line, 1, [&](const SpooledRecord& record) {
+  DSR_RETURN_IF_ERROR(ReadSpool(path, keys, line, 1, [&](const SpooledRecord& record) {
     found = record;
     return false;
   }));

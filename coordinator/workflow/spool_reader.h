@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "common/data_protection.h"
 #include "common/status.h"
 
 namespace dsr::workflow {
@@ -24,11 +25,12 @@ struct SpooledRecord {
 };
 
 // Calls `visit` for lines [offset, offset + limit) of the file; stops early
-// when `visit` returns false. kInternal for an unreadable or malformed file.
-Status ReadSpool(const std::string& path, int64_t offset, int64_t limit,
+// when `visit` returns false. An encrypted spool needs `keys`. kInternal for
+// an unreadable, altered or malformed file.
+Status ReadSpool(const std::string& path, const DataKeyring* keys, int64_t offset, int64_t limit,
                  const std::function<bool(const SpooledRecord&)>& visit);
 
 // The record on `line`; kNotFound past the end.
-Result<SpooledRecord> ReadSpoolLine(const std::string& path, int64_t line);
+Result<SpooledRecord> ReadSpoolLine(const std::string& path, const DataKeyring* keys, int64_t line);
 
 }  // namespace dsr::workflow

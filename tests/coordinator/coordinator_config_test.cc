@@ -294,3 +294,36 @@ TEST_SUITE("CoordinatorConfig") {
 }
 
 }  // namespace dsr
+
+namespace dsr {
+
+TEST_SUITE("CoordinatorConfig") {
+  TEST_CASE("data_protection: key files, purge days and their defaults") {
+    testing::TempDir dir;
+    auto defaults = LoadCoordinatorConfig(ExamplePath());
+    REQUIRE_MESSAGE(defaults.ok(), defaults.status().ToString());
+    CHECK(defaults->data_key_file == "/var/lib/dsr/data.key");
+    CHECK_FALSE(defaults->data_key_file_configured);
+    CHECK(defaults->previous_data_key_files.empty());
+    CHECK(defaults->engine.purge_after_days == 30);
+    CHECK(defaults->engine.purge_check_interval == std::chrono::seconds(3600));
+
+    std::string text = Replace(ReadExample(), "  # key_file: /etc/dsr/data.key",
+                               "  key_file: /etc/dsr/data-2.key");
+    text = Replace(text, "  previous_key_files: []", "  previous_key_files: [/etc/dsr/data.key]");
+    text = Replace(text, "  purge_after_days: 30", "  purge_after_days: 90");
+    auto config = LoadText(dir, text);
+    REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+    CHECK(config->data_key_file == "/etc/dsr/data-2.key");
+    CHECK(config->data_key_file_configured);
+    CHECK(config->previous_data_key_files == std::vector<std::string>{"/etc/dsr/data.key"});
+    CHECK(config->engine.purge_after_days == 90);
+
+    auto refused =
+        LoadText(dir, Replace(ReadExample(), "  purge_after_days: 30", "  purge_after_days: 0"));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(Everything(refused.status()).find("purge_after_days") != std::string::npos);
+  }
+}
+
+}  // namespace dsr

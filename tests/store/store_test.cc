@@ -69,11 +69,11 @@ TEST_SUITE("Store") {
     {
       auto store = Store::Open(location.url(), 2);
       REQUIRE(store.ok());
-      CHECK((*store)->schema_version() == 8);
+      CHECK((*store)->schema_version() == 9);
     }
     auto reopened = Store::Open(location.url(), 1);
     REQUIRE(reopened.ok());
-    CHECK((*reopened)->schema_version() == 8);
+    CHECK((*reopened)->schema_version() == 9);
   }
 
   TEST_CASE("refuses an unsupported URL and an unreachable database") {
@@ -575,4 +575,92 @@ TEST_SUITE("Store") {
     CHECK(server.Query(database, "SELECT id FROM requests ORDER BY id").size() == 2);
   }
 }
+}  // namespace dsr::store
+
+namespace dsr::store {
+
+TEST_SUITE("Store") {
+  TEST_CASE("personal columns are sealed, purged, and resealed with a new key") {
+    testing::StoreLocation location;
+    const auto old_key = std::make_shared<const DataKeyring>(
+        std::move(DataKeyring::FromKeys({std::string(32, 'o')}).value()));
+    auto store = std::move(Store::Open(location.url(), 2, old_key).value());
+    RequestRecord request = SampleRequest("r1");
+    request.note = "she called from 0171 2345678";
+    request.corrections = R"({"email":"new@example.org"})";
+    REQUIRE(
+        store
+            ->Write([&](StoreWriter& writer) -> Status {
+              DSR_RETURN_IF_ERROR(writer.InsertRequest(request));
+              PauseRecord pause{
+                  "p1",   "r1", CivilDate(2025, 3, 6), std::nullopt, "asked for her new address",
+                  "agent"};
+              DSR_RETURN_IF_ERROR(writer.InsertPause(pause));
+              IdentityCheckRecord check{
+                  "c1",          "r1",        "2025-03-06T10:00:00.000Z", "agent",
+                  "id_document", "confirmed", "passport of Jürgen Müller"};
+              DSR_RETURN_IF_ERROR(writer.InsertIdentityCheck(check));
+              request.status = RequestStatus::kCompleted;
+              request.completed_at = "2025-03-10T10:00:00.000Z";
+              request.closing_reason = "Jürgen withdrew it";
+              return writer.UpdateRequest(request);
+            })
+            .ok());
+
+    // Read back through the key, and not at all without it.
+    auto read = store->GetRequest("r1");
+    REQUIRE(read.ok());
+    CHECK(read->subject.at("email") == "jürgen.müller@example.org");
+    CHECK(read->note == request.note);
+    CHECK(read->closing_reason == request.closing_reason);
+    CHECK(store->PausesOf("r1")->at(0).reason == "asked for her new address");
+    CHECK(store->IdentityChecksOf("r1")->at(0).note == "passport of Jürgen Müller");
+    auto keyless = std::move(Store::Open(location.url(), 1).value());
+    auto refused = keyless->GetRequest("r1");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().message().find("sealed") != std::string::npos);
+    CHECK(refused.status().message().find("jürgen") == std::string::npos);
+    CHECK_FALSE(keyless->PausesOf("r1").ok());
+
+    SUBCASE("rotation: resealed with the new key, the old one can go") {
+      const auto rotated = std::make_shared<const DataKeyring>(
+          std::move(DataKeyring::FromKeys({std::string(32, 'n'), std::string(32, 'o')}).value()));
+      store.reset();
+      auto reopened = std::move(Store::Open(location.url(), 1, rotated).value());
+      auto resealed = reopened->ResealFields();
+      REQUIRE(resealed.ok());
+      CHECK(*resealed == 6);  // subject, note, corrections, closing reason, pause, check
+      CHECK(*reopened->ResealFields() == 0);
+      const auto new_only = std::make_shared<const DataKeyring>(
+          std::move(DataKeyring::FromKeys({std::string(32, 'n')}).value()));
+      auto with_new_key = std::move(Store::Open(location.url(), 1, new_only).value());
+      CHECK(with_new_key->GetRequest("r1")->note == request.note);
+      CHECK(with_new_key->IdentityChecksOf("r1")->at(0).note == "passport of Jürgen Müller");
+    }
+    SUBCASE("purge: closed long enough, then cleared but for the skeleton") {
+      CHECK(store->RequestsDueForPurge("2025-03-10T10:00:00.000Z", 10)->empty());
+      const auto due = *store->RequestsDueForPurge("2025-04-10T00:00:00.000Z", 10);
+      REQUIRE(due == std::vector<std::string>{"r1"});
+      REQUIRE(store
+                  ->Write([](StoreWriter& writer) {
+                    return writer.PurgeRequest("r1", "2025-04-10T00:00:00.000Z", false);
+                  })
+                  .ok());
+      REQUIRE(store->CompactAfterPurge().ok());
+      CHECK(store->RequestsDueForPurge("2025-04-10T00:00:00.000Z", 10)->empty());
+      // Nothing sealed is left: the keyless store reads the skeleton.
+      auto skeleton = keyless->GetRequest("r1");
+      REQUIRE(skeleton.ok());
+      CHECK(skeleton->subject.empty());
+      CHECK_FALSE(skeleton->note);
+      CHECK_FALSE(skeleton->corrections);
+      CHECK_FALSE(skeleton->closing_reason);
+      CHECK(skeleton->purged_at == std::optional<std::string>("2025-04-10T00:00:00.000Z"));
+      CHECK(skeleton->status == RequestStatus::kCompleted);
+      CHECK(keyless->PausesOf("r1")->at(0).reason.empty());
+      CHECK_FALSE(keyless->IdentityChecksOf("r1")->at(0).note);
+    }
+  }
+}
+
 }  // namespace dsr::store

@@ -3,12 +3,16 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "common/data_protection.h"
 #include "common/digest.h"
+#include "coordinator/bundle/bundle.h"
 #include "coordinator/bundle/spool_converter.h"
+#include "coordinator/workflow/spool_reader.h"
 #include "tests/support/temp_dir.h"
 
 namespace dsr::workflow {
@@ -317,8 +321,73 @@ TEST_SUITE("ResultSpool") {
                         "{\"key\":null,\"match\":\"confirmed\",\"record\":{\"id\":1}}\n")
                 .ok());
     REQUIRE(f.spool.Finish(kTask, 2, 1, {{"orders", 1}}).ok());
-    f.spool.RemoveRequest(kRequest);
+    int removed = 0;
+    CHECK(f.spool.RemoveRequest(kRequest, &removed).ok());
+    CHECK(removed > 0);
     CHECK_FALSE(std::filesystem::exists(f.root + "/" + kRequest));
+    CHECK(f.spool.RemoveRequest(kRequest).ok());  // nothing left: still fine
+  }
+
+  TEST_CASE("with a data key every spooled file is encrypted and reads back, as does the bundle") {
+    dsr::testing::TempDir dir;
+    const std::string root = dir.File("results");
+    const auto keys = std::move(DataKeyring::FromKeys({std::string(32, 'k')}).value());
+    ResultSpool spool(root, &keys);
+    REQUIRE(spool.Begin(kRequest, kTask, 1).ok());
+    const std::string chunk =
+        "{\"key\":\"1\",\"match\":\"confirmed\",\"record\":{\"email\":\"jane.doe@example."
+        "org\"},\"original\":{\"name\":\"mail.eml\",\"bytes\":11}}\n"
+        "{\"piece\":\"aGVsbG8gamFuZSE=\"}\n";  // "hello jane!"
+    REQUIRE(spool.Append(kTask, 1, 0, "messages", 1, chunk).ok());
+    auto results = spool.Finish(kTask, 1, 1, {{"messages", 1}});
+    REQUIRE(results.ok());
+    const std::string records = results->at(0).path;
+    const std::string original = bundle::StreamedOriginalPath(records, 0);
+    for (const auto& path : {records, original}) {
+      CHECK(IsEncryptedFile(path));
+      CHECK(ReadFile(path).find("jane") == std::string::npos);
+      CHECK(ModeOf(path) == 0600);
+    }
+    CHECK(ReadEncryptedFile(original, keys).value() == "hello jane!");
+    CHECK(results->at(0).sha256 == Sha256Hex(chunk.substr(0, chunk.find('\n') + 1)));
+
+    int seen = 0;
+    REQUIRE(ReadSpool(records, &keys, 0, 10, [&](const SpooledRecord& record) {
+              CHECK(record.record.at("email") == "jane.doe@example.org");
+              return ++seen > 0;
+            }).ok());
+    CHECK(seen == 1);
+    CHECK_FALSE(ReadSpool(records, nullptr, 0, 10, [](const SpooledRecord&) { return true; }).ok());
+
+    bundle::BundleInput input;
+    input.request_id = kRequest;
+    input.answered_on = CivilDate(2026, 3, 2);
+    input.letter_html = "<p>Dear Jane</p>";
+    input.sources = {{"mail", {{"messages", records, 1}}}};
+    input.keys = &keys;
+    const std::string zip = dir.File("bundle.zip");
+    auto summary = bundle::BuildBundle(input, zip);
+    REQUIRE(summary.ok());
+    CHECK(IsEncryptedFile(zip));
+    const std::string raw = ReadFile(zip);
+    CHECK(raw.find("Jane") == std::string::npos);
+    CHECK(raw.find("jane") == std::string::npos);
+    const std::string plain = ReadEncryptedFile(zip, keys).value();
+    CHECK(plain.substr(0, 4) == std::string("PK\x03\x04", 4));
+    CHECK(static_cast<int64_t>(plain.size()) == summary->bytes);
+    CHECK(Sha256Hex(plain) == summary->sha256);
+    // No temporary file of the build is left, encrypted or not.
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      CHECK(entry.path().filename().string().find("parts") == std::string::npos);
+    }
+    if (std::system("command -v unzip >/dev/null 2>&1") == 0) {
+      const std::string decrypted = dir.File("plain.zip");
+      std::ofstream(decrypted, std::ios::binary) << plain;
+      CHECK(std::system(("unzip -tq '" + decrypted + "' >/dev/null 2>&1").c_str()) == 0);
+      CHECK(std::system(("unzip -p '" + decrypted +
+                         "' sources/mail/messages/originals/mail.eml | grep -q 'hello jane!'")
+                            .c_str()) == 0);
+    }
   }
 }
 

@@ -2,8 +2,11 @@
 // audit-chain check against the store itself.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 
 #include "common/civil_date.h"
+#include "common/data_protection.h"
 #include "coordinator/deadlines/calendar_folder.h"
 #include "coordinator/deadlines/deadline.h"
 #include "coordinator/store/store.h"
@@ -54,6 +57,67 @@ int Audit(const Arguments& args, const char* help) {
   return kOk;
 }
 
+// The files below data_dir that hold personal data: everything in these
+// folders (the key files beside them are not data).
+constexpr const char* kDataFolders[] = {"results", "bundles", "letters"};
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma - start);
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
+// Re-encrypts store fields and files with the current key, offline.
+int Rewrap(const Arguments& args, const char* help) {
+  for (const char* needed : {"--store", "--data-dir", "--key-file"}) {
+    if (!args.Has(needed)) return UsageError(std::string("datakey rewrap needs ") + needed, help);
+  }
+  auto ring = DataKeyring::Load(args.Value("--key-file"),
+                                SplitList(args.Value("--previous-key-files")), "datakey rewrap");
+  if (!ring.ok()) return Report(ring.status());
+  const auto keys = std::make_shared<const DataKeyring>(std::move(ring.value()));
+  auto store = store::Store::Open(args.Value("--store"), 1, keys);
+  if (!store.ok()) return Report(store.status());
+  auto fields = (*store)->ResealFields();
+  if (!fields.ok()) return Report(fields.status());
+  int files = 0;
+  for (const char* folder : kDataFolders) {
+    const std::filesystem::path root = std::filesystem::path(args.Value("--data-dir")) / folder;
+    std::error_code error;
+    if (!std::filesystem::is_directory(root, error)) continue;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      if (!entry.is_regular_file()) continue;
+      auto rewritten = ReencryptFile(entry.path().string(), *keys);
+      if (!rewritten.ok()) return Report(rewritten.status());
+      if (*rewritten) ++files;
+    }
+  }
+  std::printf("key %s: %d store fields and %d files rewritten\n", keys->current_id().c_str(),
+              *fields, files);
+  return kOk;
+}
+
+int DataKey(const Arguments& args, const char* help) {
+  const std::string verb = args.positional().size() == 1 ? args.positional()[0] : "";
+  if (verb == "rewrap") return Rewrap(args, help);
+  if (verb != "generate") {
+    return UsageError("the datakey command is: datakey generate --out FILE, or datakey rewrap …",
+                      help);
+  }
+  if (!args.Has("--out")) return UsageError("datakey generate needs --out FILE", help);
+  auto id = GenerateDataKeyFile(args.Value("--out"));
+  if (!id.ok()) return Report(id.status());
+  std::printf("%s\n", id->c_str());
+  return kOk;
+}
+
 }  // namespace
 
 std::vector<Command> OfflineCommands() {
@@ -77,6 +141,22 @@ std::vector<Command> OfflineCommands() {
        "chain is whole, 1 when it is broken.\n",
        {{"--store"}, {}},
        Audit},
+      {"datakey",
+       "write a new data key file (encryption at rest)",
+       "Usage: dsrctl datakey generate --out FILE\n"
+       "       dsrctl datakey rewrap --store URL --data-dir DIR --key-file FILE\n"
+       "                             [--previous-key-files FILE,FILE…]\n"
+       "generate writes 32 random bytes as 64 hex digits to FILE with mode 0600 and\n"
+       "prints the key's id. An existing FILE is never overwritten. Name the file in\n"
+       "the coordinator's data_protection.key_file; for a rotation keep the old key\n"
+       "in data_protection.previous_key_files.\n"
+       "rewrap, with the coordinator stopped and the same values as its config,\n"
+       "re-encrypts every sealed store field and every file below DIR/results,\n"
+       "DIR/bundles and DIR/letters with the key in --key-file (also what was\n"
+       "written before encryption at rest); then the old keys can go\n"
+       "(docs/OPERATIONS.md, \"Data keys and purge\").\n",
+       {{"--out", "--store", "--data-dir", "--key-file", "--previous-key-files"}, {}},
+       DataKey},
   };
 }
 
