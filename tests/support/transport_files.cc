@@ -38,12 +38,19 @@ const KeyFiles& TransportFiles::Key(const std::string& name) {
   if (found != keys_.end()) return found->second;
   auto pair = GenerateCurveKeyPair();
   if (!pair.ok()) throw std::runtime_error(pair.status().ToString());
-  KeyFiles files{dir_ + "/keys/" + name + ".key", dir_ + "/keys/" + name + ".pub",
-                 pair->public_key};
+  KeyFiles files{dir_ + "/keys/" + name + ".key", dir_ + "/keys/" + name + ".pub", pair->public_key,
+                 pair->secret_key};
   Status written =
       WriteCurveKeyPair(*pair, files.secret_file, files.public_file, "test key " + name);
   if (!written.ok()) throw std::runtime_error(written.ToString());
   return keys_.emplace(name, files).first->second;
+}
+
+void UseCurveKeys(zmq::socket_t& socket, const KeyFiles& own,
+                  const std::string& server_public_key) {
+  socket.set(zmq::sockopt::curve_serverkey, server_public_key);
+  socket.set(zmq::sockopt::curve_publickey, own.public_key);
+  socket.set(zmq::sockopt::curve_secretkey, own.secret_key);
 }
 
 std::string TransportFiles::OtherCertificate(const std::string& name) const {

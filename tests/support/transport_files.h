@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <zmq.hpp>
 
 namespace dsr::testing {
 
@@ -13,6 +14,7 @@ struct KeyFiles {
   std::string secret_file;  // mode 0600
   std::string public_file;
   std::string public_key;  // Z85
+  std::string secret_key;  // Z85
 };
 
 class TransportFiles {
@@ -38,6 +40,10 @@ class TransportFiles {
   std::string certificate_;
   std::string private_key_;
 };
+
+// Makes `socket` a CurveZMQ client with the key pair `own` that expects the
+// server key `server_public_key` (for tests that speak to the broker directly).
+void UseCurveKeys(zmq::socket_t& socket, const KeyFiles& own, const std::string& server_public_key);
 
 // Writes a self-signed certificate (EC P-256, valid for 127.0.0.1 and
 // localhost) and its key with the openssl CLI; throws when that fails.
