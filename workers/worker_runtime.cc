@@ -166,7 +166,10 @@ class WorkerRuntime::Session {
     if (draining_) SendHeartbeat();
     last_heard_ = clock_.Monotonic();
     next_heartbeat_ = last_heard_ + settings_.heartbeat_interval;
-    LogInfo("worker", "announced source " + settings_.source + " to " + settings_.coordinator);
+    LogInfo("worker", "announced source " + settings_.source + " to " + settings_.coordinator +
+                          (settings_.curve ? " (CurveZMQ, key " +
+                                                 KeyFingerprint(settings_.curve->public_key) + "…)"
+                                           : " (plaintext)"));
   }
 
   // Closes the connection and schedules the next attempt with doubling back-off.

@@ -337,7 +337,8 @@ class Engine::Loop {
     if (auto replaced = registry_.Register(std::move(info))) {
       RequeueAll(*replaced, "worker " + replaced->name + " announced itself again");
     }
-    LogInfo("engine", "worker " + name + " serves source " + source);
+    LogInfo("engine", "worker " + name + " serves source " + source +
+                          (user_id.empty() ? "" : " (key " + user_id + ")"));
     (void)broker_.Send(routing_id, wire::Heartbeat());
   }
 
