@@ -499,6 +499,9 @@ class Engine::Loop {
     const auto now = clock_.Monotonic();
     for (const auto* worker : registry_.All()) {
       workers.push_back({{"name", worker->name},
+                         // The allow-list name of the key it authenticated with; null in plaintext.
+                         {"key", worker->key_name.empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(worker->key_name)},
                          {"source", worker->source},
                          {"connector", worker->connector},
                          {"version", worker->version},

@@ -75,6 +75,9 @@ TEST_SUITE("EndToEnd") {
     REQUIRE(cluster.StartWorker("crm-1"));
     CHECK(Listed(cluster, "crm-1"));
     CHECK_FALSE(Listed(cluster, "intruder"));
+    // The worker is shown with the key it authenticated with.
+    const auto sources = nlohmann::json::parse(cluster.Call("GET", "/api/v1/sources").body);
+    CHECK(sources["sources"][0]["workers"][0]["key"] == "crm-workers");
     const auto created = cluster.SubmitAccess({{"email", "nobody@nowhere.example"}});
     REQUIRE(created.is_object());
     CHECK(cluster.ReviewAndApprove(created.at("id").get<std::string>()).at("status") ==
