@@ -118,10 +118,11 @@ TEST_SUITE("EndToEnd") {
     const std::string id = created.at("id").get<std::string>();
     const std::string new_due = ExtendedFrom(DateAt(created, "received_on")).ToString();
     const std::string out = cluster.dir().File("extend.out");
-    REQUIRE(std::system((BinDir() + "/dsrctl extend " + id +
-                         " --reason 'Seven systems to search.' --url " + cluster.url() + " > " +
-                         out + " 2> " + cluster.dir().File("extend.err"))
-                            .c_str()) == 0);
+    REQUIRE(
+        std::system((BinDir() + "/dsrctl extend " + id +
+                     " --reason 'Seven systems to search.' --url " + cluster.url() + " --ca-file " +
+                     cluster.ca_file() + " > " + out + " 2> " + cluster.dir().File("extend.err"))
+                        .c_str()) == 0);
     CHECK(ReadFile(out) == new_due + "\n");
     REQUIRE(std::system((BinDir() + "/dsrctl show " + id + " --url " + cluster.url() +
                          " --ca-file " + cluster.ca_file() + " > " + out + " 2>&1")
