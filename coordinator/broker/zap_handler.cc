@@ -11,6 +11,7 @@ namespace {
 
 // A refused key is logged at its first refusal and then at most this often.
 constexpr std::chrono::seconds kRefusalLogInterval{60};
+constexpr size_t kMaxRefusalLogKeys = 1000;
 
 std::vector<std::string> Reply(const std::string& request_id, const std::string& code,
                                const std::string& text, const std::string& user_id) {
@@ -76,6 +77,10 @@ std::vector<std::string> ZapHandler::Answer(const std::vector<std::string>& requ
 
 void ZapHandler::LogRefusal(const std::string& fingerprint) {
   const auto now = clock_.Monotonic();
+  // Bounded: a client that makes a new key for every attempt must not grow it without end.
+  if (refusal_log_.size() >= kMaxRefusalLogKeys && refusal_log_.count(fingerprint) == 0) {
+    refusal_log_.clear();
+  }
   auto [entry, first] = refusal_log_.try_emplace(fingerprint);
   ++entry->second.unlogged;
   if (!first && now - entry->second.last_logged < kRefusalLogInterval) return;

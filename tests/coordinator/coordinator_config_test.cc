@@ -42,8 +42,7 @@ testing::TransportFiles& ExampleTransport() {
 std::string ReadExample() {
   std::ifstream in(ExamplePath());
   std::string text(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>{});
-  const std::string root = ExampleTransport().coordinator().secret_file.substr(
-      0, ExampleTransport().coordinator().secret_file.rfind("/keys/"));
+  const std::string& root = ExampleTransport().dir();
   text = ReplaceEvery(text, "/etc/dsr/keys/", root + "/keys/");
   return ReplaceEvery(text, "/etc/dsr/tls/", root + "/tls/");
 }

@@ -23,6 +23,8 @@ class TransportFiles {
   // `dir`; throws when that fails.
   explicit TransportFiles(std::string dir);
 
+  // The folder the files are in (keys/ and tls/ below it).
+  const std::string& dir() const { return dir_; }
   const KeyFiles& coordinator() const { return coordinator_; }
   // The key pair named `name` (keys/NAME.key, keys/NAME.pub), made at the first call.
   const KeyFiles& Key(const std::string& name);
