@@ -7,6 +7,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <unistd.h>
 
+#include <map>
 #include <mutex>
 
 namespace dsr {
@@ -28,6 +29,25 @@ void InitializeSslOnce() {
   });
 }
 
+// One context per trusted file, made once: loading the CAs (all the
+// system's, without a file) is costly, and dsrctl and the tests open many sessions.
+Poco::Net::Context::Ptr ClientContext(const std::string& ca_file) {
+  InitializeSslOnce();
+  static std::mutex mutex;
+  static std::map<std::string, Poco::Net::Context::Ptr> contexts;
+  const std::lock_guard<std::mutex> lock(mutex);
+  Poco::Net::Context::Ptr& context = contexts[ca_file];
+  if (context.isNull()) {
+    Poco::Net::Context::Params params;
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+    params.caLocation = ca_file;
+    params.loadDefaultCAs = ca_file.empty();
+    context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  }
+  return context;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Poco::Net::HTTPClientSession>> OpenHttpSession(const Poco::URI& uri,
@@ -41,16 +61,9 @@ Result<std::unique_ptr<Poco::Net::HTTPClientSession>> OpenHttpSession(const Poco
   if (!ca_file.empty() && ::access(ca_file.c_str(), R_OK) != 0) {
     return InvalidArgument("cannot read the CA file '" + ca_file + "'");
   }
-  InitializeSslOnce();
-  Poco::Net::Context::Params params;
-  params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-  params.caLocation = ca_file;
-  params.loadDefaultCAs = ca_file.empty();
-  Poco::Net::Context::Ptr context =
-      new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-  context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
   return std::unique_ptr<Poco::Net::HTTPClientSession>(
-      std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context));
+      std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
+                                                      ClientContext(ca_file)));
 }
 
 }  // namespace dsr
