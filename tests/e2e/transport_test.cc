@@ -3,8 +3,10 @@
 // sources; plaintext needs an explicit flag and loopback; the API speaks
 // HTTPS only and clients check its certificate.
 #include <doctest/doctest.h>
+#include <signal.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "common/config_file.h"
@@ -34,6 +36,36 @@ int RunToEnd(const std::string& binary, const std::string& config, const std::st
   const int status = std::system(
       (BinDir() + "/" + binary + " --config '" + config + "' > '" + log + "' 2>&1").c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Runs `command` in `dir` with the shell; true when it succeeded.
+bool Shell(const std::string& dir, const std::string& command) {
+  return std::system(("cd '" + dir + "' && (" + command + ") > openssl.log 2>&1").c_str()) == 0;
+}
+
+// A root CA, an intermediate CA it signed, and a certificate for 127.0.0.1
+// the intermediate signed, in `dir`: root.crt, intermediate.crt, leaf.crt/.key.
+bool MakeCertificateChain(const std::string& dir) {
+  const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+  const std::string ca_ext =
+      "printf 'basicConstraints=critical,CA:TRUE\\nkeyUsage=critical,"
+      "keyCertSign,cRLSign\\n' > ca.ext";
+  return Shell(dir, "openssl req -x509" + ec +
+                        " -days 7 -subj /CN=dsr-test-root -keyout root.key -out root.crt"
+                        " -addext basicConstraints=critical,CA:TRUE"
+                        " -addext keyUsage=critical,keyCertSign,cRLSign") &&
+         Shell(dir, ca_ext) &&
+         Shell(dir, "openssl req" + ec +
+                        " -subj /CN=dsr-test-intermediate -keyout intermediate.key"
+                        " -out intermediate.csr") &&
+         Shell(dir,
+               "openssl x509 -req -in intermediate.csr -CA root.crt -CAkey root.key"
+               " -CAcreateserial -days 7 -extfile ca.ext -out intermediate.crt") &&
+         Shell(dir, "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > leaf.ext") &&
+         Shell(dir, "openssl req" + ec + " -subj /CN=localhost -keyout leaf.key -out leaf.csr") &&
+         Shell(dir,
+               "openssl x509 -req -in leaf.csr -CA intermediate.crt -CAkey intermediate.key"
+               " -CAcreateserial -days 7 -extfile leaf.ext -out leaf.crt");
 }
 
 // The config Cluster wrote for its coordinator, to derive broken ones from.
@@ -208,6 +240,56 @@ TEST_SUITE("EndToEnd") {
     CHECK(std::system(
               ("DSR_CA_FILE=" + cluster.ca_file() + " " + list + " > " + out + " 2>&1").c_str()) ==
           0);
+  }
+
+  TEST_CASE("a certificate from an intermediate CA verifies with the chain from http.tls.ca_file") {
+    Cluster cluster;
+    REQUIRE_FALSE(cluster.GenerateCrm(200).empty());
+    REQUIRE(cluster.StartCoordinator());
+    REQUIRE(cluster.StopCoordinator() == 0);
+    const std::string pki = cluster.dir().File("pki");
+    std::filesystem::create_directories(pki);
+    REQUIRE_MESSAGE(MakeCertificateChain(pki), ReadFile(pki + "/openssl.log"));
+
+    // start(with_chain): the coordinator on the intermediate's certificate,
+    // sending the intermediate along or not; returns its URL.
+    auto start = [&](bool with_chain, ChildProcess& process) -> std::string {
+      nlohmann::json config = CoordinatorConfig(cluster);
+      config["http"]["listen"] = "127.0.0.1:0";
+      config["http"]["tls"] = {{"certificate_file", pki + "/leaf.crt"},
+                               {"private_key_file", pki + "/leaf.key"}};
+      if (with_chain) config["http"]["tls"]["ca_file"] = pki + "/intermediate.crt";
+      const std::string path = cluster.dir().File("chain-coordinator.yaml");
+      const std::string ready = cluster.dir().File("chain-ready.json");
+      std::remove(ready.c_str());
+      WriteFile(path, config.dump(2));
+      REQUIRE(process.Start(BinDir() + "/dsr-coordinator",
+                            {"--config", path, "--ready-file", ready},
+                            cluster.dir().File("chain-coordinator.log")));
+      REQUIRE(WaitFor([&] { return std::filesystem::exists(ready); }));
+      return nlohmann::json::parse(ReadFile(ready)).at("http").get<std::string>();
+    };
+    const std::string root = pki + "/root.crt";
+    {
+      ChildProcess coordinator;
+      const std::string url = start(true, coordinator);
+      CHECK(WaitFor([&] {
+        return HttpCall(url, "GET", "/healthz", "", "application/json", root).status == 200;
+      }));
+      CHECK(coordinator.Stop(SIGTERM) == 0);
+    }
+    {
+      // Without the intermediate the client cannot build the chain to its root.
+      ChildProcess coordinator;
+      const std::string url = start(false, coordinator);
+      const std::string both = pki + "/root-and-intermediate.crt";
+      WriteFile(both, ReadFile(root) + ReadFile(pki + "/intermediate.crt"));
+      CHECK(WaitFor([&] {
+        return HttpCall(url, "GET", "/healthz", "", "application/json", both).status == 200;
+      }));
+      CHECK(HttpCall(url, "GET", "/healthz", "", "application/json", root).status == 0);
+      CHECK(coordinator.Stop(SIGTERM) == 0);
+    }
   }
 }
 
