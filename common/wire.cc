@@ -101,6 +101,11 @@ Message Disconnect(std::string reason) {
   return Message{Command::kDisconnect, nlohmann::json{{"reason", std::move(reason)}}, {}};
 }
 
+Message Refusal(std::string reason) {
+  return Message{
+      Command::kDisconnect, nlohmann::json{{"reason", std::move(reason)}, {"refused", true}}, {}};
+}
+
 Message Credit(const std::string& task_id, int attempt, int credit) {
   return Message{Command::kCredit,
                  nlohmann::json{{"task_id", task_id}, {"attempt", attempt}, {"credit", credit}},

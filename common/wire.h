@@ -49,6 +49,9 @@ Result<Message> Decode(const std::vector<std::string>& frames, Sender from);
 // Convenience constructors for the messages both sides send.
 Message Heartbeat();
 Message Disconnect(std::string reason);
+// A DISCONNECT that refuses a worker for good ("refused": true): it is not
+// allowed to serve what it announced.
+Message Refusal(std::string reason);
 // Lets the worker send `credit` more CHUNKs for the attempt.
 Message Credit(const std::string& task_id, int attempt, int credit);
 

@@ -4,16 +4,23 @@
 
 namespace dsr {
 
-std::optional<std::vector<std::string>> ReceiveFrames(zmq::socket_t& socket, bool wait) {
+std::optional<std::vector<std::string>> ReceiveFrames(zmq::socket_t& socket, bool wait,
+                                                      std::string* user_id) {
   std::vector<std::string> frames;
   zmq::message_t part;
   const auto first_flags = wait ? zmq::recv_flags::none : zmq::recv_flags::dontwait;
   if (!socket.recv(part, first_flags)) return std::nullopt;
-  frames.emplace_back(part.to_string());
-  while (part.more()) {
+  if (user_id != nullptr) user_id->clear();
+  while (true) {
+    // A ROUTER's routing-id frame carries no properties; the sender's frames do.
+    if (user_id != nullptr && user_id->empty()) {
+      const char* property = zmq_msg_gets(part.handle(), "User-Id");
+      if (property != nullptr) *user_id = property;
+    }
+    frames.emplace_back(part.to_string());
+    if (!part.more()) break;
     // The rest of a multipart message is already there: ZeroMQ delivers atomically.
     (void)socket.recv(part, zmq::recv_flags::none);
-    frames.emplace_back(part.to_string());
   }
   return frames;
 }

@@ -13,8 +13,10 @@
 namespace dsr {
 
 // Receives every frame of the next message. Without `wait`, returns nullopt
-// when no message is waiting.
-std::optional<std::vector<std::string>> ReceiveFrames(zmq::socket_t& socket, bool wait = false);
+// when no message is waiting. With `user_id`, also the "User-Id" property
+// that the ZAP handler gave the sender's connection (empty when none).
+std::optional<std::vector<std::string>> ReceiveFrames(zmq::socket_t& socket, bool wait = false,
+                                                      std::string* user_id = nullptr);
 
 // Sends the frames as one message without blocking. kUnavailable when the peer
 // is unknown (ROUTER_MANDATORY) or at its high-water mark; nothing is sent then.

@@ -157,14 +157,15 @@ int RunCoordinator(int argc, char** argv) {
                                     config->due_soon_days};
   const api::Router router(api::BuildRoutes(api_context));
   api::HttpServer http({config->http.host, config->http.port, config->http.threads,
-                        config->http.max_queued, config->http.max_body_bytes},
+                        config->http.max_queued, config->http.max_body_bytes, config->http.tls},
                        router);
   auto port = http.Start();
   if (!port.ok()) {
     engine.Stop();
     return Fail(port.status());
   }
-  const std::string http_url = "http://" + config->http.host + ":" + std::to_string(*port);
+  const std::string http_url =
+      http.scheme() + "://" + config->http.host + ":" + std::to_string(*port);
   LogInfo("coordinator", "dsr-coordinator " + std::string(kDsrVersion) + " serving " + http_url);
   if (!options.ready_file.empty()) {
     const nlohmann::json ready = {{"http", http_url}, {"broker", *broker_endpoint}};

@@ -6,6 +6,7 @@
 #include "common/config_file.h"
 #include "coordinator/deadlines/calendar_folder.h"
 #include "coordinator/notify/notify_config.h"
+#include "coordinator/transport_config.h"
 #include "coordinator/workflow/consistency.h"
 
 namespace dsr {
@@ -89,6 +90,9 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   config.http.threads = http.value("threads", config.http.threads);
   config.http.max_queued = http.value("max_queued", config.http.max_queued);
   config.http.max_body_bytes = http.value("max_body_bytes", config.http.max_body_bytes);
+  auto tls = LoadHttpTls(http);
+  if (!tls.ok()) return tls.status().WithContext(path);
+  config.http.tls = std::move(*tls);
 
   const nlohmann::json broker = json.value("broker", nlohmann::json::object());
   config.engine.broker_bind = broker.value("bind", config.engine.broker_bind);
@@ -147,6 +151,9 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
     config.records_of_processing.push_back(std::move(record));
     config.engine.sources.push_back(std::move(settings));
   }
+  auto security = LoadBrokerSecurity(broker, config.engine.broker_bind, names);
+  if (!security.ok()) return security.status().WithContext(path);
+  config.engine.security = std::move(*security);
   if (json.contains("log_level")) {
     ParseLogLevel(json.at("log_level").get<std::string>(), &config.log_level);
   }

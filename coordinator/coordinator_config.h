@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "common/status.h"
+#include "coordinator/api/http_server.h"
 #include "coordinator/deadlines/closing_days.h"
 #include "coordinator/deadlines/deadline.h"
 #include "coordinator/letters/record_of_processing.h"
@@ -27,6 +28,8 @@ struct HttpSettings {
   int threads = 8;
   int max_queued = 64;
   size_t max_body_bytes = 1024 * 1024;
+  // http.tls; none only when http.allow_plain_http says so.
+  std::optional<api::TlsSettings> tls;
 };
 
 struct CoordinatorConfig {

@@ -4,7 +4,9 @@
 # mailbox, ticket system, spreadsheets, address book, chat logs), starts the
 # coordinator (embedded SQLite store), a local stand-in for Zendesk and one
 # worker per source, files real requests over the HTTP API, and shows what
-# came back. Then it stops what it started.
+# came back. Then it stops what it started. Everything runs as in production:
+# workers authenticate with CurveZMQ keys, the API speaks HTTPS (keys and a
+# self-signed certificate are made under the demo's folder).
 #
 #   deploy/demo.sh           run the demo once and stop
 #   deploy/demo.sh --serve   leave coordinator and workers running on the
@@ -15,7 +17,7 @@ serve=false
 case "${1:-}" in
   "") ;;
   --serve) serve=true ;;
-  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "demo.sh: unknown option '$1' (use --serve or --help)" >&2; exit 2 ;;
 esac
 
@@ -56,11 +58,29 @@ wait_for() {
   return 1
 }
 
+say "Making CurveZMQ keys (dsrctl keygen) and a self-signed certificate in $work"
+mkdir -p "$work/keys" "$work/tls"
+"$bin/dsrctl" keygen --name coordinator --dir "$work/keys" >/dev/null
+for source in crm mail tickets files; do
+  # The example coordinator config allows key NAME-1 for source NAME.
+  "$bin/dsrctl" keygen --name "$source-1" --sources "$source" --dir "$work/keys" >/dev/null
+done
+echo "  $(ls "$work/keys" | tr '\n' ' ')"
+ca="$work/tls/coordinator.crt"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+  -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+  -keyout "$work/tls/coordinator.key" -out "$ca" 2>/dev/null
+chmod 600 "$work/tls/coordinator.key"
+echo "  certificate $ca (clients trust it with --ca-file / DSR_CA_FILE, curl --cacert)"
+export DSR_CA_FILE="$ca"
+curl() { command curl --cacert "$ca" "$@"; }
+
 say "Starting the coordinator (store: $work/dsr.db)"
 # The data key that encrypts everything holding personal data at rest.
 mkdir -p "$work/keys" && chmod 700 "$work/keys"
 [ -f "$work/keys/data.key" ] || "$bin/dsrctl" datakey generate --out "$work/keys/data.key" >/dev/null
 sed -e "s#/var/lib/dsr/dsr.db#$work/dsr.db#" \
+    -e "s#/etc/dsr/keys/#$work/keys/#" -e "s#/etc/dsr/tls/#$work/tls/#" \
     -e "s#^data_dir: /var/lib/dsr#data_dir: $work/data#" \
     -e "s#/var/lib/dsr/audit.key#$work/audit.key#" \
     -e "s|^  # key_file: /etc/dsr/data.key|  key_file: $work/keys/data.key|" \
@@ -99,6 +119,7 @@ start_worker() {
   local source="$1"
   echo "  $source: $2"
   sed -e "s#tcp://127.0.0.1:5555#$broker#" -e "s#/var/lib/dsr/sample-crm.db#$work/crm.db#" \
+      -e "s#/etc/dsr/keys/#$work/keys/#" \
       -e "s#/var/lib/dsr/anonymize.key#$work/anonymize.key#" \
       -e "s#/var/lib/dsr/worker-journal#$work/worker-journal#" \
       -e "s#/var/lib/dsr/sample-mailbox#$work/mailbox#" \
@@ -222,11 +243,12 @@ fi
 
 say "dsr is running on the sample data. Ctrl-C stops it."
 echo "API: $api"
+echo "Its certificate is self-signed: $ca"
 echo "Try:"
-echo "  export DSR_URL=$api"
+echo "  export DSR_URL=$api DSR_CA_FILE=$ca"
 echo "  $bin/dsrctl list"
 echo "  $bin/dsrctl show $access"
-echo "  curl -s $api/api/v1/sources"
+echo "  curl --cacert $ca -s $api/api/v1/sources"
 echo "Sample identities (from $work/samples.txt):"
 sed -e 's/^SAMPLE /  /' "$work/samples.txt" | grep -v '^CREATED'
 first_email="$(sed -n 's/.* email=\([^ ]*\) .*/\1/p' "$work/samples.txt" | sed -n 2p)"

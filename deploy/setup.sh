@@ -12,6 +12,7 @@ packages=(
   # run time and tests
   sqlite3 tzdata unzip curl python3 ca-certificates mariadb-server-core mariadb-client-core
   # mail connector tests: a real IMAP server, and openssl for its TLS certificate
+  # (also the coordinator's self-signed certificate in the demo and the tests)
   dovecot-imapd openssl
   # reminder tests: a real SMTP server
   python3-aiosmtpd

@@ -17,6 +17,7 @@
 #include "connectors/connector.h"
 #include "workers/outcome_journal.h"
 #include "workers/worker_runtime.h"
+#include "workers/worker_transport.h"
 
 namespace dsr::workers {
 namespace {
@@ -52,6 +53,9 @@ Result<WorkerSettings> SettingsFrom(const nlohmann::json& config) {
       std::chrono::milliseconds(config.value("heartbeat_interval_ms", 1000));
   settings.heartbeat_liveness = config.value("heartbeat_liveness", 3);
   settings.shutdown_grace = std::chrono::seconds(config.value("shutdown_grace_seconds", 30));
+  auto curve = LoadWorkerCurve(config);
+  if (!curve.ok()) return curve.status();
+  settings.curve = std::move(*curve);
   return settings;
 }
 
@@ -116,7 +120,7 @@ int RunWorker(int argc, char** argv) {
     SetLogLevel(level);
   }
   auto settings = SettingsFrom(*config);
-  if (!settings.ok()) return Fail(settings.status());
+  if (!settings.ok()) return Fail(settings.status().WithContext(config_path));
   auto connector = connectors::NewConnector(config->at("connector"), config_path);
   if (!connector.ok()) return Fail(connector.status());
   if (discover) return PrintDiscovery(settings->source, **connector);

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/curve_keys.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "common/wire.h"
@@ -16,10 +18,16 @@
 namespace dsr::workers {
 namespace {
 
-std::string UniqueInprocEndpoint() {
+std::string UniqueInprocEndpoint(const std::string& kind) {
   static std::atomic<int> counter{0};
-  return "inproc://dsr-worker-out-" + std::to_string(counter++);
+  return "inproc://dsr-worker-" + kind + "-" + std::to_string(counter++);
 }
+
+// Socket monitor events that say the coordinator would not complete the
+// CurveZMQ handshake.
+constexpr int kHandshakeFailures = ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
 
 // Messages from the executor waiting for the network; beyond this the
 // executor is not read from, so it blocks instead of filling memory.
@@ -58,7 +66,7 @@ class WorkerRuntime::Session {
         context_(context),
         counters_(counters),
         from_executor_(context, zmq::socket_type::pair),
-        executor_endpoint_(UniqueInprocEndpoint()),
+        executor_endpoint_(UniqueInprocEndpoint("out")),
         executor_(context, executor_endpoint_, connector, clock, settings.credit_wait,
                   settings.journal),
         reconnect_delay_(settings.reconnect_min) {
@@ -91,6 +99,7 @@ class WorkerRuntime::Session {
       (void)Send(wire::Disconnect("worker " + settings_.worker_name + " is stopping"));
     }
     const bool stopped = executor_.Stop(kConnectorStopWait);
+    StopWatchingHandshakes();
     if (socket_) socket_->close();
     from_executor_.close();
     return stopped;
@@ -134,6 +143,16 @@ class WorkerRuntime::Session {
     socket_.emplace(context_, zmq::socket_type::dealer);
     ApplyCommonOptions(*socket_);
     socket_->set(zmq::sockopt::sndhwm, 64);
+    // libzmq's own reconnects (after a lost TCP connection) back off too.
+    socket_->set(zmq::sockopt::reconnect_ivl, static_cast<int>(settings_.reconnect_min.count()));
+    socket_->set(zmq::sockopt::reconnect_ivl_max,
+                 static_cast<int>(settings_.reconnect_max.count()));
+    if (settings_.curve) {
+      socket_->set(zmq::sockopt::curve_serverkey, settings_.curve->server_key);
+      socket_->set(zmq::sockopt::curve_publickey, settings_.curve->public_key);
+      socket_->set(zmq::sockopt::curve_secretkey, settings_.curve->secret_key);
+      WatchHandshakes();
+    }
     socket_->connect(settings_.coordinator);
     wire::Message ready;
     ready.command = wire::Command::kReady;
@@ -147,13 +166,17 @@ class WorkerRuntime::Session {
     if (draining_) SendHeartbeat();
     last_heard_ = clock_.Monotonic();
     next_heartbeat_ = last_heard_ + settings_.heartbeat_interval;
-    LogInfo("worker", "announced source " + settings_.source + " to " + settings_.coordinator);
+    LogInfo("worker", "announced source " + settings_.source + " to " + settings_.coordinator +
+                          (settings_.curve ? " (CurveZMQ, key " +
+                                                 KeyFingerprint(settings_.curve->public_key) + "…)"
+                                           : " (plaintext)"));
   }
 
   // Closes the connection and schedules the next attempt with doubling back-off.
   // The coordinator requeues the tasks of a connection that is gone, so the
   // running attempt ends and its unsent messages are dropped.
   void Drop() {
+    StopWatchingHandshakes();
     socket_.reset();
     executor_.LoseAttempts();
     pending_out_.clear();
@@ -162,16 +185,68 @@ class WorkerRuntime::Session {
     reconnect_delay_ = std::min(reconnect_delay_ * 2, settings_.reconnect_max);
   }
 
+  // Listens to the DEALER's handshake events, so that a worker whose key
+  // the coordinator does not allow says so and backs off, instead of
+  // looking merely unanswered.
+  void WatchHandshakes() {
+    const std::string endpoint = UniqueInprocEndpoint("monitor");
+    if (zmq_socket_monitor(socket_->handle(), endpoint.c_str(), kHandshakeFailures) != 0) return;
+    monitor_.emplace(context_, zmq::socket_type::pair);
+    ApplyCommonOptions(*monitor_);
+    monitor_->connect(endpoint);
+  }
+
+  void StopWatchingHandshakes() {
+    if (!monitor_) return;
+    if (socket_) (void)zmq_socket_monitor(socket_->handle(), nullptr, 0);
+    monitor_.reset();
+  }
+
+  void ReadHandshakeEvents() {
+    bool failed = false;
+    while (monitor_) {
+      auto frames = ReceiveFrames(*monitor_);
+      if (!frames) break;
+      if (frames->empty() || frames->front().size() < 6) continue;
+      uint16_t event = 0;
+      uint32_t value = 0;
+      std::memcpy(&event, frames->front().data(), sizeof event);
+      std::memcpy(&value, frames->front().data() + 2, sizeof value);
+      if ((event & kHandshakeFailures) == 0) continue;
+      failed = true;
+      ++counters_.handshake_failures;
+      if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+        LogError("worker", "the coordinator refused this worker's key " +
+                               KeyFingerprint(settings_.curve->public_key) + "… (status " +
+                               std::to_string(value) +
+                               "): it is not on the coordinator's allow-list (broker.workers); "
+                               "trying again with growing delays");
+      } else {
+        LogError("worker",
+                 "the CurveZMQ handshake with the coordinator failed: check curve."
+                 "coordinator_public_key and that the coordinator uses CurveZMQ; "
+                 "trying again with growing delays");
+      }
+    }
+    // Drop with back-off rather than let libzmq retry at once.
+    if (failed) Drop();
+  }
+
   void PollOnce() {
-    zmq::pollitem_t items[2] = {
+    zmq::pollitem_t items[3] = {
         {from_executor_.handle(), 0,
          static_cast<short>(pending_out_.size() < kMaxPendingOut ? ZMQ_POLLIN : 0), 0},
+        {nullptr, 0, 0, 0},
         {nullptr, 0, 0, 0}};
     int count = 1;
     if (socket_) {
       items[1] = {socket_->handle(), 0,
                   static_cast<short>(ZMQ_POLLIN | (pending_out_.empty() ? 0 : ZMQ_POLLOUT)), 0};
       count = 2;
+      if (monitor_) {
+        items[2] = {monitor_->handle(), 0, ZMQ_POLLIN, 0};
+        count = 3;
+      }
     }
     try {
       zmq::poll(items, count, std::chrono::milliseconds(100));
@@ -186,7 +261,8 @@ class WorkerRuntime::Session {
         pending_out_.push_back(std::move(*frames));
       }
     }
-    if (count == 2 && (items[1].revents & ZMQ_POLLIN)) ReceiveFromCoordinator();
+    if (count >= 2 && (items[1].revents & ZMQ_POLLIN)) ReceiveFromCoordinator();
+    if (count == 3 && (items[2].revents & ZMQ_POLLIN)) ReadHandshakeEvents();
     FlushPending();
   }
 
@@ -224,7 +300,19 @@ class WorkerRuntime::Session {
                           message->header.at("credit").get<int>());
           break;
         case wire::Command::kDisconnect:
-          LogWarn("worker", "coordinator said: " + message->header.at("reason").get<std::string>());
+          if (message->header.value("refused", false)) {
+            // Announcing the same again at once would only be refused again:
+            // wait the longest back-off, in case an operator fixes the config.
+            ++counters_.refusals;
+            LogError("worker", "the coordinator refused this worker: " +
+                                   message->header.at("reason").get<std::string>() +
+                                   "; trying again in " +
+                                   std::to_string(settings_.reconnect_max.count() / 1000) + " s");
+            reconnect_delay_ = settings_.reconnect_max;
+          } else {
+            LogWarn("worker",
+                    "coordinator said: " + message->header.at("reason").get<std::string>());
+          }
           Drop();
           return;
         default:
@@ -256,6 +344,7 @@ class WorkerRuntime::Session {
   std::string executor_endpoint_;
   Executor executor_;
   std::optional<zmq::socket_t> socket_;
+  std::optional<zmq::socket_t> monitor_;  // handshake events of socket_ (CurveZMQ only)
   std::deque<std::vector<std::string>> pending_out_;
   std::chrono::milliseconds reconnect_delay_;
   Clock::MonotonicTime reconnect_at_{};

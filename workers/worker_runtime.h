@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <zmq.hpp>
 
@@ -31,8 +32,18 @@
 
 namespace dsr::workers {
 
+// The worker's CurveZMQ keys (Z85): its own pair and the coordinator's
+// public key, which the worker checks the coordinator against.
+struct WorkerCurveKeys {
+  std::string secret_key;
+  std::string public_key;
+  std::string server_key;
+};
+
 struct WorkerSettings {
   std::string coordinator;  // "tcp://host:port"
+  // None: plaintext (the config allows that only on loopback, and tests).
+  std::optional<WorkerCurveKeys> curve;
   std::string source;
   std::string worker_name;
   std::chrono::milliseconds heartbeat_interval{1000};
@@ -53,7 +64,9 @@ struct WorkerCounters {
   uint64_t tasks_received = 0;
   uint64_t messages_dropped = 0;
   uint64_t reconnects = 0;
-  uint64_t tasks_refused = 0;  // arrived while stopping
+  uint64_t tasks_refused = 0;       // arrived while stopping
+  uint64_t refusals = 0;            // the coordinator refused the worker (source not allowed)
+  uint64_t handshake_failures = 0;  // CurveZMQ handshakes that failed (key not allowed …)
 };
 
 class WorkerRuntime {

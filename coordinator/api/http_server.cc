@@ -1,18 +1,24 @@
 #include "coordinator/api/http_server.h"
 
+#include <Poco/Crypto/X509Certificate.h>
 #include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <fstream>
+#include <mutex>
 
 #include "common/data_protection.h"
 #include "common/log.h"
@@ -154,6 +160,37 @@ class HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
+namespace {
+
+// Forward secrecy and authenticated encryption only (TLS 1.2); TLS 1.3 has
+// its own, all fine.
+constexpr const char* kCipherList =
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+    "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
+
+Poco::Net::Context::Ptr ServerContext(const TlsSettings& tls) {
+  static std::once_flag initialized;
+  std::call_once(initialized, [] { Poco::Net::initializeSSL(); });
+  Poco::Net::Context::Params params;
+  params.privateKeyFile = tls.private_key_file;
+  params.certificateFile = tls.certificate_file;
+  params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // no client certificates
+  params.loadDefaultCAs = false;
+  params.cipherList = kCipherList;
+  Poco::Net::Context::Ptr context =
+      new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+  context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  context->preferServerCiphers();
+  if (!tls.ca_file.empty()) {
+    for (const auto& certificate : Poco::Crypto::X509Certificate::readPEM(tls.ca_file)) {
+      context->addChainCertificate(certificate);
+    }
+  }
+  return context;
+}
+
+}  // namespace
+
 struct HttpServer::Impl {
   HttpServerSettings settings;
   const Router& router;
@@ -170,10 +207,13 @@ HttpServer::~HttpServer() {
 
 Result<int> HttpServer::Start() {
   try {
-    Poco::Net::ServerSocket socket(
-        Poco::Net::SocketAddress(impl_->settings.host,
-                                 static_cast<Poco::UInt16>(impl_->settings.port)),
-        impl_->settings.max_queued);
+    const Poco::Net::SocketAddress address(impl_->settings.host,
+                                           static_cast<Poco::UInt16>(impl_->settings.port));
+    // The secure socket goes into the same HTTPServer: TLS sits below HTTP.
+    Poco::Net::ServerSocket socket =
+        impl_->settings.tls ? Poco::Net::SecureServerSocket(address, impl_->settings.max_queued,
+                                                            ServerContext(*impl_->settings.tls))
+                            : Poco::Net::ServerSocket(address, impl_->settings.max_queued);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(impl_->settings.threads);
     params->setMaxQueued(impl_->settings.max_queued);
@@ -184,10 +224,16 @@ Result<int> HttpServer::Start() {
         params);
     impl_->server->start();
     return static_cast<int>(socket.address().port());
+  } catch (const Poco::Net::SSLException& error) {
+    return Unavailable("cannot set up TLS for the API (http.tls): " + error.displayText());
   } catch (const Poco::Exception& error) {
     return Unavailable("cannot listen on " + impl_->settings.host + ":" +
                        std::to_string(impl_->settings.port) + ": " + error.displayText());
   }
+}
+
+std::string HttpServer::scheme() const {
+  return impl_->settings.tls ? "https" : "http";
 }
 
 void HttpServer::Stop() {

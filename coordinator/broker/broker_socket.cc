@@ -18,6 +18,17 @@ BrokerSocket::BrokerSocket(zmq::context_t& context) : socket_(context, zmq::sock
   socket_.set(zmq::sockopt::maxmsgsize, kMaxMessageBytes);
 }
 
+Status BrokerSocket::UseCurve(const std::string& secret_key) {
+  try {
+    socket_.set(zmq::sockopt::curve_server, 1);
+    socket_.set(zmq::sockopt::curve_secretkey, secret_key);
+    socket_.set(zmq::sockopt::zap_domain, "dsr");
+  } catch (const zmq::error_t& error) {
+    return Internal(std::string("cannot make the broker a CurveZMQ server: ") + error.what());
+  }
+  return Status::Ok();
+}
+
 Result<std::string> BrokerSocket::Bind(const std::string& endpoint) {
   try {
     socket_.bind(endpoint);
@@ -29,12 +40,15 @@ Result<std::string> BrokerSocket::Bind(const std::string& endpoint) {
 
 std::optional<BrokerSocket::Incoming> BrokerSocket::Receive() {
   while (true) {
-    auto frames = ReceiveFrames(socket_);
+    std::string user_id;
+    auto frames = ReceiveFrames(socket_, false, &user_id);
     if (!frames) return std::nullopt;
     std::string routing_id = std::move(frames->front());
     frames->erase(frames->begin());
     auto decoded = wire::Decode(*frames, wire::Sender::kWorker);
-    if (decoded.ok()) return Incoming{std::move(routing_id), std::move(decoded.value())};
+    if (decoded.ok()) {
+      return Incoming{std::move(routing_id), std::move(user_id), std::move(decoded.value())};
+    }
     ++dropped_;
     LogWarn("broker", "dropped a malformed message (" + decoded.status().message() +
                           "); dropped so far: " + std::to_string(dropped_));

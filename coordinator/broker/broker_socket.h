@@ -21,12 +21,19 @@ class BrokerSocket {
  public:
   explicit BrokerSocket(zmq::context_t& context);
 
+  // Makes the socket a CurveZMQ server with this Z85 secret key; call before
+  // Bind and only with a ZAP handler bound in the same context (zap_handler.h).
+  Status UseCurve(const std::string& secret_key);
+
   // Binds to `endpoint` ("tcp://127.0.0.1:5555"; port "*" picks a free one) and
   // returns the endpoint actually bound.
   Result<std::string> Bind(const std::string& endpoint);
 
   struct Incoming {
     std::string routing_id;
+    // The name of the worker key the connection authenticated with (ZAP user
+    // id, "User-Id"); empty without CurveZMQ.
+    std::string user_id;
     wire::Message message;
   };
   // The next valid message, if one is waiting. Invalid ones are dropped,

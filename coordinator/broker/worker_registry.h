@@ -39,6 +39,7 @@ struct Slot {
 struct WorkerInfo {
   std::string routing_id;  // the ROUTER's opaque peer id
   std::string name;        // as the worker announced itself
+  std::string key_name;    // its CurveZMQ key's name in broker.workers; empty in plaintext
   std::string source;
   std::string connector;
   std::string version;

@@ -12,6 +12,7 @@
 #include "common/zmq_frames.h"
 #include "coordinator/broker/broker_socket.h"
 #include "coordinator/broker/worker_registry.h"
+#include "coordinator/broker/zap_handler.h"
 #include "coordinator/workflow/bundle_service.h"
 #include "coordinator/workflow/completion.h"
 #include "coordinator/workflow/engine_client.h"
@@ -60,6 +61,7 @@ class Engine::Loop {
     ApplyCommonOptions(commands_);
     ApplyCommonOptions(bundle_reports_);
     ApplyCommonOptions(notification_reports_);
+    if (settings.security) zap_.emplace(context, *settings.security, clock);
   }
 
   // Closing a socket releases its inproc name only later, on ZeroMQ's reaper
@@ -84,6 +86,12 @@ class Engine::Loop {
     auto settled = store_.RequestsWithSettledTasks();
     if (!settled.ok()) return settled.status();
     for (const auto& request_id : *settled) SettleRequest(request_id);
+    if (zap_) {
+      // The handler first: a CURVE socket bound without one lets in every
+      // client that knows the coordinator's public key.
+      DSR_RETURN_IF_ERROR(zap_->Bind());
+      DSR_RETURN_IF_ERROR(broker_.UseCurve(settings_.security->secret_key));
+    }
     auto endpoint = broker_.Bind(settings_.broker_bind);
     if (!endpoint.ok()) return endpoint;
     commands_.bind(kEngineEndpoint);
@@ -95,8 +103,12 @@ class Engine::Loop {
     if (!awaiting.ok()) return awaiting.status();
     for (const auto& request_id : *awaiting) StartBundle(request_id);
     DSR_RETURN_IF_ERROR(WriteOwedLetters());
-    LogInfo("engine", "broker listening on " + *endpoint + "; " +
-                          std::to_string(tasks_.pending_count()) + " tasks pending");
+    LogInfo("engine",
+            "broker listening on " + *endpoint +
+                (zap_ ? " (CurveZMQ, " + std::to_string(settings_.security->workers.size()) +
+                            " worker keys allowed)"
+                      : " (plaintext)") +
+                "; " + std::to_string(tasks_.pending_count()) + " tasks pending");
     return endpoint;
   }
 
@@ -130,9 +142,10 @@ class Engine::Loop {
       zmq::pollitem_t items[] = {{broker_.socket().handle(), 0, ZMQ_POLLIN, 0},
                                  {commands_.handle(), 0, ZMQ_POLLIN, 0},
                                  {bundle_reports_.handle(), 0, ZMQ_POLLIN, 0},
-                                 {notification_reports_.handle(), 0, ZMQ_POLLIN, 0}};
+                                 {notification_reports_.handle(), 0, ZMQ_POLLIN, 0},
+                                 {zap_ ? zap_->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0}};
       try {
-        zmq::poll(items, 4, PollTimeout());
+        zmq::poll(items, zap_ ? 5 : 4, PollTimeout());
       } catch (const zmq::error_t& error) {
         if (error.num() != EINTR) throw;
       }
@@ -140,6 +153,7 @@ class Engine::Loop {
       if (items[1].revents & ZMQ_POLLIN) DrainCommands();
       if (items[2].revents & ZMQ_POLLIN) DrainBundleReports();
       if (items[3].revents & ZMQ_POLLIN) DrainNotificationReports();
+      if (zap_ && (items[4].revents & ZMQ_POLLIN)) zap_->HandleWaiting();
       if (clock_.Monotonic() >= next_heartbeat_) Tick();
       for (const auto& request_id : tasks_.CommitReceivedResults()) SettleRequest(request_id);
       ExpireAttempts();
@@ -228,17 +242,30 @@ class Engine::Loop {
 
   void DrainBroker() {
     while (auto incoming = broker_.Receive())
-      OnWorkerMessage(incoming->routing_id, incoming->message);
+      OnWorkerMessage(incoming->routing_id, incoming->user_id, incoming->message);
   }
 
-  void OnWorkerMessage(const std::string& routing_id, const wire::Message& message) {
-    if (message.command == wire::Command::kReady) return OnReady(routing_id, message.header);
+  // A message whose connection authenticated with another key than the one
+  // the worker registered with (or with none while keys are required).
+  void DropWrongKey(const std::string& user_id) {
+    ++wire_messages_wrong_key_;
+    LogWarn("engine", "dropped a message attributed to key '" + user_id +
+                          "' that does not match its worker; dropped so far: " +
+                          std::to_string(wire_messages_wrong_key_));
+  }
+
+  void OnWorkerMessage(const std::string& routing_id, const std::string& user_id,
+                       const wire::Message& message) {
+    if (message.command == wire::Command::kReady) {
+      return OnReady(routing_id, user_id, message.header);
+    }
     const broker::WorkerInfo* worker = registry_.Find(routing_id);
     if (worker == nullptr) {
       // Typically a worker from before a coordinator restart: it must announce itself again.
       (void)broker_.Send(routing_id, wire::Disconnect("unknown worker: send READY first"));
       return;
     }
+    if (worker->key_name != user_id) return DropWrongKey(user_id);
     registry_.Touch(routing_id, clock_.Monotonic());
     const WorkerRef ref{routing_id, worker->name};
     switch (message.command) {
@@ -273,9 +300,24 @@ class Engine::Loop {
     }
   }
 
-  void OnReady(const std::string& routing_id, const nlohmann::json& ready) {
+  void OnReady(const std::string& routing_id, const std::string& user_id,
+               const nlohmann::json& ready) {
     const std::string source = ready.at("source").get<std::string>();
     const std::string connector = ready.at("connector").get<std::string>();
+    if (settings_.security) {
+      const broker::AllowedWorker* key = settings_.security->FindByName(user_id);
+      if (key == nullptr) return DropWrongKey(user_id);
+      if (!key->MayServe(source)) {
+        ++workers_refused_source_;
+        LogWarn("engine", "refused worker key '" + user_id + "': it may not serve source '" +
+                              source + "' (broker.workers); refused so far: " +
+                              std::to_string(workers_refused_source_));
+        (void)broker_.Send(routing_id,
+                           wire::Refusal("the coordinator does not allow key '" + user_id +
+                                         "' to serve source '" + source + "'"));
+        return;
+      }
+    }
     const SourceSettings* configured = nullptr;
     for (const auto& candidate : settings_.sources) {
       if (candidate.name == source) configured = &candidate;
@@ -288,11 +330,12 @@ class Engine::Loop {
     }
     if (!refusal.empty()) {
       LogWarn("engine", "refused worker: " + refusal);
-      (void)broker_.Send(routing_id, wire::Disconnect(refusal));
+      (void)broker_.Send(routing_id, wire::Refusal(refusal));
       return;
     }
     broker::WorkerInfo info;
     info.routing_id = routing_id;
+    info.key_name = user_id;
     info.name = ready.at("worker").get<std::string>();
     info.source = source;
     info.connector = connector;
@@ -304,7 +347,8 @@ class Engine::Loop {
     if (auto replaced = registry_.Register(std::move(info))) {
       RequeueAll(*replaced, "worker " + replaced->name + " announced itself again");
     }
-    LogInfo("engine", "worker " + name + " serves source " + source);
+    LogInfo("engine", "worker " + name + " serves source " + source +
+                          (user_id.empty() ? "" : " (key " + user_id + ")"));
     (void)broker_.Send(routing_id, wire::Heartbeat());
   }
 
@@ -465,6 +509,9 @@ class Engine::Loop {
     const auto now = clock_.Monotonic();
     for (const auto* worker : registry_.All()) {
       workers.push_back({{"name", worker->name},
+                         // The allow-list name of the key it authenticated with; null in plaintext.
+                         {"key", worker->key_name.empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(worker->key_name)},
                          {"source", worker->source},
                          {"connector", worker->connector},
                          {"version", worker->version},
@@ -482,6 +529,10 @@ class Engine::Loop {
   nlohmann::json Stats() const {
     return {{"ok", true},
             {"wire_messages_dropped", broker_.dropped_messages()},
+            {"wire_messages_wrong_key", wire_messages_wrong_key_},
+            {"workers_refused_unknown_key", zap_ ? zap_->refused_unknown_key() : 0},
+            {"workers_refused_source", workers_refused_source_},
+            {"broker_security", zap_ ? "curve" : "plaintext"},
             {"stale_messages_ignored", stale_messages_},
             {"workers", registry_.All().size()},
             {"tasks_pending", tasks_.pending_count()},
@@ -507,6 +558,8 @@ class Engine::Loop {
   store::Store& store_;
   const Clock& clock_;
   const deadlines::HolidayCalendar& calendar_;
+  // Declared before the broker: it must outlive the CURVE socket it serves.
+  std::optional<broker::ZapHandler> zap_;
   broker::BrokerSocket broker_;
   zmq::socket_t commands_;
   zmq::socket_t bundle_reports_;
@@ -527,6 +580,8 @@ class Engine::Loop {
   Clock::MonotonicTime next_notification_check_{};
   Clock::MonotonicTime next_purge_check_{};
   uint64_t stale_messages_ = 0;
+  uint64_t wire_messages_wrong_key_ = 0;
+  uint64_t workers_refused_source_ = 0;
   uint64_t attempts_timed_out_ = 0;
   bool draining_ = false;
   Clock::MonotonicTime drain_deadline_{};

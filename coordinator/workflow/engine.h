@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "common/clock.h"
 #include "common/keyed_hash.h"
 #include "common/status.h"
+#include "coordinator/broker/broker_security.h"
 #include "coordinator/deadlines/holiday_calendar.h"
 #include "coordinator/letters/letter.h"
 #include "coordinator/notify/notify_settings.h"
@@ -37,6 +39,9 @@ inline constexpr const char* kEngineEndpoint = "inproc://dsr-engine";
 
 struct EngineSettings {
   std::string broker_bind = "tcp://127.0.0.1:5555";
+  // CurveZMQ with its allow-list of worker keys; without it the broker is
+  // plaintext (the config allows that only on loopback, and tests).
+  std::optional<broker::BrokerSecurity> security;
   std::chrono::milliseconds heartbeat_interval{1000};
   int heartbeat_liveness = 3;  // missed heartbeats before a worker counts as gone
   RetryPolicy retry;           // time-outs, back-off and max attempts of tasks

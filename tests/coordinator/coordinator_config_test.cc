@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "tests/support/temp_dir.h"
+#include "tests/support/transport_files.h"
 
 namespace dsr {
 namespace {
@@ -19,9 +20,31 @@ std::string ExampleCalendars() {
   return std::string(source != nullptr ? source : ".") + "/deploy/examples/calendars";
 }
 
+std::string ReplaceEvery(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// Real key and certificate files for the paths the example names.
+testing::TransportFiles& ExampleTransport() {
+  static testing::TempDir dir;
+  static testing::TransportFiles files = [] {
+    testing::TransportFiles made(dir.path());
+    for (const char* worker : {"crm-1", "mail-1", "tickets-1", "files-1"}) made.Key(worker);
+    return made;
+  }();
+  return files;
+}
+
+// The example, with its /etc/dsr key and certificate paths pointing at ExampleTransport().
 std::string ReadExample() {
   std::ifstream in(ExamplePath());
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string text(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>{});
+  const std::string& root = ExampleTransport().dir();
+  text = ReplaceEvery(text, "/etc/dsr/keys/", root + "/keys/");
+  return ReplaceEvery(text, "/etc/dsr/tls/", root + "/tls/");
 }
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
@@ -45,7 +68,8 @@ std::string Everything(const Status& status) {
 
 TEST_SUITE("CoordinatorConfig") {
   TEST_CASE("loads the annotated example with every value it sets") {
-    auto config = LoadCoordinatorConfig(ExamplePath());
+    testing::TempDir dir;
+    auto config = LoadText(dir, ReadExample());
     REQUIRE_MESSAGE(config.ok(), config.status().ToString());
     CHECK(config->time_zone == "Europe/Berlin");
     CHECK(config->region == "DE-NW");
@@ -99,7 +123,8 @@ TEST_SUITE("CoordinatorConfig") {
   }
 
   TEST_CASE("reads the request policy, the audit key and the records of processing") {
-    auto config = LoadCoordinatorConfig(ExamplePath());
+    testing::TempDir dir;
+    auto config = LoadText(dir, ReadExample());
     REQUIRE(config.ok());
     CHECK(config->engine.policy.identity_required);
     CHECK(config->engine.policy.pause_mode == deadlines::PauseMode::kPause);
@@ -117,7 +142,6 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(letters::CheckRecordsOfProcessing(config->controller_info, config->records_of_processing)
               .empty());
 
-    testing::TempDir dir;
     std::string text = ReadExample();
     text = Replace(text, "identity_check: required", "identity_check: not_required");
     text = Replace(text, "identity_pause: pause", "identity_pause: restart_from_answer");
@@ -138,8 +162,12 @@ TEST_SUITE("CoordinatorConfig") {
     auto config = LoadText(dir,
                            "controller: {name: A, contact: a@b.example, time_zone: Europe/Berlin, "
                            "region: DE}\nstore: {url: 'sqlite3://db=x.db'}\ndata_dir: /tmp/x\n"
-                           "sources: []\n");
+                           "sources: []\n"
+                           // Never a default: plaintext must be asked for.
+                           "http: {allow_plain_http: true}\nbroker: {allow_plaintext: true}\n");
     REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+    CHECK_FALSE(config->http.tls.has_value());
+    CHECK_FALSE(config->engine.security.has_value());
     CHECK(config->engine.controller.default_language == "en");
     CHECK(config->engine.policy.extension_from == deadlines::ExtensionFrom::kFirstPeriodEnd);
     CHECK(config->read_connections == 4);
@@ -266,7 +294,7 @@ TEST_SUITE("CoordinatorConfig") {
       const char* key;
     };
     const std::vector<Case> cases = {
-        {"bad source name", Replace(example, "- name: crm", "- name: \"../crm\""),
+        {"bad source name", Replace(example, "- name: crm  ", "- name: \"../crm\"  "),
          "sources[0].name"},
         {"unknown key", example + "\nlisten_everywhere: true\n", "listen_everywhere"},
         {"wrong type", Replace(example, "threads: 8", "threads: many"), "http.threads"},

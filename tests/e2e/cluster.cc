@@ -57,7 +57,8 @@ StoreBackend StoreBackendOfThisRun() {
                                                                : StoreBackend::kSqlite;
 }
 
-Cluster::Cluster(StoreBackend store, MariaDbServer* mariadb) : store_backend_(store) {
+Cluster::Cluster(StoreBackend store, MariaDbServer* mariadb)
+    : transport_(std::make_unique<TransportFiles>(dir_.File("transport"))), store_backend_(store) {
   if (store_backend_ == StoreBackend::kMariaDb) {
     mariadb_ = mariadb != nullptr ? mariadb : &MariaDbServer::Shared();
     store_database_ = mariadb_->CreateOwnedDatabase("store");
@@ -144,6 +145,18 @@ bool Cluster::StartCoordinator(std::set<std::string> sources,
     if (sources_.count(source.at("name").get<std::string>()) > 0) kept.push_back(source);
   }
   c["sources"] = kept;
+  // CurveZMQ with one key per source on the allow-list, and HTTPS.
+  c["broker"]["curve"] = {{"secret_key_file", transport_->coordinator().secret_file},
+                          {"public_key_file", transport_->coordinator().public_file}};
+  c["broker"]["workers"] = nlohmann::json::array();
+  for (const auto& source : sources_) {
+    c["broker"]["workers"].push_back(
+        {{"name", WorkerKeyName(source)},
+         {"public_key_file", transport_->Key(WorkerKeyName(source)).public_file},
+         {"sources", {source}}});
+  }
+  c["http"]["tls"] = {{"certificate_file", transport_->certificate_file()},
+                      {"private_key_file", transport_->private_key_file()}};
   if (edit) edit(c);
   // JSON is YAML: the coordinator reads the changed config as it is.
   WriteFile(dir_.File("coordinator.yaml"), c.dump(2));
@@ -188,6 +201,9 @@ nlohmann::json Cluster::WorkerConfig(const std::string& name, const std::string&
   config["heartbeat_liveness"] = 25;
   // Shared by the cluster's workers, as by workers of one source in production.
   config["journal_dir"] = dir_.File("worker-journal");
+  config["curve"] = {{"secret_key_file", transport_->Key(WorkerKeyName(source)).secret_file},
+                     {"public_key_file", transport_->Key(WorkerKeyName(source)).public_file},
+                     {"coordinator_public_key_file", transport_->coordinator().public_file}};
   nlohmann::json& connector = config["connector"];
   if (source == "crm") {
     connector["connection"] = "sqlite3://db=" + crm_path() + " timeout=5";
@@ -279,7 +295,7 @@ int Cluster::WorkerCount() const {
 
 HttpAnswer Cluster::Call(const std::string& method, const std::string& path,
                          const std::string& body) const {
-  return HttpCall(url_, method, path, body);
+  return HttpCall(url_, method, path, body, "application/json", ca_file());
 }
 
 nlohmann::json Cluster::Submit(const nlohmann::json& body) const {

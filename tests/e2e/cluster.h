@@ -3,6 +3,12 @@
 // examples in deploy/examples (so those stay correct too). The store is a
 // SQLite file in the cluster's folder, or a fresh database on a MariaDB
 // server (DSR_STORE_TEST_BACKEND=mariadb, or by choice).
+//
+// Transport security is on as in production: the cluster makes the
+// coordinator's CurveZMQ key pair, one key per source for its workers (named
+// "<source>-workers" on the allow-list, allowed for that source only) and a
+// self-signed certificate, and runs the broker with CurveZMQ and the API
+// over HTTPS; Call() verifies the certificate against ca_file().
 #pragma once
 
 #include <chrono>
@@ -18,6 +24,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/http_call.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/transport_files.h"
 
 namespace dsr::testing {
 
@@ -110,6 +117,12 @@ class Cluster {
   int WorkerCount() const;
 
   const TempDir& dir() const { return dir_; }
+  // The keys and the certificate (transport_files.h); Key(NAME) makes more.
+  TransportFiles& transport() { return *transport_; }
+  // What clients verify the coordinator's certificate against.
+  const std::string& ca_file() const { return transport_->certificate_file(); }
+  // The allow-list name of the key that the workers of `source` use.
+  static std::string WorkerKeyName(const std::string& source) { return source + "-workers"; }
   const std::string& url() const { return url_; }
   const std::string& broker() const { return broker_; }
   std::string crm_path() const { return dir_.File("crm.db"); }
@@ -128,6 +141,7 @@ class Cluster {
 
  private:
   TempDir dir_;
+  std::unique_ptr<TransportFiles> transport_;
   nlohmann::json WorkerConfig(const std::string& name, const std::string& source) const;
 
   StoreBackend store_backend_;

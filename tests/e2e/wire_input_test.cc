@@ -31,6 +31,10 @@ TEST_SUITE("EndToEnd") {
     zmq::context_t context;
     zmq::socket_t rogue(context, zmq::socket_type::dealer);
     ApplyCommonOptions(rogue);
+    // A worker with a key on the allow-list that sends nonsense: its messages
+    // pass the handshake and reach the broker, which must drop them.
+    UseCurveKeys(rogue, cluster.transport().Key(Cluster::WorkerKeyName("crm")),
+                 cluster.transport().coordinator().public_key);
     rogue.connect(cluster.broker());
     const std::string valid_ready =
         R"({"source":"crm","connector":"sql","worker":"rogue","version":"1","capacity":1,"actions":["export"]})";
@@ -47,7 +51,8 @@ TEST_SUITE("EndToEnd") {
     CHECK(WaitFor(
         [&] { return DroppedMessages(cluster) == static_cast<int64_t>(bad_messages.size()); }));
 
-    // A READY for a source the coordinator does not have is answered with DISCONNECT.
+    // A READY for a source the coordinator does not have (nor the key may
+    // serve) is refused with DISCONNECT.
     REQUIRE(
         SendFrames(
             rogue,

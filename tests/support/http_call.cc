@@ -9,14 +9,19 @@
 
 #include <sstream>
 
+#include "common/https_client.h"
+
 namespace dsr::testing {
 
 HttpAnswer HttpCall(const std::string& base_url, const std::string& method, const std::string& path,
-                    const std::string& body, const std::string& content_type) {
+                    const std::string& body, const std::string& content_type,
+                    const std::string& ca_file) {
   HttpAnswer answer;
   try {
     const Poco::URI uri(base_url);
-    Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+    auto opened = OpenHttpSession(uri, ca_file);
+    if (!opened.ok()) return answer;
+    Poco::Net::HTTPClientSession& session = **opened;
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!body.empty() || method == "POST") {

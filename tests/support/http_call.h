@@ -1,5 +1,6 @@
-// HttpCall: one plain HTTP exchange for tests, returning the status code and
-// the body as they are, so tests can check exact 4xx answers.
+// HttpCall: one HTTP or HTTPS exchange for tests, returning the status code
+// and the body as they are, so tests can check exact 4xx answers. An https
+// URL's certificate is verified against `ca_file` (common/https_client.h).
 #pragma once
 
 #include <map>
@@ -8,13 +9,14 @@
 namespace dsr::testing {
 
 struct HttpAnswer {
-  int status = 0;  // 0 when the server could not be reached
+  int status = 0;  // 0 when the server could not be reached (or failed the TLS check)
   std::string body;
   std::map<std::string, std::string> headers;
 };
 
 HttpAnswer HttpCall(const std::string& base_url, const std::string& method, const std::string& path,
                     const std::string& body = "",
-                    const std::string& content_type = "application/json");
+                    const std::string& content_type = "application/json",
+                    const std::string& ca_file = "");
 
 }  // namespace dsr::testing

@@ -4,12 +4,15 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+
+#include "common/https_client.h"
 
 namespace dsr::ctl {
 namespace {
@@ -25,24 +28,28 @@ Status StatusFromErrorBody(int http_status, const std::string& body) {
 }
 
 template <typename Body>
-auto WithSession(const std::string& base_url, Body&& body)
+auto WithSession(const std::string& base_url, const std::string& ca_file, Body&& body)
     -> decltype(body(std::declval<Poco::Net::HTTPClientSession&>(),
                      std::declval<const std::string&>())) {
   try {
     const Poco::URI uri(base_url);
-    if (uri.getScheme() != "http")
-      return InvalidArgument("only http:// URLs are supported: " + base_url);
-    Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-    session.setTimeout(Poco::Timespan(60, 0));
-    return body(session, uri.getPath() == "/" ? std::string() : uri.getPath());
+    auto session = OpenHttpSession(uri, ca_file);
+    if (!session.ok()) return session.status();
+    (*session)->setTimeout(Poco::Timespan(60, 0));
+    return body(**session, uri.getPath() == "/" ? std::string() : uri.getPath());
+  } catch (const Poco::Net::SSLException& error) {
+    return Unavailable("the coordinator at " + base_url + " failed the TLS check (" +
+                       error.displayText() +
+                       "); give its certificate or CA with --ca-file or DSR_CA_FILE");
   } catch (const Poco::Exception& error) {
     return Unavailable("cannot reach the coordinator at " + base_url + ": " + error.displayText());
   }
 }
 
-Result<nlohmann::json> Exchange(const std::string& base_url, const std::string& method,
-                                const std::string& path, const std::string* body) {
-  return WithSession(base_url,
+Result<nlohmann::json> Exchange(const std::string& base_url, const std::string& ca_file,
+                                const std::string& method, const std::string& path,
+                                const std::string* body) {
+  return WithSession(base_url, ca_file,
                      [&](Poco::Net::HTTPClientSession& session,
                          const std::string& prefix) -> Result<nlohmann::json> {
                        Poco::Net::HTTPRequest request(method, prefix + path,
@@ -71,17 +78,18 @@ Result<nlohmann::json> Exchange(const std::string& base_url, const std::string& 
 }  // namespace
 
 Result<nlohmann::json> ApiClient::Get(const std::string& path) const {
-  return Exchange(base_url_, Poco::Net::HTTPRequest::HTTP_GET, path, nullptr);
+  return Exchange(base_url_, ca_file_, Poco::Net::HTTPRequest::HTTP_GET, path, nullptr);
 }
 
 Result<nlohmann::json> ApiClient::Post(const std::string& path, const nlohmann::json& body) const {
   const std::string text = body.dump();
-  return Exchange(base_url_, Poco::Net::HTTPRequest::HTTP_POST, path, &text);
+  return Exchange(base_url_, ca_file_, Poco::Net::HTTPRequest::HTTP_POST, path, &text);
 }
 
 Status ApiClient::Download(const std::string& path, const std::string& file_path) const {
   return WithSession(
-      base_url_, [&](Poco::Net::HTTPClientSession& session, const std::string& prefix) -> Status {
+      base_url_, ca_file_,
+      [&](Poco::Net::HTTPClientSession& session, const std::string& prefix) -> Status {
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, prefix + path,
                                        Poco::Net::HTTPMessage::HTTP_1_1);
         session.sendRequest(request);

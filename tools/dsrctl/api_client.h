@@ -12,8 +12,10 @@ namespace dsr::ctl {
 
 class ApiClient {
  public:
-  // `base_url` like "http://127.0.0.1:8080".
-  explicit ApiClient(std::string base_url) : base_url_(std::move(base_url)) {}
+  // `base_url` like "https://127.0.0.1:8080"; `ca_file` verifies the server's
+  // certificate (empty: the system's trusted CAs). See common/https_client.h.
+  explicit ApiClient(std::string base_url, std::string ca_file = "")
+      : base_url_(std::move(base_url)), ca_file_(std::move(ca_file)) {}
 
   Result<nlohmann::json> Get(const std::string& path) const;
   Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body) const;
@@ -22,6 +24,7 @@ class ApiClient {
 
  private:
   std::string base_url_;
+  std::string ca_file_;
 };
 
 }  // namespace dsr::ctl

@@ -7,7 +7,16 @@ namespace dsr::ctl {
 
 std::string BaseUrl(const Arguments& args) {
   const char* env = std::getenv("DSR_URL");
-  return args.Value("--url", env != nullptr ? env : "http://127.0.0.1:8080");
+  return args.Value("--url", env != nullptr ? env : "https://127.0.0.1:8080");
+}
+
+std::string CaFile(const Arguments& args) {
+  const char* env = std::getenv("DSR_CA_FILE");
+  return args.Value("--ca-file", env != nullptr ? env : "");
+}
+
+ApiClient Api(const Arguments& args) {
+  return ApiClient(BaseUrl(args), CaFile(args));
 }
 
 int Report(const Status& status) {
@@ -26,6 +35,7 @@ std::string OnlyPositional(const Arguments& args) {
 
 OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags) {
   with_value.insert("--url");
+  with_value.insert("--ca-file");
   flags.insert("--json");
   return {with_value, flags};
 }

@@ -23,13 +23,18 @@ struct Command {
   int (*run)(const Arguments& args, const char* help);
 };
 
-// The coordinator's URL: --url, else $DSR_URL, else http://127.0.0.1:8080.
+// The coordinator's URL: --url, else $DSR_URL, else https://127.0.0.1:8080.
 std::string BaseUrl(const Arguments& args);
+// The file that the coordinator's certificate is verified against: --ca-file,
+// else $DSR_CA_FILE, else none (the system's trusted CAs).
+std::string CaFile(const Arguments& args);
+// The API client for BaseUrl and CaFile.
+ApiClient Api(const Arguments& args);
 int Report(const Status& status);
 int UsageError(const std::string& message, const char* help);
 // The one positional argument (a request id); empty when there is not exactly one.
 std::string OnlyPositional(const Arguments& args);
-// Options every remote command takes: --url and --json.
+// Options every remote command takes: --url, --ca-file and --json.
 OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags = {});
 
 // The command groups, each in its own file.
@@ -38,5 +43,6 @@ std::vector<Command> RequestCommands();  // submit, show, list, requests, dashbo
 std::vector<Command>
 ReviewCommands();  // identity, pause, resume, review, approve, reject, cancel, retry, holds
 std::vector<Command> OfflineCommands();  // deadline, audit
+std::vector<Command> KeyCommands();      // keygen
 
 }  // namespace dsr::ctl
