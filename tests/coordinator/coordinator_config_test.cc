@@ -328,7 +328,7 @@ namespace dsr {
 TEST_SUITE("CoordinatorConfig") {
   TEST_CASE("data_protection: key files, purge days and their defaults") {
     testing::TempDir dir;
-    auto defaults = LoadCoordinatorConfig(ExamplePath());
+    auto defaults = LoadText(dir, ReadExample());
     REQUIRE_MESSAGE(defaults.ok(), defaults.status().ToString());
     CHECK(defaults->data_key_file == "/var/lib/dsr/data.key");
     CHECK_FALSE(defaults->data_key_file_configured);

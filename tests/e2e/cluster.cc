@@ -222,6 +222,17 @@ nlohmann::json Cluster::WorkerConfig(const std::string& name, const std::string&
   return config;
 }
 
+std::string Cluster::WriteInProcessWorkerConfig(const std::string& name, const std::string& source,
+                                                const std::string& broker) const {
+  nlohmann::json config = WorkerConfig(name, source);
+  config["coordinator"] = broker;
+  config.erase("curve");
+  config["allow_plaintext"] = true;
+  const std::string path = dir_.File("worker-" + name + ".yaml");
+  WriteFile(path, config.dump(2));
+  return path;
+}
+
 bool Cluster::LaunchWorker(const std::string& name, const std::string& source,
                            const nlohmann::json& faults,
                            const std::function<void(nlohmann::json&)>& edit) {

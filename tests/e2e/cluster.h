@@ -125,6 +125,11 @@ class Cluster {
   static std::string WorkerKeyName(const std::string& source) { return source + "-workers"; }
   const std::string& url() const { return url_; }
   const std::string& broker() const { return broker_; }
+  // Writes the config of a worker `name` of `source` for an engine the test
+  // runs in its own process, whose broker at `broker` is plaintext on
+  // loopback (no security in its settings); returns the file's path.
+  std::string WriteInProcessWorkerConfig(const std::string& name, const std::string& source,
+                                         const std::string& broker) const;
   std::string crm_path() const { return dir_.File("crm.db"); }
   std::string mailbox_path() const { return dir_.File("mailbox"); }
   std::string tickets_path() const { return dir_.File("tickets.json"); }

@@ -137,16 +137,9 @@ TEST_SUITE("EndToEnd") {
     REQUIRE(port.ok());
     const std::string url = "http://127.0.0.1:" + std::to_string(*port);
 
-    std::string config = ReadFile(SourceDir() + "/deploy/examples/worker-crm.yaml");
-    config = ReplaceAll(config, "tcp://127.0.0.1:5555", *broker);
-    config = ReplaceAll(config, "/var/lib/dsr/sample-crm.db", files.crm_path());
-    config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
-    WriteFile(files.dir().File("anonymize.key"), std::string(40, 'z'));
-    config = ReplaceAll(config, "/var/lib/dsr/anonymize.key", files.dir().File("anonymize.key"));
-    config = ReplaceAll(config, "/var/lib/dsr/worker-journal", files.dir().File("worker-journal"));
-    WriteFile(files.dir().File("worker.yaml"), config);
+    const std::string worker_config = files.WriteInProcessWorkerConfig("crm-1", "crm", *broker);
     ChildProcess worker;
-    REQUIRE(worker.Start(BinDir() + "/dsr-worker", {"--config", files.dir().File("worker.yaml")},
+    REQUIRE(worker.Start(BinDir() + "/dsr-worker", {"--config", worker_config},
                          files.dir().File("worker.log")));
 
     const nlohmann::json body = {{"type", "access"},

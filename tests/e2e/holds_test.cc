@@ -11,7 +11,6 @@
 #include <thread>
 #include <zmq.hpp>
 
-#include "common/config_file.h"
 #include "common/keyed_hash.h"
 #include "coordinator/deadlines/holiday_calendar.h"
 #include "coordinator/store/store.h"
@@ -54,21 +53,9 @@ TEST_SUITE("EndToEnd") {
     ClockTicker ticker(clock);
 
     // The worker of the sample CRM, connected to this engine.
-    std::string config = ReadFile(SourceDir() + "/deploy/examples/worker-crm.yaml");
-    config = ReplaceAll(config, "tcp://127.0.0.1:5555", *broker);
-    config = ReplaceAll(config, "/var/lib/dsr/sample-crm.db", files.crm_path());
-    config = ReplaceAll(config, "heartbeat_interval_ms: 1000", "heartbeat_interval_ms: 200");
-    WriteFile(files.dir().File("anonymize.key"), std::string(40, 'z'));
-    config = ReplaceAll(config, "/var/lib/dsr/anonymize.key", files.dir().File("anonymize.key"));
-    config = ReplaceAll(config, "/var/lib/dsr/worker-journal", files.dir().File("worker-journal"));
-    // This engine's broker is plaintext on loopback (no security in its
-    // settings): the worker is told so explicitly.
-    auto worker_config = YamlToJson(config).value();
-    worker_config.erase("curve");
-    worker_config["allow_plaintext"] = true;
-    WriteFile(files.dir().File("worker.yaml"), worker_config.dump(2));
+    const std::string worker_config = files.WriteInProcessWorkerConfig("crm-1", "crm", *broker);
     ChildProcess worker;
-    REQUIRE(worker.Start(BinDir() + "/dsr-worker", {"--config", files.dir().File("worker.yaml")},
+    REQUIRE(worker.Start(BinDir() + "/dsr-worker", {"--config", worker_config},
                          files.dir().File("worker.log")));
 
     const workflow::EngineClient client(context, std::chrono::seconds(30));
