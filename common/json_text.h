@@ -5,6 +5,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "common/status.h"
@@ -22,5 +23,13 @@ Status CheckJsonDepth(std::string_view text, int max_depth = kMaxJsonDepth);
 // "... nesting deeper than N levels") naming `what`.
 Result<nlohmann::json> ParseJsonText(std::string_view text, std::string_view what,
                                      int max_depth = kMaxJsonDepth);
+
+// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+// `text` with each byte that does not start a well-formed sequence, and each
+// NUL, replaced by U+FFFD.
+std::string ToValidUtf8WithoutNul(std::string_view text);
 
 }  // namespace dsr
