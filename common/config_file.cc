@@ -4,7 +4,6 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/schema.h"
 
@@ -12,6 +11,9 @@ namespace dsr {
 namespace {
 
 constexpr int kMaxDepth = 32;
+// Aliases let a small file name a value many times ("billion laughs"); the
+// JSON it expands to is capped well above any real config.
+constexpr size_t kMaxValues = 100000;
 
 bool IsInteger(const std::string& text) {
   size_t i = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
@@ -60,8 +62,12 @@ nlohmann::json ScalarToJson(const YAML::Node& node) {
   return text;
 }
 
-Result<nlohmann::json> NodeToJson(const YAML::Node& node, int depth) {
+Result<nlohmann::json> NodeToJson(const YAML::Node& node, int depth, size_t* values) {
   if (depth > kMaxDepth) return InvalidArgument("nesting deeper than 32 levels");
+  if (++*values > kMaxValues) {
+    return InvalidArgument("more than " + std::to_string(kMaxValues) +
+                           " values (aliases expanding too far?)");
+  }
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -71,7 +77,7 @@ Result<nlohmann::json> NodeToJson(const YAML::Node& node, int depth) {
     case YAML::NodeType::Sequence: {
       nlohmann::json array = nlohmann::json::array();
       for (const auto& item : node) {
-        auto converted = NodeToJson(item, depth + 1);
+        auto converted = NodeToJson(item, depth + 1, values);
         if (!converted.ok()) return converted.status();
         array.push_back(std::move(converted.value()));
       }
@@ -83,7 +89,7 @@ Result<nlohmann::json> NodeToJson(const YAML::Node& node, int depth) {
         if (!entry.first.IsScalar()) return InvalidArgument("a mapping key is not a plain value");
         const std::string key = entry.first.Scalar();
         if (object.contains(key)) return InvalidArgument("key '" + key + "' appears twice");
-        auto converted = NodeToJson(entry.second, depth + 1);
+        auto converted = NodeToJson(entry.second, depth + 1, values);
         if (!converted.ok()) return converted.status();
         object[key] = std::move(converted.value());
       }
@@ -97,7 +103,8 @@ Result<nlohmann::json> NodeToJson(const YAML::Node& node, int depth) {
 
 Result<nlohmann::json> YamlToJson(const std::string& yaml_text) {
   try {
-    return NodeToJson(YAML::Load(yaml_text), 0);
+    size_t values = 0;
+    return NodeToJson(YAML::Load(yaml_text), 0, &values);
   } catch (const YAML::Exception& error) {
     return InvalidArgument("not valid YAML: " + error.msg + " (line " +
                            std::to_string(error.mark.line + 1) + ", column " +
@@ -108,12 +115,15 @@ Result<nlohmann::json> YamlToJson(const std::string& yaml_text) {
 Result<nlohmann::json> LoadConfigFile(const std::string& path, std::string_view schema_name) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgument(path + ": cannot open the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > kMaxConfigBytes) {
+  // Reads one byte past the limit, never more: a device or a huge file as
+  // config fails fast instead of filling memory.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) {
     return InvalidArgument(path + ": config file is larger than 1 MiB");
   }
-  auto document = YamlToJson(text.str());
+  auto document = YamlToJson(text);
   if (!document.ok()) return document.status().WithContext(path);
   Status valid = SchemaRegistry::Embedded().Validate(schema_name, document.value());
   if (!valid.ok()) {

@@ -12,6 +12,8 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "common/json_text.h"
+
 namespace dsr::embedded {
 const std::vector<std::pair<std::string_view, std::string_view>>& SchemaFiles();
 }
@@ -51,6 +53,42 @@ bool IsStrictPrefix(const std::vector<std::string>& shorter,
                     const std::vector<std::string>& longer) {
   return shorter.size() < longer.size() &&
          std::equal(shorter.begin(), shorter.end(), longer.begin());
+}
+
+bool NeedsCleanStrings(const nlohmann::json& value) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    return text.find('\0') != std::string::npos || !IsValidUtf8(text);
+  }
+  if (value.is_array()) {
+    return std::any_of(value.begin(), value.end(),
+                       [](const auto& item) { return NeedsCleanStrings(item); });
+  }
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (key.find('\0') != std::string::npos || !IsValidUtf8(key) || NeedsCleanStrings(item)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+nlohmann::json WithCleanStrings(const nlohmann::json& value) {
+  if (value.is_string()) return ToValidUtf8WithoutNul(value.get_ref<const std::string&>());
+  if (value.is_array()) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& item : value) array.push_back(WithCleanStrings(item));
+    return array;
+  }
+  if (value.is_object()) {
+    nlohmann::json object = nlohmann::json::object();
+    for (const auto& [key, item] : value.items()) {
+      object[ToValidUtf8WithoutNul(key)] = WithCleanStrings(item);
+    }
+    return object;
+  }
+  return value;
 }
 
 }  // namespace
@@ -117,6 +155,11 @@ Status SchemaRegistry::Validate(std::string_view schema_name,
   if (found == impl_->schemas.end()) {
     return Internal("no schema named '" + std::string(schema_name) + "'");
   }
+  // valijson measures strings (maxLength) as NUL-terminated UTF-8: a run of
+  // stray continuation bytes makes it read past a table, and a NUL ends the
+  // count early, so an over-long string would pass. Such a document is
+  // validated as a copy with U+FFFD in place of each bad byte and NUL.
+  if (NeedsCleanStrings(document)) return Validate(schema_name, WithCleanStrings(document));
   // One validator per thread: it caches the compiled regular expressions of
   // "pattern" constraints, which would otherwise be rebuilt on every call.
   thread_local valijson::Validator validator(valijson::Validator::kStrongTypes);

@@ -1,5 +1,6 @@
 #include "common/wire.h"
 
+#include "common/json_text.h"
 #include "common/schema.h"
 
 namespace dsr::wire {
@@ -86,8 +87,9 @@ Result<Message> Decode(const std::vector<std::string>& frames, Sender from) {
   }
   Message message;
   message.command = row->command;
-  message.header = nlohmann::json::parse(frames[2], nullptr, /*allow_exceptions=*/false);
-  if (message.header.is_discarded()) return InvalidArgument("header is not JSON");
+  auto header = ParseJsonText(frames[2], "header");
+  if (!header.ok()) return header.status();
+  message.header = std::move(header.value());
   DSR_RETURN_IF_ERROR(SchemaRegistry::Embedded().Validate(row->schema, message.header));
   message.payload.assign(frames.begin() + 3, frames.end());
   return message;

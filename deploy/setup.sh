@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build ccache g++ pkg-config git
+  # fuzz/run.sh: clang and its libFuzzer and sanitizer runtimes
+  clang-14 libclang-rt-14-dev
   # libraries
   libzmq3-dev cppzmq-dev libsoci-dev libboost-dev libsqlite3-dev libmariadb-dev libssl-dev
   libsodium-dev libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev doctest-dev libkainjow-mustache-dev

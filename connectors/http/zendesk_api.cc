@@ -83,6 +83,21 @@ std::string ComposeName(const std::string& current, const nlohmann::json& name) 
   return family.empty() ? given : given + " " + family;
 }
 
+// `value` as one quoted phrase of the search syntax (phone numbers hold
+// spaces, which it reads as separators). Quotes, backslashes and control
+// characters are left out, so nothing in an identity value can end the
+// phrase and add terms (type:, wildcards, OR). The search is only a first
+// filter: every user it returns is compared with the exact value.
+std::string SearchPhrase(const std::string& value) {
+  std::string phrase = "\"";
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\' || byte < 0x20 || byte == 0x7f) continue;
+    phrase.push_back(c);
+  }
+  return phrase + "\"";
+}
+
 class ZendeskApi final : public TicketApi {
  public:
   ZendeskApi(const HttpConfig& config, ApiClient::Sleeper sleeper)
@@ -90,9 +105,7 @@ class ZendeskApi final : public TicketApi {
 
   Status SearchUsers(std::string_view attribute, const std::string& value,
                      const RecordVisitor& visit) override {
-    // Phone numbers hold spaces, which the search syntax reads as separators.
-    const std::string term =
-        attribute == "phone" ? "phone:\"" + value + "\"" : std::string(attribute) + ":" + value;
+    const std::string term = std::string(attribute) + ":" + SearchPhrase(value);
     return ForEachPage("search users",
                        "/api/v2/users/search.json?query=" + Encoded(term) +
                            "&per_page=" + std::to_string(page_size_),

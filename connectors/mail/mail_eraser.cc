@@ -21,7 +21,8 @@ CollectionOutcome Counted(const std::string& collection, OutcomeKind kind, int64
 Result<std::vector<CollectionOutcome>> MailEraser::Erase(const Subject& subject,
                                                          const ActionScope& scope,
                                                          RecordSink& untouched) {
-  for (const auto& [collection, keys] : scope.selection) {
+  for (const auto& selected : scope.selection) {
+    const std::string& collection = selected.first;
     const bool served = std::any_of(folders_.begin(), folders_.end(), [&](const FolderName& f) {
       return f.collection == collection;
     });

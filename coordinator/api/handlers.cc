@@ -3,39 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/json_text.h"
 #include "coordinator/api/views.h"
 #include "coordinator/reporting/request_facts.h"
 
 namespace dsr::api {
-namespace {
-
-constexpr int kMaxJsonDepth = 64;
-
-// Rejects deep nesting before parsing, so no parser recursion or allocation
-// storm is driven by a hostile body.
-Status CheckNestingDepth(const std::string& text) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth) return InvalidArgument("JSON nesting deeper than 64 levels");
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
 Result<int> IntParameter(const ApiRequest& request, const std::string& name, int fallback, int min,
                          int max) {
   const auto found = request.query.find(name);
@@ -205,10 +177,7 @@ ApiResponse Health(const ApiContext& context) {
 
 Result<nlohmann::json> ParseJsonBody(const std::string& body) {
   if (body.empty()) return InvalidArgument("the request body is empty; a JSON object is expected");
-  DSR_RETURN_IF_ERROR(CheckNestingDepth(body));
-  auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return InvalidArgument("the request body is not valid JSON");
-  return parsed;
+  return ParseJsonText(body, "the request body");
 }
 
 DeadlineContext DeadlinesNow(const ApiContext& context) {

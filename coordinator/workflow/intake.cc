@@ -1,6 +1,7 @@
 #include "coordinator/workflow/intake.h"
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/schema.h"
 
@@ -13,12 +14,45 @@ std::optional<std::string> OptionalString(const nlohmann::json& body, const char
   return found->get<std::string>();
 }
 
+bool HasControlCharacter(const std::string& text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') return true;
+  }
+  return false;
+}
+
+// Identity values and corrections end up in SQL parameters, IMAP SEARCH
+// commands, ticket searches, file contents and letters: a line break or
+// other control character there is never a real value, only a way to break
+// out of a quoted string or a header line. Each offender is named by its
+// path, never by its value.
+void CollectControlCharacters(const nlohmann::json& value, const std::string& path,
+                              std::vector<std::string>* problems) {
+  if (value.is_string()) {
+    if (HasControlCharacter(value.get<std::string>())) {
+      problems->push_back(path + ": control characters (line breaks, tabs, NUL) are not allowed");
+    }
+    return;
+  }
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      CollectControlCharacters(item, path + "." + key, problems);
+    }
+  }
+}
+
 }  // namespace
 
 Result<NewRequest> ParseNewRequest(const nlohmann::json& body, CivilDate today,
                                    const std::string& default_language) {
   Status valid = SchemaRegistry::Embedded().Validate("api/request-create", body);
   if (!valid.ok()) return ValidationError("invalid request", valid.details());
+  std::vector<std::string> problems;
+  CollectControlCharacters(body.at("subject"), "subject", &problems);
+  if (const auto corrections = body.find("corrections"); corrections != body.end()) {
+    CollectControlCharacters(*corrections, "corrections", &problems);
+  }
+  if (!problems.empty()) return ValidationError("invalid request", problems);
   NewRequest request;
   auto type = store::ParseRequestType(body.at("type").get<std::string>());
   if (!type.ok()) return ValidationError(type.status().message());

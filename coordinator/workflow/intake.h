@@ -1,6 +1,7 @@
 // Intake: checking an agent's new request body for what a schema cannot say:
 // a real calendar date, not in the future, corrections only and always with
-// rectification. Pure function; thread-safe.
+// rectification, no control characters in identity values or corrections. Pure function;
+// thread-safe.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>

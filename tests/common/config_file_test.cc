@@ -41,6 +41,40 @@ TEST_SUITE("ConfigFile") {
     CHECK_FALSE(YamlToJson("a: 1\na: 2\n").ok());
   }
 
+  TEST_CASE("refuses nesting deeper than 32 levels, also far deeper, without crashing") {
+    for (int levels : {40, 100000}) {
+      CAPTURE(levels);
+      auto json = YamlToJson(std::string(static_cast<size_t>(levels), '[') +
+                             std::string(static_cast<size_t>(levels), ']'));
+      CHECK(json.status().code() == StatusCode::kInvalidArgument);
+    }
+    CHECK(YamlToJson(std::string(30, '[') + std::string(30, ']')).ok());
+  }
+
+  TEST_CASE("refuses aliases that expand into a flood of values") {
+    // Nine levels of ten aliases each: 10^9 values from a few hundred bytes.
+    std::string yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i <= 9; ++i) {
+      const std::string prev = "*a" + std::to_string(i - 1);
+      yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+      for (int j = 0; j < 10; ++j) yaml += (j ? ", " : "") + prev;
+      yaml += "]\n";
+    }
+    auto json = YamlToJson(yaml);
+    REQUIRE_FALSE(json.ok());
+    CHECK(json.status().message().find("aliases") != std::string::npos);
+    // A few aliases, as an operator might use them, still work.
+    auto small = YamlToJson("base: &base {port: 1}\ncopy: *base\n");
+    REQUIRE(small.ok());
+    CHECK(small.value()["copy"]["port"] == 1);
+  }
+
+  TEST_CASE("refuses a config file over 1 MiB and reads no further") {
+    auto loaded = LoadConfigFile("/dev/zero", "common");
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.status().message() == "/dev/zero: config file is larger than 1 MiB");
+  }
+
   TEST_CASE("names the file when it cannot be read") {
     auto loaded = LoadConfigFile("/nonexistent/dsr.yaml", "common");
     REQUIRE_FALSE(loaded.ok());

@@ -49,6 +49,25 @@ TEST_SUITE("SchemaRegistry") {
     }
   }
 
+  TEST_CASE("strings with stray UTF-8 bytes or NUL are measured correctly and safely") {
+    // Found by fuzz/config_fuzz: a run of continuation bytes made valijson's
+    // length count read past its table. Each bad byte now counts as one
+    // character, and a NUL no longer ends the count.
+    nlohmann::json body = {{"type", "access"}, {"subject", {{"customer_id", "C-1"}}}};
+    body["note"] = std::string(12, '\x80');
+    CHECK(registry.Validate("api/request-create", body).ok());
+    body["note"] = std::string(2000, '\xff');
+    CHECK(registry.Validate("api/request-create", body).ok());
+    body["note"] = std::string(2001, '\xff');
+    CHECK(registry.Validate("api/request-create", body).code() == StatusCode::kValidation);
+    body["note"] = "x" + std::string(1, '\0') + std::string(3000, 'y');
+    const Status long_after_nul = registry.Validate("api/request-create", body);
+    CHECK(long_after_nul.code() == StatusCode::kValidation);
+    CHECK(long_after_nul.details().at(0).rfind("note", 0) == 0);
+    body["note"] = "Grüße \xF0\x9F\x98\x80";  // well-formed: validated as it is
+    CHECK(registry.Validate("api/request-create", body).ok());
+  }
+
   TEST_CASE("an unknown schema name is an internal error") {
     CHECK(registry.Validate("wire/nope", nlohmann::json::object()).code() == StatusCode::kInternal);
   }

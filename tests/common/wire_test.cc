@@ -48,7 +48,14 @@ TEST_SUITE("Wire") {
     }
     SUBCASE("bad JSON") {
       frames[2] = "{\"task_id\": ";
-      CHECK(Decode(frames, Sender::kWorker).status().message() == "header is not JSON");
+      CHECK(Decode(frames, Sender::kWorker).status().message() == "header is not valid JSON");
+    }
+    SUBCASE("header nested deeper than 64 levels") {
+      // Valid JSON whose depth alone would drive recursion in validation and dumping.
+      frames[2] = R"({"task_id":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+      const Status status = Decode(frames, Sender::kWorker).status();
+      CHECK(status.code() == StatusCode::kInvalidArgument);
+      CHECK(status.message() == "header: JSON nesting deeper than 64 levels");
     }
     SUBCASE("missing field") {
       frames[2] = R"({"task_id":"0f8fad5b-d9cb-469f-a165-70867728950e","attempt":1})";

@@ -46,6 +46,13 @@ TEST_SUITE("EndToEnd") {
         {"DSRW/1", "TASK", "{}"},                   // only the coordinator sends TASK
         {"DSRW/1"},                                 // too few frames
         {"DSRW/1", "CHUNK", R"({"task_id":"x"})"},  // no payload frame, bad id
+        // a header nested 100,000 deep
+        {"DSRW/1", "READY", std::string(100000, '[') + std::string(100000, ']')},
+        // a READY whose worker name is stray UTF-8 bytes
+        {"DSRW/1", "READY",
+         R"({"source":"crm","connector":"sql","worker":")" + std::string(300, '\x80') +
+             R"(","version":"1","capacity":1,"actions":["export"]})"},
+        {"DSRW/1", "HEARTBEAT", "{}", "1", "2", "3", "4", "5", "6", "7"},  // too many frames
     };
     for (const auto& frames : bad_messages) REQUIRE(SendFrames(rogue, frames).ok());
     CHECK(WaitFor(

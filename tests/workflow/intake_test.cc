@@ -137,6 +137,51 @@ TEST_SUITE("Intake") {
     CHECK(DetailNames(parsed.status(), field));
   }
 
+  TEST_CASE("identity values and corrections with control characters are refused, named by path") {
+    nlohmann::json body = ValidBody();
+    std::string field;
+    SUBCASE("CRLF and a header in a name (mail header injection)") {
+      body["subject"]["name"] = "Anna Muster\r\nBcc: all@example.org";
+      field = "subject.name";
+    }
+    SUBCASE("CRLF and an IMAP command in a customer id") {
+      body["subject"]["customer_id"] = "C-1\r\na1 DELETE INBOX";
+      field = "subject.customer_id";
+    }
+    SUBCASE("NUL in a name") {
+      body["subject"]["name"] = std::string("Anna\0../../etc/passwd", 21);
+      field = "subject.name";
+    }
+    SUBCASE("a tab or DEL") {
+      body["subject"]["customer_id"] =
+          "C\x7f"
+          "1";
+      field = "subject.customer_id";
+    }
+    SUBCASE("a line break in a correction") {
+      body["type"] = "rectification";
+      body["corrections"] = {{"postal_address", {{"street", "Hauptstr. 1\nSubject: x"}}}};
+      field = "corrections.postal_address.street";
+    }
+    CAPTURE(field);
+    auto parsed = ParseNewRequest(body, kToday, "en");
+    REQUIRE(parsed.status().code() == StatusCode::kValidation);
+    CAPTURE(parsed.status().ToString());
+    CHECK(DetailNames(parsed.status(), field));
+    // The message names where, never the value itself.
+    CHECK_FALSE(Contains(parsed.status().ToString(), "Bcc"));
+    CHECK_FALSE(Contains(parsed.status().ToString(), "DELETE"));
+  }
+
+  TEST_CASE("SQL and search syntax in identity values is data, not refused") {
+    nlohmann::json body = ValidBody();
+    body["subject"]["name"] = "x'; DROP TABLE customers; --";
+    body["subject"]["customer_id"] = "' OR '1'='1";
+    auto parsed = ParseNewRequest(body, kToday, "en");
+    REQUIRE(parsed.ok());
+    CHECK(parsed->subject.at("customer_id") == "' OR '1'='1");
+  }
+
   TEST_CASE("a body without a required field names the field") {
     nlohmann::json body = ValidBody();
     body.erase("type");
