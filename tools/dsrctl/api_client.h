@@ -12,8 +12,11 @@ namespace dsr::ctl {
 
 class ApiClient {
  public:
-  // `base_url` like "http://127.0.0.1:8080".
-  explicit ApiClient(std::string base_url) : base_url_(std::move(base_url)) {}
+  // `base_url` like "http://127.0.0.1:8080"; `token`, when not empty, is
+  // sent as "Authorization: Bearer <token>". A `token` that is a Status
+  // (the token file could not be read) is every call's answer.
+  explicit ApiClient(std::string base_url, Result<std::string> token = std::string())
+      : base_url_(std::move(base_url)), token_(std::move(token)) {}
 
   Result<nlohmann::json> Get(const std::string& path) const;
   Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body) const;
@@ -22,6 +25,7 @@ class ApiClient {
 
  private:
   std::string base_url_;
+  Result<std::string> token_;
 };
 
 }  // namespace dsr::ctl

@@ -3,11 +3,23 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/secret_file.h"
+
 namespace dsr::ctl {
 
 std::string BaseUrl(const Arguments& args) {
   const char* env = std::getenv("DSR_URL");
   return args.Value("--url", env != nullptr ? env : "http://127.0.0.1:8080");
+}
+
+Result<std::string> TokenOf(const Arguments& args) {
+  if (args.Has("--token-file")) return ReadSecretFile(args.Value("--token-file"), "--token-file");
+  const char* env = std::getenv("DSR_TOKEN");
+  return std::string(env != nullptr ? env : "");
+}
+
+ApiClient ClientFor(const Arguments& args) {
+  return ApiClient(BaseUrl(args), TokenOf(args));
 }
 
 int Report(const Status& status) {
@@ -26,6 +38,7 @@ std::string OnlyPositional(const Arguments& args) {
 
 OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags) {
   with_value.insert("--url");
+  with_value.insert("--token-file");
   flags.insert("--json");
   return {with_value, flags};
 }

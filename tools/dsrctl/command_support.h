@@ -25,11 +25,16 @@ struct Command {
 
 // The coordinator's URL: --url, else $DSR_URL, else http://127.0.0.1:8080.
 std::string BaseUrl(const Arguments& args);
+// The API token: the file --token-file names, else $DSR_TOKEN; empty when
+// neither is given (the coordinator then answers 401).
+Result<std::string> TokenOf(const Arguments& args);
+// A client for the coordinator at BaseUrl(args) that sends TokenOf(args).
+ApiClient ClientFor(const Arguments& args);
 int Report(const Status& status);
 int UsageError(const std::string& message, const char* help);
 // The one positional argument (a request id); empty when there is not exactly one.
 std::string OnlyPositional(const Arguments& args);
-// Options every remote command takes: --url and --json.
+// Options every remote command takes: --url, --token-file and --json.
 OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags = {});
 
 // The command groups, each in its own file.
@@ -38,5 +43,6 @@ std::vector<Command> RequestCommands();  // submit, show, list, requests, dashbo
 std::vector<Command>
 ReviewCommands();  // identity, pause, resume, review, approve, reject, cancel, retry, holds
 std::vector<Command> OfflineCommands();  // deadline, audit
+std::vector<Command> AccountCommands();  // user, token (on the store)
 
 }  // namespace dsr::ctl

@@ -11,7 +11,7 @@ namespace {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
-    for (auto group : {RequestCommands(), ReviewCommands(), OfflineCommands()}) {
+    for (auto group : {RequestCommands(), ReviewCommands(), OfflineCommands(), AccountCommands()}) {
       for (auto& command : group) all.push_back(std::move(command));
     }
     return all;
@@ -24,7 +24,8 @@ void PrintOverview(std::FILE* out) {
       out,
       "Usage: dsrctl COMMAND [OPTIONS]\n\n"
       "Command-line client of the dsr coordinator (data-subject requests under the GDPR).\n"
-      "The coordinator's URL comes from --url or $DSR_URL (default http://127.0.0.1:8080).\n\n"
+      "The coordinator's URL comes from --url or $DSR_URL (default http://127.0.0.1:8080),\n"
+      "the API token from --token-file or $DSR_TOKEN (see 'dsrctl token --help').\n\n"
       "Commands:\n");
   for (const auto& command : Commands()) {
     std::fprintf(out, "  %-10s %s\n", command.name, command.summary);

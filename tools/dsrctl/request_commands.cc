@@ -54,7 +54,7 @@ int Submit(const Arguments& args, const char* help) {
   }
   const nlohmann::json corrections = Corrections(args);
   if (!corrections.empty()) body["corrections"] = corrections;
-  auto created = ApiClient(BaseUrl(args)).Post("/api/v1/requests", body);
+  auto created = ClientFor(args).Post("/api/v1/requests", body);
   if (!created.ok()) return Report(created.status());
   if (args.Has("--json")) return PrintJson(*created), kOk;
   PrintSubmitted(*created);
@@ -64,7 +64,7 @@ int Submit(const Arguments& args, const char* help) {
 int Show(const Arguments& args, const char* help) {
   const std::string id = OnlyPositional(args);
   if (id.empty()) return UsageError("show needs one request id", help);
-  auto request = ApiClient(BaseUrl(args)).Get("/api/v1/requests/" + id);
+  auto request = ClientFor(args).Get("/api/v1/requests/" + id);
   if (!request.ok()) return Report(request.status());
   if (args.Has("--json")) return PrintJson(*request), kOk;
   PrintRequest(*request);
@@ -75,7 +75,7 @@ int Show(const Arguments& args, const char* help) {
 int List(const Arguments& args, const char* help) {
   auto path = RequestListPath(args);
   if (!path.ok()) return UsageError(path.status().message(), help);
-  auto list = ApiClient(BaseUrl(args)).Get(*path);
+  auto list = ClientFor(args).Get(*path);
   if (!list.ok()) return Report(list.status());
   if (args.Has("--json")) return PrintJson(*list), kOk;
   PrintRequestList(list->at("requests"));
@@ -91,7 +91,7 @@ int Dashboard(const Arguments& args, const char* help) {
     path += separator + std::string(option + 2) + "=" + args.Value(option);
     separator = "&";
   }
-  auto dashboard = ApiClient(BaseUrl(args)).Get(path);
+  auto dashboard = ClientFor(args).Get(path);
   if (!dashboard.ok()) return Report(dashboard.status());
   if (args.Has("--json")) return PrintJson(*dashboard), kOk;
   PrintDashboard(*dashboard);
@@ -102,7 +102,7 @@ int Wait(const Arguments& args, const char* help) {
   if (args.positional().size() != 1) return UsageError("wait needs one request id", help);
   const int timeout_seconds = std::atoi(args.Value("--timeout", "120").c_str());
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-  const ApiClient client(BaseUrl(args));
+  const ApiClient client = ClientFor(args);
   while (true) {
     auto request = client.Get("/api/v1/requests/" + args.positional()[0]);
     if (!request.ok()) return Report(request.status());
@@ -127,7 +127,7 @@ int Bundle(const Arguments& args, const char* help) {
   if (args.positional().size() != 1) return UsageError("bundle needs one request id", help);
   const std::string id = args.positional()[0];
   const std::string out = args.Value("--out", "dsr-" + id + ".zip");
-  Status downloaded = ApiClient(BaseUrl(args)).Download("/api/v1/requests/" + id + "/bundle", out);
+  Status downloaded = ClientFor(args).Download("/api/v1/requests/" + id + "/bundle", out);
   if (!downloaded.ok()) return Report(downloaded);
   if (args.Has("--json")) return PrintJson({{"path", out}}), kOk;
   std::printf("%s\n", out.c_str());
@@ -140,9 +140,8 @@ int Letter(const Arguments& args, const char* help) {
   const bool extension = args.Has("--extension");
   const std::string out =
       args.Value("--out", (extension ? "dsr-extension-" : "dsr-letter-") + id + ".html");
-  Status downloaded =
-      ApiClient(BaseUrl(args))
-          .Download("/api/v1/requests/" + id + (extension ? "/extension-letter" : "/letter"), out);
+  Status downloaded = ClientFor(args).Download(
+      "/api/v1/requests/" + id + (extension ? "/extension-letter" : "/letter"), out);
   if (!downloaded.ok()) return Report(downloaded);
   if (args.Has("--json")) return PrintJson({{"path", out}}), kOk;
   std::printf("%s\n", out.c_str());
@@ -157,7 +156,7 @@ int Records(const Arguments& args, const char* help) {
   if (args.Has("--ambiguous")) path += "&match=ambiguous";
   if (args.Has("--source")) path += "&source=" + args.Value("--source");
   if (args.Has("--collection")) path += "&collection=" + args.Value("--collection");
-  auto records = ApiClient(BaseUrl(args)).Get(path);
+  auto records = ClientFor(args).Get(path);
   if (!records.ok()) return Report(records.status());
   if (args.Has("--json")) return PrintJson(*records), kOk;
   PrintRecords(*records);
@@ -167,7 +166,7 @@ int Records(const Arguments& args, const char* help) {
 int Events(const Arguments& args, const char* help) {
   const std::string id = OnlyPositional(args);
   if (id.empty()) return UsageError("events needs one request id", help);
-  auto events = ApiClient(BaseUrl(args)).Get("/api/v1/requests/" + id + "/events");
+  auto events = ClientFor(args).Get("/api/v1/requests/" + id + "/events");
   if (!events.ok()) return Report(events.status());
   if (args.Has("--json")) return PrintJson(*events), kOk;
   PrintEvents(events->at("events"));

@@ -15,7 +15,7 @@ int PostAction(const Arguments& args, const char* help, const std::string& actio
                const nlohmann::json& body) {
   const std::string id = OnlyPositional(args);
   if (id.empty()) return UsageError(action + " needs one request id", help);
-  auto updated = ApiClient(BaseUrl(args)).Post("/api/v1/requests/" + id + "/" + action, body);
+  auto updated = ClientFor(args).Post("/api/v1/requests/" + id + "/" + action, body);
   if (!updated.ok()) return Report(updated.status());
   if (args.Has("--json")) return PrintJson(*updated), kOk;
   PrintRequest(*updated);
@@ -54,9 +54,8 @@ int Extend(const Arguments& args, const char* help) {
   const std::string id = OnlyPositional(args);
   if (id.empty()) return UsageError("extend needs one request id", help);
   if (!args.Has("--reason")) return UsageError("extend needs --reason", help);
-  auto updated =
-      ApiClient(BaseUrl(args))
-          .Post("/api/v1/requests/" + id + "/extend", {{"reason", args.Value("--reason")}});
+  auto updated = ClientFor(args).Post("/api/v1/requests/" + id + "/extend",
+                                      {{"reason", args.Value("--reason")}});
   if (!updated.ok()) return Report(updated.status());
   if (args.Has("--json")) return PrintJson(*updated), kOk;
   PrintExtended(*updated);
@@ -123,7 +122,7 @@ int Retry(const Arguments& args, const char* help) {
 int Holds(const Arguments& args, const char*) {
   std::string path = "/api/v1/holds";
   if (args.Has("--status")) path += "?status=" + args.Value("--status");
-  auto holds = ApiClient(BaseUrl(args)).Get(path);
+  auto holds = ClientFor(args).Get(path);
   if (!holds.ok()) return Report(holds.status());
   if (args.Has("--json")) return PrintJson(*holds), kOk;
   PrintHolds(holds->at("holds"));
@@ -134,7 +133,7 @@ int Holds(const Arguments& args, const char*) {
 // processing and prints the places it does not list.
 int Discover(const Arguments& args, const char* help) {
   if (args.positional().empty()) return UsageError("discover needs at least one report file", help);
-  const ApiClient client(BaseUrl(args));
+  const ApiClient client = ClientFor(args);
   nlohmann::json results = nlohmann::json::array();
   for (const auto& path : args.positional()) {
     std::ifstream in(path);
