@@ -19,6 +19,9 @@ constexpr CodeRow kCodes[] = {
     {StatusCode::kTooLarge, "too_large", 413},
     {StatusCode::kNotImplemented, "not_implemented", 501},
     {StatusCode::kUnavailable, "unavailable", 503},
+    {StatusCode::kUnauthenticated, "unauthenticated", 401},
+    {StatusCode::kPermissionDenied, "permission_denied", 403},
+    {StatusCode::kTooManyRequests, "too_many_requests", 429},
     {StatusCode::kInternal, "internal", 500},
 };
 

@@ -17,14 +17,17 @@ namespace dsr {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,  // malformed input: bad JSON, bad syntax          → 400
-  kValidation,       // well-formed input that breaks a rule or schema → 422
-  kNotFound,         //                                                → 404
-  kConflict,         // not allowed in the current state               → 409
-  kTooLarge,         // input over a size limit                        → 413
-  kNotImplemented,   // a capability this build does not offer         → 501
-  kUnavailable,      // a dependency is down; retrying may help        → 503
-  kInternal,         // a bug or an unexpected failure                 → 500
+  kInvalidArgument,   // malformed input: bad JSON, bad syntax          → 400
+  kValidation,        // well-formed input that breaks a rule or schema → 422
+  kNotFound,          //                                                → 404
+  kConflict,          // not allowed in the current state               → 409
+  kTooLarge,          // input over a size limit                        → 413
+  kNotImplemented,    // a capability this build does not offer         → 501
+  kUnavailable,       // a dependency is down; retrying may help        → 503
+  kInternal,          // a bug or an unexpected failure                 → 500
+  kUnauthenticated,   // no credentials, or ones that are not valid     → 401
+  kPermissionDenied,  // valid credentials of a role that may not      → 403
+  kTooManyRequests,   // slowed down after repeated failures           → 429
 };
 
 class [[nodiscard]] Status {
@@ -81,6 +84,15 @@ inline Status Unavailable(std::string m) {
 }
 inline Status Internal(std::string m) {
   return Status(StatusCode::kInternal, std::move(m));
+}
+inline Status Unauthenticated(std::string m) {
+  return Status(StatusCode::kUnauthenticated, std::move(m));
+}
+inline Status PermissionDenied(std::string m) {
+  return Status(StatusCode::kPermissionDenied, std::move(m));
+}
+inline Status TooManyRequests(std::string m) {
+  return Status(StatusCode::kTooManyRequests, std::move(m));
 }
 
 // Either a value or a non-ok Status.

@@ -139,6 +139,11 @@ int RunCoordinator(int argc, char** argv) {
   if (!data_keys.ok()) return Fail(data_keys.status().WithContext(options.config_path));
   auto store = store::Store::Open(config->store_url, config->read_connections, *data_keys);
   if (!store.ok()) return Fail(store.status());
+  if (auto users = (*store)->ListUsers(); users.ok() && users->empty()) {
+    LogWarn("auth",
+            "there are no users yet, so every API call but /healthz is refused; create the "
+            "first admin with: dsrctl user add --store URL --name NAME --role admin");
+  }
 
   const auto clock = NewSystemClock();
   zmq::context_t context;
@@ -147,6 +152,7 @@ int RunCoordinator(int argc, char** argv) {
   if (!broker_endpoint.ok()) return Fail(broker_endpoint.status());
 
   const workflow::EngineClient engine_client(context, std::chrono::seconds(30));
+  auth::Accounts accounts(**store, *clock, config->auth);
   const api::ApiContext api_context{**store,
                                     engine_client,
                                     config->engine.sources,
@@ -154,8 +160,9 @@ int RunCoordinator(int argc, char** argv) {
                                     config->records_of_processing,
                                     *clock,
                                     config->engine.policy.pause_mode,
-                                    config->due_soon_days};
-  const api::Router router(api::BuildRoutes(api_context));
+                                    config->due_soon_days,
+                                    &accounts};
+  const api::Router router(api::BuildRoutes(api_context), accounts);
   api::HttpServer http({config->http.host, config->http.port, config->http.threads,
                         config->http.max_queued, config->http.max_body_bytes, config->http.tls},
                        router);

@@ -94,6 +94,14 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   if (!tls.ok()) return tls.status().WithContext(path);
   config.http.tls = std::move(*tls);
 
+  const nlohmann::json auth = json.value("auth", nlohmann::json::object());
+  config.auth.session_lifetime = std::chrono::minutes(auth.value("session_minutes", 480));
+  config.auth.idle_timeout = std::chrono::minutes(auth.value("idle_minutes", 30));
+  if (config.auth.idle_timeout > config.auth.session_lifetime) {
+    return ValidationError(path + ": invalid configuration",
+                           {"auth: idle_minutes is more than session_minutes"});
+  }
+
   const nlohmann::json broker = json.value("broker", nlohmann::json::object());
   config.engine.broker_bind = broker.value("bind", config.engine.broker_bind);
   config.engine.heartbeat_interval =

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "coordinator/api/http_server.h"
+#include "coordinator/auth/accounts.h"
 #include "coordinator/deadlines/closing_days.h"
 #include "coordinator/deadlines/deadline.h"
 #include "coordinator/letters/record_of_processing.h"
@@ -46,6 +47,7 @@ struct CoordinatorConfig {
   std::string store_url;
   int read_connections = 4;
   HttpSettings http;
+  auth::AuthSettings auth;          // auth.session_minutes, auth.idle_minutes
   workflow::EngineSettings engine;  // broker, data_dir, controller, sources
   LogLevel log_level = LogLevel::kInfo;
   // The controller as letters and the record of processing present it: name

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The dsr demo: installs what is missing, builds, generates sample data for
 # every kind of source from the same customers (CRM database, support
-# mailbox, ticket system, spreadsheets, address book, chat logs), starts the
-# coordinator (embedded SQLite store), a local stand-in for Zendesk and one
-# worker per source, files real requests over the HTTP API, and shows what
-# came back. Then it stops what it started. Everything runs as in production:
+# mailbox, ticket system, spreadsheets, address book, chat logs), creates a
+# demo agent and a demo DPO with API tokens, starts the coordinator (embedded
+# SQLite store), a local stand-in for Zendesk and one worker per source, files
+# real requests over the HTTP API with those tokens, and shows what came
+# back. Then it stops what it started. Everything runs as in production:
 # workers authenticate with CurveZMQ keys, the API speaks HTTPS (keys and a
 # self-signed certificate are made under the demo's folder).
 #
@@ -17,7 +18,7 @@ serve=false
 case "${1:-}" in
   "") ;;
   --serve) serve=true ;;
-  -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "demo.sh: unknown option '$1' (use --serve or --help)" >&2; exit 2 ;;
 esac
 
@@ -75,6 +76,24 @@ echo "  certificate $ca (clients trust it with --ca-file / DSR_CA_FILE, curl --c
 export DSR_CA_FILE="$ca"
 curl() { command curl --cacert "$ca" "$@"; }
 
+say "Creating a demo agent and a demo DPO, each with an API token"
+# Users and tokens live in the store; dsrctl makes them there before the
+# coordinator runs (docs/SECURITY.md, "Users, roles and tokens").
+store_url="sqlite3://db=$work/dsr.db"
+for role in agent dpo; do
+  head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$work/demo-$role.password"
+  chmod 600 "$work/demo-$role.password"
+  "$bin/dsrctl" user add --store "$store_url" --name "demo-$role" --role "$role" \
+    --password-file "$work/demo-$role.password" | sed 's/^/  /'
+  "$bin/dsrctl" token create --store "$store_url" --user "demo-$role" --label demo \
+    > "$work/demo-$role.token" 2>/dev/null
+  chmod 600 "$work/demo-$role.token"
+done
+agent_token="$(cat "$work/demo-agent.token")"
+dpo_token="$(cat "$work/demo-dpo.token")"
+echo "TOKEN agent: $agent_token"
+echo "TOKEN dpo: $dpo_token"
+
 say "Starting the coordinator (store: $work/dsr.db)"
 # The data key that encrypts everything holding personal data at rest.
 mkdir -p "$work/keys" && chmod 700 "$work/keys"
@@ -128,7 +147,8 @@ start_worker() {
       "$repo/deploy/examples/worker-$source.yaml" > "$work/worker-$source.yaml"
   "$bin/dsr-worker" --config "$work/worker-$source.yaml" >"$work/worker-$source.log" 2>&1 &
   pids+=("$!")
-  if ! wait_for 30 eval "curl -sf '$api/api/v1/sources' | grep -q '\"$source-1\"'"; then
+  if ! wait_for 30 eval "curl -sf -H 'Authorization: Bearer $agent_token' '$api/api/v1/sources' |
+                        grep -q '\"$source-1\"'"; then
     echo "the $source worker did not connect; its log:" >&2; cat "$work/worker-$source.log" >&2
     exit 1
   fi
@@ -143,12 +163,17 @@ start_worker files "files connector on spreadsheets, an address book and chat lo
 sample_field() {
   grep "case=$1" "$work/samples.txt" | head -n 1 | sed -n "s/.* $2=\([^ ]*\) .*/\1/p"
 }
-dsrctl() { "$bin/dsrctl" "$@"; }
+# The agent files and handles requests; the DPO decides what is theirs to
+# decide (extensions, refusals, answers that keep data under legal holds) and
+# reads the dashboard.
+dsrctl() { DSR_TOKEN="$agent_token" "$bin/dsrctl" "$@"; }
+as_dpo() { DSR_TOKEN="$dpo_token" "$bin/dsrctl" "$@"; }
 
-# handle ID: what an agent does with a new request: record the identity
-# check, wait for the sources, exclude ambiguous records, approve.
+# handle ID [APPROVER]: what an agent does with a new request: record the
+# identity check, wait for the sources, exclude ambiguous records; then the
+# agent (or APPROVER, e.g. as_dpo) approves.
 handle() {
-  local id="$1"
+  local id="$1" approve="${2:-dsrctl}"
   dsrctl identity "$id" --method email_reply --outcome confirmed >/dev/null
   dsrctl wait "$id" --until in_review --timeout 60 >/dev/null
   local line task collection
@@ -159,7 +184,7 @@ handle() {
            python3 -c 'import json,sys
 for r in json.load(sys.stdin)["records"]:
     if r["decision"] is None: print(r["task_id"], r["collection"], r["line"])')
-  dsrctl approve "$id" --note "checked by the demo" >/dev/null
+  "$approve" approve "$id" --note "checked by the demo" >/dev/null
   dsrctl wait "$id" --timeout 60 >/dev/null
 }
 
@@ -198,7 +223,8 @@ customer="$(sample_field invoice-paid-next-year customer_id)"
 say "3. Erasure (Art. 17) for customer $customer across every source"
 echo "  (invoices and business letters are kept under legal holds, the rest is erased)"
 erasure="$(dsrctl submit --type erasure --email "$email" --language de)"
-handle "$erasure"
+echo "  (an answer that keeps data under holds is approved by the DPO, not the agent)"
+handle "$erasure" as_dpo
 dsrctl show "$erasure" | sed -n '/^Tasks/,/^Events/p' | sed '$d'
 dsrctl letter "$erasure" --out "$work/letter-erasure.html" >/dev/null
 echo "  Letter: $work/letter-erasure.html"
@@ -207,7 +233,7 @@ dsrctl holds | sed 's/^/  /'
 
 say "4. A refused request (Art. 12(5)), with the letter that says why and where to complain"
 rejected="$(dsrctl submit --type access --email "$email" --language en)"
-dsrctl reject "$rejected" --ground excessive \
+as_dpo reject "$rejected" --ground excessive \
   --reason "This is the fourth identical request within two weeks; we answered it on the first." >/dev/null
 dsrctl letter "$rejected" --out "$work/letter-rejection.html" >/dev/null
 echo "  Letter: $work/letter-rejection.html"
@@ -217,19 +243,20 @@ for source in crm mail tickets files; do
   "$bin/dsr-worker" --config "$work/worker-$source.yaml" --discover \
     > "$work/discover-$source.json" 2>> "$work/discover.log"
 done
-dsrctl discover "$work"/discover-{crm,mail,tickets,files}.json
+as_dpo discover "$work"/discover-{crm,mail,tickets,files}.json
 
 say "6. The DPO's view: an extended deadline (Art. 12(3)), the dashboard and the report (Art. 5(2))"
 received="$(TZ=Europe/Berlin date -d '-25 days' +%F)"
 busy="$(dsrctl submit --type access --email "$email" --language de --received "$received" 2>/dev/null)"
-dsrctl extend "$busy" --reason "Wir erhalten derzeit außergewöhnlich viele Anfragen und \
+as_dpo extend "$busy" --reason "Wir erhalten derzeit außergewöhnlich viele Anfragen und \
 müssen Ihre Daten aus vier Systemen zusammentragen." 2>&1 >/dev/null | sed 's/^/  /'
 dsrctl letter "$busy" --extension --out "$work/letter-extension.html" >/dev/null
 echo "  Notice of the extension: $work/letter-extension.html"
 echo "  Open requests due within 70 days:"
 dsrctl requests --due-within 70d | sed 's/^/  /'
-dsrctl dashboard | sed 's/^/  /'
-curl -fsS "$api/api/v1/reports/requests.html?lang=de" -o "$work/report.html"
+as_dpo dashboard | sed 's/^/  /'
+curl -fsS -H "Authorization: Bearer $dpo_token" "$api/api/v1/reports/requests.html?lang=de" \
+  -o "$work/report.html"
 echo "  Report of the last 90 days: $work/report.html"
 
 say "The audit trail"
@@ -243,12 +270,16 @@ fi
 
 say "dsr is running on the sample data. Ctrl-C stops it."
 echo "API: $api"
+echo "TOKEN agent: $agent_token"
+echo "TOKEN dpo: $dpo_token"
 echo "Its certificate is self-signed: $ca"
 echo "Try:"
-echo "  export DSR_URL=$api DSR_CA_FILE=$ca"
+echo "  export DSR_URL=$api DSR_CA_FILE=$ca DSR_TOKEN=$agent_token"
 echo "  $bin/dsrctl list"
 echo "  $bin/dsrctl show $access"
-echo "  curl --cacert $ca -s $api/api/v1/sources"
+echo "  curl --cacert $ca -s -H 'Authorization: Bearer $agent_token' $api/api/v1/sources"
+echo "  DSR_TOKEN=$dpo_token $bin/dsrctl dashboard"
+echo "Passwords for logging in (POST /api/v1/session): $work/demo-agent.password, $work/demo-dpo.password"
 echo "Sample identities (from $work/samples.txt):"
 sed -e 's/^SAMPLE /  /' "$work/samples.txt" | grep -v '^CREATED'
 first_email="$(sed -n 's/.* email=\([^ ]*\) .*/\1/p' "$work/samples.txt" | sed -n 2p)"

@@ -1,6 +1,7 @@
 #include "coordinator/api/handlers.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "common/json_text.h"
@@ -28,7 +29,8 @@ namespace {
 ApiResponse CreateRequest(const ApiContext& context, const ApiRequest& request) {
   auto body = ParseJsonBody(request.body);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto reply = context.engine.Call({{"op", "submit"}, {"body", *body}, {"actor", "api"}});
+  auto reply =
+      context.engine.Call({{"op", "submit"}, {"body", *body}, {"actor", ActorOf(request)}});
   if (!reply.ok()) return ErrorResponse(reply.status());
   const std::string id = reply->at("id").get<std::string>();
   auto created = LoadRequestDetails(context.store, id);
@@ -38,7 +40,23 @@ ApiResponse CreateRequest(const ApiContext& context, const ApiRequest& request) 
   return response;
 }
 
+bool IsAuditor(const ApiRequest& request) {
+  return request.principal && request.principal->role == auth::Role::kAuditor;
+}
+
+// What an auditor sees of a request: its course and dates, not who the data
+// subject is nor the free texts agents wrote about it.
+nlohmann::json MetadataOnly(nlohmann::json view) {
+  for (const char* key : {"subject", "note", "closing_reason", "extension"}) view.erase(key);
+  return view;
+}
+
 ApiResponse GetRequest(const ApiContext& context, const ApiRequest& request) {
+  if (IsAuditor(request)) {
+    auto found = context.store.GetRequest(request.params.at("id"));
+    if (!found.ok()) return ErrorResponse(found.status());
+    return JsonResponse(200, MetadataOnly(RequestSummaryView(*found, DeadlinesNow(context))));
+  }
   auto found = LoadRequestDetails(context.store, request.params.at("id"));
   if (!found.ok()) return ErrorResponse(found.status());
   return JsonResponse(200, RequestView(*found, DeadlinesNow(context)));
@@ -122,7 +140,10 @@ ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
   if (!requests.ok()) return ErrorResponse(requests.status());
   nlohmann::json list = nlohmann::json::array();
   const DeadlineContext deadlines = DeadlinesNow(context);
-  for (const auto& item : *requests) list.push_back(RequestSummaryView(item, deadlines));
+  for (const auto& item : *requests) {
+    nlohmann::json summary = RequestSummaryView(item, deadlines);
+    list.push_back(IsAuditor(request) ? MetadataOnly(std::move(summary)) : std::move(summary));
+  }
   return JsonResponse(200,
                       {{"requests", list}, {"limit", filter.limit}, {"offset", filter.offset}});
 }
@@ -186,18 +207,31 @@ DeadlineContext DeadlinesNow(const ApiContext& context) {
 }
 
 std::vector<Route> BuildRoutes(const ApiContext& context) {
+  using auth::Access;
   const ApiContext* c = &context;
   std::vector<Route> routes = {
-      {"GET", "/healthz", [c](const ApiRequest&) { return Health(*c); }},
-      {"POST", "/api/v1/requests", [c](const ApiRequest& r) { return CreateRequest(*c, r); }},
-      {"GET", "/api/v1/requests", [c](const ApiRequest& r) { return ListRequests(*c, r); }},
-      {"GET", "/api/v1/requests/{id}", [c](const ApiRequest& r) { return GetRequest(*c, r); }},
-      {"GET", "/api/v1/requests/{id}/bundle",
+      {"GET", "/healthz", Access::kPublic, [c](const ApiRequest&) { return Health(*c); }},
+      {"POST", "/api/v1/requests", Access::kCaseWork,
+       [c](const ApiRequest& r) { return CreateRequest(*c, r); }},
+      {"GET", "/api/v1/requests", Access::kCaseMetadata,
+       [c](const ApiRequest& r) { return ListRequests(*c, r); }},
+      {"GET", "/api/v1/requests/{id}", Access::kCaseMetadata,
+       [c](const ApiRequest& r) { return GetRequest(*c, r); }},
+      {"GET", "/api/v1/requests/{id}/bundle", Access::kCaseWork,
        [c](const ApiRequest& r) { return GetBundle(*c, r); }},
-      {"GET", "/api/v1/sources", [c](const ApiRequest&) { return ListSources(*c); }},
+      {"GET", "/api/v1/sources", Access::kSourceStatus,
+       [c](const ApiRequest&) { return ListSources(*c); }},
   };
-  for (auto& route : ReviewRoutes(context)) routes.push_back(std::move(route));
-  for (auto& route : ReportRoutes(context)) routes.push_back(std::move(route));
+  for (auto* group : {&ReviewRoutes, &ReportRoutes, &AuthRoutes}) {
+    for (auto& route : (*group)(context)) routes.push_back(std::move(route));
+  }
+  // The table itself, for operators checking who may do what (and for the
+  // test that walks every route). Filled in once the table is complete.
+  auto table = std::make_shared<nlohmann::json>();
+  routes.emplace_back("GET", "/api/v1/routes", Access::kSignedIn, [table](const ApiRequest&) {
+    return JsonResponse(200, {{"routes", *table}});
+  });
+  *table = RouteTableJson(routes);
   return routes;
 }
 

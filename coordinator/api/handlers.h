@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "coordinator/api/router.h"
 #include "coordinator/api/views.h"
+#include "coordinator/auth/accounts.h"
 #include "coordinator/deadlines/deadline.h"
 #include "coordinator/letters/record_of_processing.h"
 #include "coordinator/store/store.h"
@@ -25,6 +26,9 @@ struct ApiContext {
   const Clock& clock;
   deadlines::PauseMode pause_mode = deadlines::PauseMode::kPause;
   int due_soon_days = 7;
+  // Users, tokens and sessions, for the session and admin routes
+  // (auth_handlers.cc). Must be set when those routes are served.
+  auth::Accounts* accounts = nullptr;
 };
 
 // Today in the controller's time zone, and how the views judge deadlines.
@@ -37,6 +41,8 @@ std::vector<Route> BuildRoutes(const ApiContext& context);
 std::vector<Route> ReviewRoutes(const ApiContext& context);
 // The DPO's dashboard and reports (report_handlers.cc).
 std::vector<Route> ReportRoutes(const ApiContext& context);
+// Logging in and out, who am I, and the admin's users and tokens (auth_handlers.cc).
+std::vector<Route> AuthRoutes(const ApiContext& context);
 
 // The query parameter `name` as a whole number within [min, max], or `fallback`
 // when absent; kInvalidArgument otherwise.

@@ -119,6 +119,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
       const Poco::URI uri(request.getURI());
       api.path = uri.getPath();
       for (const auto& [name, value] : uri.getQueryParameters()) api.query[name] = value;
+      api.authorization = request.get("Authorization", "");
       auto body = ReadBody(request, max_body_);
       if (!body.ok()) {
         response.setKeepAlive(false);  // the rest of the body is not read

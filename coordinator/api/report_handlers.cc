@@ -65,11 +65,13 @@ ApiResponse GetRequestsReport(const ApiContext& context, const ApiRequest& reque
 
 std::vector<Route> ReportRoutes(const ApiContext& context) {
   const ApiContext* c = &context;
+  using auth::Access;
   return {
-      {"GET", "/api/v1/dashboard", [c](const ApiRequest& r) { return GetDashboard(*c, r); }},
-      {"GET", "/api/v1/reports/requests.csv",
+      {"GET", "/api/v1/dashboard", Access::kAuditTrail,
+       [c](const ApiRequest& r) { return GetDashboard(*c, r); }},
+      {"GET", "/api/v1/reports/requests.csv", Access::kAuditTrail,
        [c](const ApiRequest& r) { return GetRequestsReport(*c, r, false); }},
-      {"GET", "/api/v1/reports/requests.html",
+      {"GET", "/api/v1/reports/requests.html", Access::kAuditTrail,
        [c](const ApiRequest& r) { return GetRequestsReport(*c, r, true); }},
   };
 }

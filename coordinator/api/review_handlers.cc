@@ -33,13 +33,33 @@ ApiResponse RequestAction(const ApiContext& context, const ApiRequest& request,
   const std::string id = request.params.at("id");
   auto current = context.store.GetRequest(id);
   if (!current.ok()) return ErrorResponse(current.status());
-  nlohmann::json command = {{"op", op}, {"id", id}, {"body", body}, {"actor", "api"}};
+  nlohmann::json command = {{"op", op}, {"id", id}, {"body", body}, {"actor", ActorOf(request)}};
   command.update(extra);
   auto reply = context.engine.Call(command);
   if (!reply.ok()) return ErrorResponse(reply.status());
   auto details = LoadRequestDetails(context.store, id);
   if (!details.ok()) return ErrorResponse(details.status());
   return JsonResponse(200, RequestView(*details, DeadlinesNow(context)));
+}
+
+// POST /api/v1/requests/{id}/approve: an agent may approve an ordinary
+// answer; one that keeps data under retention holds (the answer tells the
+// subject what is kept and why) is the DPO's decision.
+ApiResponse Approve(const ApiContext& context, const ApiRequest& request) {
+  if (request.principal && request.principal->role != auth::Role::kDpo) {
+    store::HoldFilter active;
+    active.status = store::HoldStatus::kActive;
+    active.request_id = request.params.at("id");
+    active.limit = 1;
+    auto holds = context.store.ListHolds(active);
+    if (!holds.ok()) return ErrorResponse(holds.status());
+    if (!holds->empty()) {
+      return ErrorResponse(
+          PermissionDenied("this answer keeps data under retention holds; approving it needs the "
+                           "dpo role"));
+    }
+  }
+  return RequestAction(context, request, "approve", "api/approve");
 }
 
 using DecisionKey = std::tuple<std::string, std::string, int64_t>;
@@ -270,33 +290,40 @@ std::vector<Route> ReviewRoutes(const ApiContext& context) {
   auto action = [c](std::string op, std::string schema) {
     return [c, op, schema](const ApiRequest& r) { return RequestAction(*c, r, op, schema); };
   };
+  using auth::Access;
   return {
-      {"POST", "/api/v1/requests/{id}/identity", action("identity", "api/identity-check")},
-      {"POST", "/api/v1/requests/{id}/pause", action("pause", "api/pause")},
-      {"POST", "/api/v1/requests/{id}/resume", action("resume", "api/resume")},
-      {"POST", "/api/v1/requests/{id}/extend", action("extend", "api/extend")},
-      {"POST", "/api/v1/requests/{id}/redactions", action("decide", "api/review-decision")},
-      {"POST", "/api/v1/requests/{id}/approve", action("approve", "api/approve")},
-      {"POST", "/api/v1/requests/{id}/reject", action("reject", "api/reject")},
-      {"POST", "/api/v1/requests/{id}/cancel", action("cancel", "api/cancel")},
-      {"POST", "/api/v1/requests/{id}/tasks/{task_id}/retry",
+      {"POST", "/api/v1/requests/{id}/identity", Access::kCaseWork,
+       action("identity", "api/identity-check")},
+      {"POST", "/api/v1/requests/{id}/pause", Access::kCaseWork, action("pause", "api/pause")},
+      {"POST", "/api/v1/requests/{id}/resume", Access::kCaseWork, action("resume", "api/resume")},
+      {"POST", "/api/v1/requests/{id}/extend", Access::kDpoDecision,
+       action("extend", "api/extend")},
+      {"POST", "/api/v1/requests/{id}/redactions", Access::kCaseWork,
+       action("decide", "api/review-decision")},
+      {"POST", "/api/v1/requests/{id}/approve", Access::kCaseWork,
+       [c](const ApiRequest& r) { return Approve(*c, r); }},
+      {"POST", "/api/v1/requests/{id}/reject", Access::kDpoDecision,
+       action("reject", "api/reject")},
+      {"POST", "/api/v1/requests/{id}/cancel", Access::kCaseWork, action("cancel", "api/cancel")},
+      {"POST", "/api/v1/requests/{id}/tasks/{task_id}/retry", Access::kCaseWork,
        [c](const ApiRequest& r) {
          return RequestAction(*c, r, "retry", "", {{"task_id", r.params.at("task_id")}});
        }},
-      {"GET", "/api/v1/requests/{id}/records",
+      {"GET", "/api/v1/requests/{id}/records", Access::kCaseWork,
        [c](const ApiRequest& r) { return ListRecords(*c, r); }},
-      {"GET", "/api/v1/requests/{id}/events",
+      {"GET", "/api/v1/requests/{id}/events", Access::kAuditTrail,
        [c](const ApiRequest& r) { return ListEvents(*c, r); }},
-      {"GET", "/api/v1/requests/{id}/letter",
+      {"GET", "/api/v1/requests/{id}/letter", Access::kCaseWork,
        [c](const ApiRequest& r) { return GetLetter(*c, r); }},
-      {"GET", "/api/v1/requests/{id}/extension-letter",
+      {"GET", "/api/v1/requests/{id}/extension-letter", Access::kCaseWork,
        [c](const ApiRequest& r) { return GetExtensionLetter(*c, r); }},
-      {"GET", "/api/v1/holds", [c](const ApiRequest& r) { return ListHolds(*c, r); }},
-      {"GET", "/api/v1/notifications",
+      {"GET", "/api/v1/holds", Access::kCaseWork,
+       [c](const ApiRequest& r) { return ListHolds(*c, r); }},
+      {"GET", "/api/v1/notifications", Access::kDpoDecision,
        [c](const ApiRequest& r) { return ListNotifications(*c, r); }},
-      {"GET", "/api/v1/record-of-processing",
+      {"GET", "/api/v1/record-of-processing", Access::kDpoDecision,
        [c](const ApiRequest& r) { return RecordOfProcessing(*c, r); }},
-      {"POST", "/api/v1/record-of-processing/check",
+      {"POST", "/api/v1/record-of-processing/check", Access::kDpoDecision,
        [c](const ApiRequest& r) { return CheckDiscovery(*c, r); }},
   };
 }

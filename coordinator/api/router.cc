@@ -64,6 +64,51 @@ ApiResponse PurgedResponse(const std::string& request_id, const std::string& pur
               {"details", nlohmann::json::array()}}}});
 }
 
+nlohmann::json RouteTableJson(const std::vector<Route>& routes) {
+  nlohmann::json table = nlohmann::json::array();
+  for (const auto& route : routes) {
+    nlohmann::json roles = nlohmann::json::array();
+    for (auth::Role role : auth::RolesOf(route.access)) roles.push_back(auth::RoleName(role));
+    table.push_back({{"method", route.method},
+                     {"pattern", route.pattern},
+                     {"access", auth::AccessName(route.access)},
+                     {"roles", roles}});
+  }
+  return table;
+}
+
+std::string ActorOf(const ApiRequest& request) {
+  return request.principal ? request.principal->name : "api";
+}
+
+namespace {
+
+// Runs `route` for `request` if its caller may: the Authorization header
+// names a valid token or session of a user whose role the route allows.
+ApiResponse Admit(const Route& route, const auth::CredentialCheck& credentials,
+                  ApiRequest request) {
+  if (route.access == auth::Access::kPublic) return route.handler(request);
+  auto principal = credentials.Authenticate(request.authorization);
+  if (!principal.ok()) {
+    ApiResponse refused = ErrorResponse(principal.status());
+    if (principal.status().code() == StatusCode::kUnauthenticated)
+      refused.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return refused;
+  }
+  if (!auth::Allows(route.access, principal->role)) {
+    std::string roles;
+    for (auth::Role role : auth::RolesOf(route.access))
+      roles += (roles.empty() ? "" : ", ") + std::string(auth::RoleName(role));
+    return ErrorResponse(
+        PermissionDenied("the role " + std::string(auth::RoleName(principal->role)) + " may not " +
+                         route.method + " " + route.pattern + "; it needs one of: " + roles));
+  }
+  request.principal = std::move(principal.value());
+  return route.handler(request);
+}
+
+}  // namespace
+
 ApiResponse Router::Handle(ApiRequest request) const {
   std::string allowed;
   for (const auto& route : routes_) {
@@ -71,7 +116,7 @@ ApiResponse Router::Handle(ApiRequest request) const {
     if (!Match(route.pattern, request.path, &params)) continue;
     if (route.method == request.method) {
       request.params = std::move(params);
-      return route.handler(request);
+      return Admit(route, credentials_, std::move(request));
     }
     allowed += (allowed.empty() ? "" : ", ") + route.method;
   }

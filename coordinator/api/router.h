@@ -1,6 +1,12 @@
-// Router: the one table of HTTP routes (method, path pattern, handler).
-// Handlers parse and validate first, then act; they return an ApiResponse and
-// never throw. Thread-safe once built.
+// Router: the one table of HTTP routes (method, path pattern, who may call
+// it, handler). Handlers parse and validate first, then act; they return an
+// ApiResponse and never throw. Thread-safe once built.
+//
+// Deny by default: a Route cannot be made without its auth::Access, and there
+// is no access level that lets everyone in except the explicit kPublic. For
+// any other route the router answers 401 (no or invalid credentials) or 403
+// (a role the route does not allow) before the handler runs, and hands the
+// handler the caller as ApiRequest::principal.
 #pragma once
 
 #include <functional>
@@ -12,6 +18,7 @@
 
 #include "common/data_protection.h"
 #include "common/status.h"
+#include "coordinator/auth/roles.h"
 
 namespace dsr::api {
 
@@ -21,6 +28,9 @@ struct ApiRequest {
   std::map<std::string, std::string> params;  // from {name} segments of the pattern
   std::map<std::string, std::string> query;
   std::string body;
+  std::string authorization;  // the Authorization header as sent
+  // The caller; set by the router for every route that is not kPublic.
+  std::optional<auth::Principal> principal;
 };
 
 struct ApiResponse {
@@ -45,19 +55,37 @@ ApiResponse PurgedResponse(const std::string& request_id, const std::string& pur
 using Handler = std::function<ApiResponse(const ApiRequest&)>;
 
 struct Route {
+  // No default: whoever adds a route says who may call it.
+  Route(std::string route_method, std::string route_pattern, auth::Access route_access,
+        Handler route_handler)
+      : method(std::move(route_method)),
+        pattern(std::move(route_pattern)),
+        access(route_access),
+        handler(std::move(route_handler)) {}
   std::string method;
   std::string pattern;  // "/api/v1/requests/{id}/bundle"
+  auth::Access access;
   Handler handler;
 };
 
+// The table as data, without handlers: [{method, pattern, access, roles}].
+nlohmann::json RouteTableJson(const std::vector<Route>& routes);
+
 class Router {
  public:
-  explicit Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
-  // 404 for an unknown path, 405 (with Allow) for a known path and another method.
+  // `credentials` must outlive the router.
+  Router(std::vector<Route> routes, const auth::CredentialCheck& credentials)
+      : routes_(std::move(routes)), credentials_(credentials) {}
+  // 404 for an unknown path, 405 (with Allow) for a known path and another
+  // method, then 401/403 unless the caller may call the route.
   ApiResponse Handle(ApiRequest request) const;
 
  private:
   std::vector<Route> routes_;
+  const auth::CredentialCheck& credentials_;
 };
+
+// The calling user's name, as the actor of the events a call causes.
+std::string ActorOf(const ApiRequest& request);
 
 }  // namespace dsr::api

@@ -299,6 +299,27 @@ class SessionWriter final : public StoreWriter {
     });
   }
 
+  Status InsertUser(const UserRecord& user) override { return WriteUser(sql_, user); }
+  Status DisableUser(const std::string& name, const std::string& at) override {
+    return WriteUserDisabled(sql_, name, at);
+  }
+  Status InsertApiToken(const ApiTokenRecord& token) override { return WriteApiToken(sql_, token); }
+  Status RevokeApiToken(const std::string& id, const std::string& at) override {
+    return WriteApiTokenRevoked(sql_, id, at);
+  }
+  Status InsertSession(const SessionRecord& session) override {
+    return WriteSession(sql_, session);
+  }
+  Status TouchSession(const std::string& token_sha256, const std::string& at) override {
+    return WriteSessionSeen(sql_, token_sha256, at);
+  }
+  Status DeleteSession(const std::string& token_sha256) override {
+    return WriteSessionEnded(sql_, token_sha256);
+  }
+  Status DeleteSessionsOf(const std::string& user_name) override {
+    return WriteSessionsOfUserEnded(sql_, user_name);
+  }
+
   Result<RequestRecord> GetRequest(const std::string& id) override {
     return Guarded("read request", [&] { return ReadRequest(sql_, id, codec_); });
   }

@@ -508,6 +508,29 @@ Result<std::vector<RequestRecord>> Store::RequestsExtendedBetween(const std::str
       });
 }
 
+Result<UserRecord> Store::GetUser(const std::string& name) const {
+  return impl_->Read("read user", [&](soci::session& sql) { return ReadUser(sql, name); });
+}
+
+Result<std::vector<UserRecord>> Store::ListUsers() const {
+  return impl_->Read("list users", [&](soci::session& sql) { return ReadUsers(sql); });
+}
+
+Result<ApiTokenRecord> Store::GetApiTokenByHash(const std::string& token_sha256) const {
+  return impl_->Read("read token",
+                     [&](soci::session& sql) { return ReadApiTokenByHash(sql, token_sha256); });
+}
+
+Result<std::vector<ApiTokenRecord>> Store::ApiTokensOf(const std::string& user_name) const {
+  return impl_->Read("list tokens",
+                     [&](soci::session& sql) { return ReadApiTokensOf(sql, user_name); });
+}
+
+Result<SessionRecord> Store::GetSessionByHash(const std::string& token_sha256) const {
+  return impl_->Read("read session",
+                     [&](soci::session& sql) { return ReadSessionByHash(sql, token_sha256); });
+}
+
 Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
   std::lock_guard<std::mutex> lock(impl_->write_mutex);
   soci::session& sql = impl_->writer;

@@ -17,6 +17,7 @@
 
 #include "common/data_protection.h"
 #include "common/status.h"
+#include "coordinator/store/auth_records.h"
 #include "coordinator/store/model.h"
 
 namespace dsr::store {
@@ -66,6 +67,19 @@ class StoreWriter {
   virtual Status ClearKeptSubject(const std::string& id) = 0;
   // Appends to the audit chain; fills seq, prev_hash and hash.
   virtual Status AppendEvent(EventRecord event) = 0;
+
+  // Users, API tokens and sessions (store_auth.cc). kConflict for a user
+  // name or token id that exists; kNotFound for an unknown one.
+  virtual Status InsertUser(const UserRecord& user) = 0;
+  virtual Status DisableUser(const std::string& name, const std::string& at) = 0;
+  virtual Status InsertApiToken(const ApiTokenRecord& token) = 0;
+  virtual Status RevokeApiToken(const std::string& id, const std::string& at) = 0;
+  virtual Status InsertSession(const SessionRecord& session) = 0;
+  virtual Status TouchSession(const std::string& token_sha256, const std::string& at) = 0;
+  // Ends one session; ok when it was already gone.
+  virtual Status DeleteSession(const std::string& token_sha256) = 0;
+  // Ends every session of a user (when it is disabled).
+  virtual Status DeleteSessionsOf(const std::string& user_name) = 0;
 
   // Reads that see this transaction's own changes.
   virtual Result<RequestRecord> GetRequest(const std::string& id) = 0;
@@ -167,6 +181,12 @@ class Store {
   // rest. One transaction; returns how many values it rewrote. kInternal
   // without a key ring, or for a value no key of the ring opens.
   Result<int> ResealFields();
+  // Users, API tokens and sessions (store_auth.cc); kNotFound when absent.
+  Result<UserRecord> GetUser(const std::string& name) const;
+  Result<std::vector<UserRecord>> ListUsers() const;
+  Result<ApiTokenRecord> GetApiTokenByHash(const std::string& token_sha256) const;
+  Result<std::vector<ApiTokenRecord>> ApiTokensOf(const std::string& user_name) const;
+  Result<SessionRecord> GetSessionByHash(const std::string& token_sha256) const;
 
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);

@@ -62,6 +62,21 @@ Result<std::vector<TaskRecord>> ReadTasksOfRequest(soci::session& sql, const std
 Result<HoldRecord> ReadHold(soci::session& sql, const std::string& id);
 Result<NotificationRecord> ReadNotification(soci::session& sql, const std::string& id);
 
+// Users, API tokens and sessions (store_auth.cc).
+Result<UserRecord> ReadUser(soci::session& sql, const std::string& name);
+Result<std::vector<UserRecord>> ReadUsers(soci::session& sql);
+Result<ApiTokenRecord> ReadApiTokenByHash(soci::session& sql, const std::string& token_sha256);
+Result<std::vector<ApiTokenRecord>> ReadApiTokensOf(soci::session& sql, const std::string& user);
+Result<SessionRecord> ReadSessionByHash(soci::session& sql, const std::string& token_sha256);
+Status WriteUser(soci::session& sql, const UserRecord& user);
+Status WriteUserDisabled(soci::session& sql, const std::string& name, const std::string& at);
+Status WriteApiToken(soci::session& sql, const ApiTokenRecord& token);
+Status WriteApiTokenRevoked(soci::session& sql, const std::string& id, const std::string& at);
+Status WriteSession(soci::session& sql, const SessionRecord& session);
+Status WriteSessionSeen(soci::session& sql, const std::string& token_sha256, const std::string& at);
+Status WriteSessionEnded(soci::session& sql, const std::string& token_sha256);
+Status WriteSessionsOfUserEnded(soci::session& sql, const std::string& user_name);
+
 // A StoreWriter working in `sql`'s open transaction.
 std::unique_ptr<StoreWriter> NewSessionWriter(soci::session& sql, const FieldCodec& codec);
 

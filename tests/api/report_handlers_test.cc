@@ -18,14 +18,22 @@ struct ApiFixture : ReportingFixture {
   ManualClock clock{Clock::WallTime(std::chrono::seconds(1750240800))};
   zmq::context_t zmq_context;
   workflow::EngineClient engine{zmq_context, std::chrono::milliseconds(100)};
-  ApiContext context{*store, engine, {}, {}, {}, clock, deadlines::PauseMode::kPause, 7};
-  Router router{BuildRoutes(context)};
+  auth::Accounts accounts{*store, clock};
+  ApiContext context{*store, engine, {}, {}, {}, clock, deadlines::PauseMode::kPause, 7, &accounts};
+  Router router{BuildRoutes(context), accounts};
+  const std::string authorization = "Bearer " + DpoToken();
+
+  std::string DpoToken() {
+    REQUIRE(accounts.CreateUser("dpo", auth::Role::kDpo, "a password long enough").ok());
+    return accounts.IssueToken("dpo", std::nullopt, std::nullopt).value().token;
+  }
 
   ApiResponse Get(const std::string& path, std::map<std::string, std::string> query = {}) const {
     ApiRequest request;
     request.method = "GET";
     request.path = path;
     request.query = std::move(query);
+    request.authorization = authorization;
     return router.Handle(request);
   }
 };

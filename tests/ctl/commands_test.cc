@@ -215,6 +215,60 @@ TEST_SUITE("Dsrctl") {
     CHECK(Contains(printed, "  extended         9 deadlines\n"));
     CHECK(Contains(printed, "  on time          5 (83 %)\n"));
   }
+
+  TEST_CASE("user and token commands work on the store, passwords from a file, tokens once") {
+    testing::TempDir dir;
+    const std::string store = "sqlite3://db=" + dir.File("dsr.db");
+    std::ofstream(dir.File("good")) << "a password long enough\n";
+    std::ofstream(dir.File("short")) << "too short\n";
+    const auto added = Run({"user", "add", "--store", store, "--name", "alice", "--role", "admin",
+                            "--password-file", dir.File("good")});
+    CHECK(added.exit_code == 0);
+    CHECK(added.out == "added alice (admin)\n");
+    const auto weak = Run({"user", "add", "--store", store, "--name", "bob", "--role", "agent",
+                           "--password-file", dir.File("short")});
+    CHECK(weak.exit_code == 1);
+    CHECK(Contains(weak.err, "at least 12 characters"));
+    CHECK(Run({"user", "add", "--store", store, "--name", "bob", "--role", "boss",
+               "--password-file", dir.File("good")})
+              .exit_code == 2);
+    CHECK(Run({"user", "add", "--store", store, "--name", "alice", "--role", "agent",
+               "--password-file", dir.File("good")})
+              .exit_code == 1);  // exists already
+    // A password on the command line is not an option.
+    CHECK(Run({"user", "add", "--store", store, "--name", "carl", "--role", "agent", "--password",
+               "a password long enough"})
+              .exit_code == 2);
+
+    const auto token = Run({"token", "create", "--store", store, "--user", "alice", "--label",
+                            "laptop", "--expires-days", "30"});
+    CHECK(token.exit_code == 0);
+    REQUIRE(token.out.size() == 4 + 43 + 1);
+    CHECK(token.out.rfind("dsr_", 0) == 0);
+    CHECK(Contains(token.err, "shown only this once"));
+    CHECK(Run({"token", "create", "--store", store, "--user", "alice", "--expires-days", "x"})
+              .exit_code == 2);
+    const auto listed = Run({"token", "list", "--store", store, "--user", "alice"});
+    CHECK(listed.exit_code == 0);
+    CHECK(Contains(listed.out, "laptop"));
+    CHECK_FALSE(Contains(listed.out, token.out.substr(0, token.out.size() - 1)));
+    const std::string id = listed.out.substr(0, listed.out.find(' '));
+    CHECK(Run({"token", "revoke", "--store", store, "--id", id}).exit_code == 0);
+    CHECK(Contains(Run({"token", "list", "--store", store, "--user", "alice"}).out, "revoked"));
+
+    CHECK(Run({"user", "disable", "--store", store, "--name", "alice"}).exit_code == 0);
+    const auto users = Run({"user", "list", "--store", store});
+    CHECK(Contains(users.out, "alice"));
+    CHECK(Contains(users.out, "disabled"));
+    CHECK(Run({"user", "list"}).exit_code == 2);  // needs --store
+  }
+
+  TEST_CASE("API commands send the token of --token-file and say when it cannot be read") {
+    const auto missing =
+        Run({"list", "--url", "http://127.0.0.1:9", "--token-file", "/nonexistent/token"});
+    CHECK(missing.exit_code == 1);
+    CHECK(Contains(missing.err, "--token-file"));
+  }
 }
 
 }  // namespace dsr::ctl

@@ -127,6 +127,7 @@ bool Cluster::StartTicketSystem() {
 bool Cluster::StartCoordinator(std::set<std::string> sources,
                                const std::function<void(nlohmann::json&)>& edit) {
   sources_ = std::move(sources);
+  if (!CreateTestUsers()) return false;
   auto config = YamlToJson(ReadFile(SourceDir() + "/deploy/examples/coordinator.yaml"));
   if (!config.ok()) return false;
   nlohmann::json& c = config.value();
@@ -173,7 +174,7 @@ bool Cluster::StartCoordinator(std::set<std::string> sources,
   const auto endpoints = nlohmann::json::parse(ReadFile(ready));
   url_ = endpoints.at("http").get<std::string>();
   broker_ = endpoints.at("broker").get<std::string>();
-  return WaitFor([&] { return Call("GET", "/healthz").status == 200; });
+  return WaitFor([&] { return Call("GET", "/healthz", "", "").status == 200; });
 }
 
 std::string Cluster::coordinator_log() const {
@@ -305,8 +306,31 @@ int Cluster::WorkerCount() const {
 }
 
 HttpAnswer Cluster::Call(const std::string& method, const std::string& path,
-                         const std::string& body) const {
-  return HttpCall(url_, method, path, body, "application/json", ca_file());
+                         const std::string& body, const std::string& role) const {
+  std::map<std::string, std::string> headers;
+  if (!role.empty()) headers["Authorization"] = "Bearer " + tokens_.at(role);
+  return HttpCall(url_, method, path, body, "application/json", ca_file(), headers);
+}
+
+bool Cluster::CreateTestUsers() {
+  if (!tokens_.empty()) return true;
+  WriteFile(dir_.File("password"), password() + "\n");
+  const std::string dsrctl = BinDir() + "/dsrctl";
+  const std::string store = " --store '" + store_url_ + "'";
+  for (const auto& role : Roles()) {
+    const std::string add = dsrctl + " user add" + store + " --name " + user_of(role) + " --role " +
+                            role + " --password-file " + dir_.File("password") + " > " +
+                            dir_.File("user-" + role + ".out") + " 2>&1";
+    const std::string token = dsrctl + " token create" + store + " --user " + user_of(role) +
+                              " --label tests > " + token_file(role) + " 2> " +
+                              dir_.File("token-" + role + ".err");
+    if (std::system(add.c_str()) != 0 || std::system(token.c_str()) != 0) return false;
+    std::string text = ReadFile(token_file(role));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    if (text.empty()) return false;
+    tokens_[role] = text;
+  }
+  return true;
 }
 
 nlohmann::json Cluster::Submit(const nlohmann::json& body) const {

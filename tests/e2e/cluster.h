@@ -93,8 +93,19 @@ class Cluster {
     return dir_.File("worker-" + name + ".yaml");
   }
 
-  HttpAnswer Call(const std::string& method, const std::string& path,
-                  const std::string& body = "") const;
+  // Calls the API with the token of the test user of `role` ("agent", "dpo",
+  // "admin", "auditor"), or with no credentials when `role` is empty.
+  HttpAnswer Call(const std::string& method, const std::string& path, const std::string& body = "",
+                  const std::string& role = "dpo") const;
+  // The test users: one per role, named "test-<role>", made with dsrctl on
+  // the store before the coordinator first starts, each with an API token.
+  static std::vector<std::string> Roles() { return {"agent", "dpo", "admin", "auditor"}; }
+  std::string user_of(const std::string& role) const { return "test-" + role; }
+  const std::string& token_of(const std::string& role) const { return tokens_.at(role); }
+  // A file holding that token, for dsrctl --token-file.
+  std::string token_file(const std::string& role) const { return dir_.File("token-" + role); }
+  // The password of every test user.
+  static std::string password() { return "correct horse battery staple"; }
   // POSTs a request body; returns the created request (null on failure).
   nlohmann::json Submit(const nlohmann::json& body) const;
   // POSTs /api/v1/requests/{id}/{action}; returns the answer as it is.
@@ -161,6 +172,9 @@ class Cluster {
   std::string url_;
   std::string broker_;
   int coordinator_runs_ = 0;
+  std::map<std::string, std::string> tokens_;  // role → API token
+  // Makes the test users and their tokens (once per cluster).
+  bool CreateTestUsers();
   mutable int bundles_fetched_ = 0;
 };
 

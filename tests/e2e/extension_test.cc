@@ -118,14 +118,16 @@ TEST_SUITE("EndToEnd") {
     const std::string id = created.at("id").get<std::string>();
     const std::string new_due = ExtendedFrom(DateAt(created, "received_on")).ToString();
     const std::string out = cluster.dir().File("extend.out");
-    REQUIRE(
-        std::system((BinDir() + "/dsrctl extend " + id +
-                     " --reason 'Seven systems to search.' --url " + cluster.url() + " --ca-file " +
-                     cluster.ca_file() + " > " + out + " 2> " + cluster.dir().File("extend.err"))
-                        .c_str()) == 0);
+    REQUIRE(std::system((BinDir() + "/dsrctl extend " + id +
+                         " --reason 'Seven systems to search.' --url " + cluster.url() +
+                         " --ca-file " + cluster.ca_file() + " --token-file " +
+                         cluster.token_file("dpo") + " > " + out + " 2> " +
+                         cluster.dir().File("extend.err"))
+                            .c_str()) == 0);
     CHECK(ReadFile(out) == new_due + "\n");
     REQUIRE(std::system((BinDir() + "/dsrctl show " + id + " --url " + cluster.url() +
-                         " --ca-file " + cluster.ca_file() + " > " + out + " 2>&1")
+                         " --ca-file " + cluster.ca_file() + " --token-file " +
+                         cluster.token_file("dpo") + " > " + out + " 2>&1")
                             .c_str()) == 0);
     const std::string shown = ReadFile(out);
     INFO(shown);
@@ -135,7 +137,8 @@ TEST_SUITE("EndToEnd") {
     CHECK(shown.find("/extension-letter") != std::string::npos);
     // A second extension fails with the coordinator's message.
     CHECK(std::system((BinDir() + "/dsrctl extend " + id + " --reason 'again' --url " +
-                       cluster.url() + " --ca-file " + cluster.ca_file() + " > " + out + " 2>&1")
+                       cluster.url() + " --ca-file " + cluster.ca_file() + " --token-file " +
+                       cluster.token_file("dpo") + " > " + out + " 2>&1")
                           .c_str()) != 0);
     CHECK(ReadFile(out).find("already extended") != std::string::npos);
   }

@@ -689,7 +689,8 @@ TEST_SUITE("EndToEnd all sources") {
                             .c_str()) == 0);
     const std::string output = cluster.dir().File("dsrctl-discover.out");
     REQUIRE(std::system((BinDir() + "/dsrctl discover " + report + " --url " + cluster.url() +
-                         " --ca-file " + cluster.ca_file() + " > " + output + " 2>&1")
+                         " --ca-file " + cluster.ca_file() + " --token-file " +
+                         cluster.token_file("dpo") + " > " + output + " 2>&1")
                             .c_str()) == 0);
     const std::string printed = ReadFile(output);
     INFO(printed);

@@ -239,9 +239,14 @@ TEST_SUITE("Notifications") {
     CHECK(sent_events == 6);
 
     // GET /api/v1/notifications shows the same, with the deferred attempt.
+    auth::Accounts accounts(*f.store, f.clock);
+    REQUIRE(accounts.CreateUser("dora", auth::Role::kDpo, "a password long enough").ok());
+    const auto token = accounts.IssueToken("dora", std::nullopt, std::nullopt);
+    REQUIRE(token.ok());
     const api::ApiContext context{*f.store, client, {}, {}, {}, f.clock};
-    const api::Router router(api::BuildRoutes(context));
+    const api::Router router(api::BuildRoutes(context), accounts);
     api::ApiRequest get;
+    get.authorization = "Bearer " + token->token;
     get.method = "GET";
     get.path = "/api/v1/notifications";
     get.query = {{"request_id", id}};

@@ -15,7 +15,8 @@ namespace dsr::testing {
 
 HttpAnswer HttpCall(const std::string& base_url, const std::string& method, const std::string& path,
                     const std::string& body, const std::string& content_type,
-                    const std::string& ca_file) {
+                    const std::string& ca_file,
+                    const std::map<std::string, std::string>& headers) {
   HttpAnswer answer;
   try {
     const Poco::URI uri(base_url);
@@ -24,6 +25,7 @@ HttpAnswer HttpCall(const std::string& base_url, const std::string& method, cons
     Poco::Net::HTTPClientSession& session = **opened;
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty() || method == "POST") {
       request.setContentType(content_type);
       request.setContentLength64(body.size());

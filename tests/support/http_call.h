@@ -14,9 +14,11 @@ struct HttpAnswer {
   std::map<std::string, std::string> headers;
 };
 
+// `headers` are sent as they are (e.g. {"Authorization", "Bearer dsr_…"}).
 HttpAnswer HttpCall(const std::string& base_url, const std::string& method, const std::string& path,
                     const std::string& body = "",
                     const std::string& content_type = "application/json",
-                    const std::string& ca_file = "");
+                    const std::string& ca_file = "",
+                    const std::map<std::string, std::string>& headers = {});
 
 }  // namespace dsr::testing

@@ -46,15 +46,20 @@ auto WithSession(const std::string& base_url, const std::string& ca_file, Body&&
   }
 }
 
+void Authorize(Poco::Net::HTTPRequest& request, const std::string& token) {
+  if (!token.empty()) request.set("Authorization", "Bearer " + token);
+}
+
 Result<nlohmann::json> Exchange(const std::string& base_url, const std::string& ca_file,
-                                const std::string& method, const std::string& path,
-                                const std::string* body) {
+                                const std::string& token, const std::string& method,
+                                const std::string& path, const std::string* body) {
   return WithSession(base_url, ca_file,
                      [&](Poco::Net::HTTPClientSession& session,
                          const std::string& prefix) -> Result<nlohmann::json> {
                        Poco::Net::HTTPRequest request(method, prefix + path,
                                                       Poco::Net::HTTPMessage::HTTP_1_1);
                        request.set("Accept", "application/json");
+                       Authorize(request, token);
                        if (body != nullptr) {
                          request.setContentType("application/json");
                          request.setContentLength64(body->size());
@@ -78,20 +83,24 @@ Result<nlohmann::json> Exchange(const std::string& base_url, const std::string& 
 }  // namespace
 
 Result<nlohmann::json> ApiClient::Get(const std::string& path) const {
-  return Exchange(base_url_, ca_file_, Poco::Net::HTTPRequest::HTTP_GET, path, nullptr);
+  if (!token_.ok()) return token_.status();
+  return Exchange(base_url_, ca_file_, *token_, Poco::Net::HTTPRequest::HTTP_GET, path, nullptr);
 }
 
 Result<nlohmann::json> ApiClient::Post(const std::string& path, const nlohmann::json& body) const {
+  if (!token_.ok()) return token_.status();
   const std::string text = body.dump();
-  return Exchange(base_url_, ca_file_, Poco::Net::HTTPRequest::HTTP_POST, path, &text);
+  return Exchange(base_url_, ca_file_, *token_, Poco::Net::HTTPRequest::HTTP_POST, path, &text);
 }
 
 Status ApiClient::Download(const std::string& path, const std::string& file_path) const {
+  if (!token_.ok()) return token_.status();
   return WithSession(
       base_url_, ca_file_,
       [&](Poco::Net::HTTPClientSession& session, const std::string& prefix) -> Status {
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, prefix + path,
                                        Poco::Net::HTTPMessage::HTTP_1_1);
+        Authorize(request, *token_);
         session.sendRequest(request);
         Poco::Net::HTTPResponse response;
         std::istream& in = session.receiveResponse(response);

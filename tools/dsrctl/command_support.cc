@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/secret_file.h"
+
 namespace dsr::ctl {
 
 std::string BaseUrl(const Arguments& args) {
@@ -15,8 +17,15 @@ std::string CaFile(const Arguments& args) {
   return args.Value("--ca-file", env != nullptr ? env : "");
 }
 
+
+Result<std::string> TokenOf(const Arguments& args) {
+  if (args.Has("--token-file")) return ReadSecretFile(args.Value("--token-file"), "--token-file");
+  const char* env = std::getenv("DSR_TOKEN");
+  return std::string(env != nullptr ? env : "");
+}
+
 ApiClient Api(const Arguments& args) {
-  return ApiClient(BaseUrl(args), CaFile(args));
+  return ApiClient(BaseUrl(args), CaFile(args), TokenOf(args));
 }
 
 int Report(const Status& status) {
@@ -36,6 +45,7 @@ std::string OnlyPositional(const Arguments& args) {
 OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags) {
   with_value.insert("--url");
   with_value.insert("--ca-file");
+  with_value.insert("--token-file");
   flags.insert("--json");
   return {with_value, flags};
 }

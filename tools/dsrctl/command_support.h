@@ -28,13 +28,16 @@ std::string BaseUrl(const Arguments& args);
 // The file that the coordinator's certificate is verified against: --ca-file,
 // else $DSR_CA_FILE, else none (the system's trusted CAs).
 std::string CaFile(const Arguments& args);
-// The API client for BaseUrl and CaFile.
+// The API token: the file --token-file names, else $DSR_TOKEN; empty when
+// neither is given (the coordinator then answers 401).
+Result<std::string> TokenOf(const Arguments& args);
+// The API client for BaseUrl, CaFile and TokenOf.
 ApiClient Api(const Arguments& args);
 int Report(const Status& status);
 int UsageError(const std::string& message, const char* help);
 // The one positional argument (a request id); empty when there is not exactly one.
 std::string OnlyPositional(const Arguments& args);
-// Options every remote command takes: --url, --ca-file and --json.
+// Options every remote command takes: --url, --ca-file, --token-file and --json.
 OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags = {});
 
 // The command groups, each in its own file.
@@ -44,5 +47,6 @@ std::vector<Command>
 ReviewCommands();  // identity, pause, resume, review, approve, reject, cancel, retry, holds
 std::vector<Command> OfflineCommands();  // deadline, audit
 std::vector<Command> KeyCommands();      // keygen
+std::vector<Command> AccountCommands();  // user, token (on the store)
 
 }  // namespace dsr::ctl

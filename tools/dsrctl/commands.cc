@@ -11,7 +11,8 @@ namespace {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
-    for (auto group : {RequestCommands(), ReviewCommands(), OfflineCommands(), KeyCommands()}) {
+    for (auto group : {RequestCommands(), ReviewCommands(), OfflineCommands(), KeyCommands(),
+                       AccountCommands()}) {
       for (auto& command : group) all.push_back(std::move(command));
     }
     return all;
@@ -26,7 +27,8 @@ void PrintOverview(std::FILE* out) {
       "Command-line client of the dsr coordinator (data-subject requests under the GDPR).\n"
       "The coordinator's URL comes from --url or $DSR_URL (default https://127.0.0.1:8080);\n"
       "its certificate is checked against --ca-file or $DSR_CA_FILE (its own certificate or\n"
-      "the CA that signed it), else against the system's trusted CAs.\n\n"
+      "the CA that signed it), else against the system's trusted CAs. The API token comes\n"
+      "from --token-file or $DSR_TOKEN (see 'dsrctl token --help').\n\n"
       "Commands:\n");
   for (const auto& command : Commands()) {
     std::fprintf(out, "  %-10s %s\n", command.name, command.summary);

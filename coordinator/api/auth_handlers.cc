@@ -1,0 +1,165 @@
+// Routes of signing in and of the admin's users and tokens. Passwords and
+// tokens never appear in an answer, except a new token once, when it is made.
+#include "common/schema.h"
+#include "coordinator/api/handlers.h"
+
+namespace dsr::api {
+namespace {
+
+// Parses `request`'s body and checks it against `schema`.
+Result<nlohmann::json> CheckedBody(const ApiRequest& request, const std::string& schema,
+                                   bool empty_is_object = false) {
+  if (empty_is_object && request.body.empty()) return nlohmann::json::object();
+  auto body = ParseJsonBody(request.body);
+  if (!body.ok()) return body.status();
+  Status valid = SchemaRegistry::Embedded().Validate(schema, *body);
+  if (!valid.ok()) return ValidationError("invalid body", valid.details());
+  return body;
+}
+
+nlohmann::json OrNull(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json UserView(const store::UserRecord& user) {
+  return {{"name", user.name},
+          {"role", user.role},
+          {"created_at", user.created_at},
+          {"disabled_at", OrNull(user.disabled_at)}};
+}
+
+nlohmann::json TokenView(const store::ApiTokenRecord& token) {
+  return {{"id", token.id},
+          {"user", token.user_name},
+          {"label", OrNull(token.label)},
+          {"created_at", token.created_at},
+          {"expires_at", OrNull(token.expires_at)},
+          {"revoked_at", OrNull(token.revoked_at)}};
+}
+
+// POST /api/v1/session {name, password}: a session token and its expiry.
+ApiResponse Login(auth::Accounts& accounts, const ApiRequest& request) {
+  auto body = CheckedBody(request, "api/login");
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto session =
+      accounts.Login(body->at("name").get<std::string>(), body->at("password").get<std::string>());
+  if (!session.ok()) return ErrorResponse(session.status());
+  return JsonResponse(201, {{"token", session->token},
+                            {"expires_at", session->expires_at},
+                            {"name", session->user},
+                            {"role", auth::RoleName(session->role)}});
+}
+
+// GET /api/v1/session: who am I.
+ApiResponse WhoAmI(const ApiRequest& request) {
+  const auth::Principal& me = *request.principal;
+  return JsonResponse(200, {{"name", me.name},
+                            {"role", auth::RoleName(me.role)},
+                            {"via", me.via_session ? "session" : "token"},
+                            {"expires_at", OrNull(me.expires_at)}});
+}
+
+// DELETE /api/v1/session: ends the session the call was made with.
+ApiResponse Logout(auth::Accounts& accounts, const ApiRequest& request) {
+  if (!request.principal->via_session) {
+    return ErrorResponse(
+        InvalidArgument("this call was made with an API token, not a session; an admin revokes "
+                        "tokens"));
+  }
+  Status ended = accounts.Logout(request.authorization);
+  if (!ended.ok()) return ErrorResponse(ended);
+  return JsonResponse(200, {{"ended", true}});
+}
+
+ApiResponse ListUsers(const auth::Accounts& accounts) {
+  auto users = accounts.ListUsers();
+  if (!users.ok()) return ErrorResponse(users.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& user : *users) list.push_back(UserView(user));
+  return JsonResponse(200, {{"users", list}});
+}
+
+ApiResponse CreateUser(auth::Accounts& accounts, const ApiRequest& request) {
+  auto body = CheckedBody(request, "api/user-create");
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto role = auth::ParseRole(body->at("role").get<std::string>());
+  if (!role.ok()) return ErrorResponse(role.status());
+  auto user = accounts.CreateUser(body->at("name").get<std::string>(), *role,
+                                  body->at("password").get<std::string>());
+  if (!user.ok()) return ErrorResponse(user.status());
+  return JsonResponse(201, UserView(*user));
+}
+
+ApiResponse DisableUser(auth::Accounts& accounts, const ApiRequest& request) {
+  const std::string& name = request.params.at("name");
+  if (name == request.principal->name)
+    return ErrorResponse(Conflict("an admin cannot disable their own user"));
+  Status disabled = accounts.DisableUser(name);
+  if (!disabled.ok()) return ErrorResponse(disabled);
+  return JsonResponse(200, {{"name", name}, {"disabled", true}});
+}
+
+ApiResponse ListTokens(const auth::Accounts& accounts, const ApiRequest& request) {
+  auto tokens = accounts.TokensOf(request.params.at("name"));
+  if (!tokens.ok()) return ErrorResponse(tokens.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& token : *tokens) list.push_back(TokenView(token));
+  return JsonResponse(200, {{"tokens", list}});
+}
+
+ApiResponse CreateToken(auth::Accounts& accounts, const ApiRequest& request) {
+  auto body = CheckedBody(request, "api/token-create", /*empty_is_object=*/true);
+  if (!body.ok()) return ErrorResponse(body.status());
+  std::optional<std::string> label;
+  std::optional<int> days;
+  if (body->contains("label")) label = body->at("label").get<std::string>();
+  if (body->contains("expires_days")) days = body->at("expires_days").get<int>();
+  auto issued = accounts.IssueToken(request.params.at("name"), label, days);
+  if (!issued.ok()) return ErrorResponse(issued.status());
+  nlohmann::json view = TokenView(issued->record);
+  view["token"] = issued->token;  // the only time it is shown
+  return JsonResponse(201, view);
+}
+
+ApiResponse RevokeToken(auth::Accounts& accounts, const ApiRequest& request) {
+  const std::string& id = request.params.at("id");
+  Status revoked = accounts.RevokeToken(id);
+  if (!revoked.ok()) return ErrorResponse(revoked);
+  return JsonResponse(200, {{"id", id}, {"revoked", true}});
+}
+
+}  // namespace
+
+std::vector<Route> AuthRoutes(const ApiContext& context) {
+  using auth::Access;
+  auth::Accounts* a = context.accounts;
+  // Without accounts (a context for tests of other routes) every route of
+  // this group answers 500 rather than crashing.
+  auto with = [a](auto body) {
+    return [a, body](const ApiRequest& r) {
+      if (a == nullptr) return ErrorResponse(Internal("no accounts are configured"));
+      return body(*a, r);
+    };
+  };
+  return {
+      {"POST", "/api/v1/session", Access::kPublic,
+       with([](auth::Accounts& x, const ApiRequest& r) { return Login(x, r); })},
+      {"GET", "/api/v1/session", Access::kSignedIn, [](const ApiRequest& r) { return WhoAmI(r); }},
+      {"DELETE", "/api/v1/session", Access::kSignedIn,
+       with([](auth::Accounts& x, const ApiRequest& r) { return Logout(x, r); })},
+      {"GET", "/api/v1/users", Access::kAdministration,
+       with([](auth::Accounts& x, const ApiRequest&) { return ListUsers(x); })},
+      {"POST", "/api/v1/users", Access::kAdministration,
+       with([](auth::Accounts& x, const ApiRequest& r) { return CreateUser(x, r); })},
+      {"POST", "/api/v1/users/{name}/disable", Access::kAdministration,
+       with([](auth::Accounts& x, const ApiRequest& r) { return DisableUser(x, r); })},
+      {"GET", "/api/v1/users/{name}/tokens", Access::kAdministration,
+       with([](auth::Accounts& x, const ApiRequest& r) { return ListTokens(x, r); })},
+      {"POST", "/api/v1/users/{name}/tokens", Access::kAdministration,
+       with([](auth::Accounts& x, const ApiRequest& r) { return CreateToken(x, r); })},
+      {"POST", "/api/v1/tokens/{id}/revoke", Access::kAdministration,
+       with([](auth::Accounts& x, const ApiRequest& r) { return RevokeToken(x, r); })},
+  };
+}
+
+}  // namespace dsr::api

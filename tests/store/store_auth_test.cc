@@ -1,0 +1,133 @@
+// Users, API tokens and sessions in the store, on the backend of this run
+// (SQLite, or MariaDB in dsr_store_test_mariadb).
+#include <doctest/doctest.h>
+
+#include "coordinator/store/store.h"
+#include "tests/store/store_location.h"
+
+namespace dsr::store {
+namespace {
+
+std::unique_ptr<Store> OpenStore(const testing::StoreLocation& location) {
+  auto store = Store::Open(location.url(), 2);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  return std::move(store.value());
+}
+
+UserRecord SampleUser(const std::string& name, const std::string& role) {
+  return {name, role, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", "2026-11-01T08:00:00.000Z",
+          std::nullopt};
+}
+
+Status Write(Store& store, const std::function<Status(StoreWriter&)>& body) {
+  return store.Write(body);
+}
+
+}  // namespace
+
+TEST_SUITE("StoreAuth") {
+  TEST_CASE("users are kept by unique name, listed by name and disabled once") {
+    testing::StoreLocation location;
+    auto store = OpenStore(location);
+    REQUIRE(
+        Write(*store, [](StoreWriter& w) { return w.InsertUser(SampleUser("zoe", "dpo")); }).ok());
+    REQUIRE(Write(*store, [](StoreWriter& w) {
+              return w.InsertUser(SampleUser("anna", "agent"));
+            }).ok());
+    const Status again =
+        Write(*store, [](StoreWriter& w) { return w.InsertUser(SampleUser("anna", "admin")); });
+    CHECK(again.code() == StatusCode::kConflict);
+    const auto anna = store->GetUser("anna");
+    REQUIRE(anna.ok());
+    CHECK(anna->role == "agent");
+    CHECK(anna->password_hash == SampleUser("anna", "agent").password_hash);
+    CHECK_FALSE(anna->disabled_at);
+    CHECK(store->GetUser("Anna").status().code() == StatusCode::kNotFound);  // names are exact
+    const auto users = store->ListUsers();
+    REQUIRE(users.ok());
+    REQUIRE(users->size() == 2);
+    CHECK(users->at(0).name == "anna");
+    CHECK(users->at(1).name == "zoe");
+
+    REQUIRE(Write(*store, [](StoreWriter& w) {
+              return w.DisableUser("anna", "2026-11-02T08:00:00.000Z");
+            }).ok());
+    REQUIRE(Write(*store, [](StoreWriter& w) {
+              return w.DisableUser("anna", "2026-11-03T08:00:00.000Z");
+            }).ok());
+    CHECK(store->GetUser("anna")->disabled_at ==
+          std::optional<std::string>("2026-11-02T08:00:00.000Z"));
+    CHECK(Write(*store, [](StoreWriter& w) {
+            return w.DisableUser("nobody", "2026-11-02T08:00:00.000Z");
+          }).code() == StatusCode::kNotFound);
+  }
+
+  TEST_CASE("API tokens are found by their hash and revoked by id") {
+    testing::StoreLocation location;
+    auto store = OpenStore(location);
+    const std::string hash(64, 'a');
+    ApiTokenRecord token{
+        "tok-1",      "anna",      hash, std::string("laptop"), "2026-11-01T08:00:00.000Z",
+        std::nullopt, std::nullopt};
+    // A token needs its user.
+    CHECK(Write(*store, [&](StoreWriter& w) { return w.InsertApiToken(token); }).code() ==
+          StatusCode::kNotFound);
+    REQUIRE(Write(*store, [&](StoreWriter& w) -> Status {
+              DSR_RETURN_IF_ERROR(w.InsertUser(SampleUser("anna", "agent")));
+              return w.InsertApiToken(token);
+            }).ok());
+    CHECK(Write(*store, [&](StoreWriter& w) { return w.InsertApiToken(token); }).code() ==
+          StatusCode::kConflict);
+    const auto found = store->GetApiTokenByHash(hash);
+    REQUIRE(found.ok());
+    CHECK(found->id == "tok-1");
+    CHECK(found->user_name == "anna");
+    CHECK(found->label == std::optional<std::string>("laptop"));
+    CHECK_FALSE(found->expires_at);
+    CHECK(store->GetApiTokenByHash(std::string(64, 'b')).status().code() == StatusCode::kNotFound);
+    REQUIRE(Write(*store, [](StoreWriter& w) {
+              return w.RevokeApiToken("tok-1", "2026-11-05T08:00:00.000Z");
+            }).ok());
+    CHECK(store->GetApiTokenByHash(hash)->revoked_at ==
+          std::optional<std::string>("2026-11-05T08:00:00.000Z"));
+    CHECK(Write(*store, [](StoreWriter& w) {
+            return w.RevokeApiToken("tok-2", "2026-11-05T08:00:00.000Z");
+          }).code() == StatusCode::kNotFound);
+    const auto listed = store->ApiTokensOf("anna");
+    REQUIRE(listed.ok());
+    CHECK(listed->size() == 1);
+  }
+
+  TEST_CASE("sessions are created, touched and ended") {
+    testing::StoreLocation location;
+    auto store = OpenStore(location);
+    const SessionRecord first{std::string(64, 'c'), "anna", "2026-11-01T08:00:00.000Z",
+                              "2026-11-01T16:00:00.000Z", "2026-11-01T08:00:00.000Z"};
+    SessionRecord second = first;
+    second.token_sha256 = std::string(64, 'd');
+    REQUIRE(Write(*store, [&](StoreWriter& w) -> Status {
+              DSR_RETURN_IF_ERROR(w.InsertUser(SampleUser("anna", "agent")));
+              DSR_RETURN_IF_ERROR(w.InsertSession(first));
+              return w.InsertSession(second);
+            }).ok());
+    REQUIRE(Write(*store, [&](StoreWriter& w) {
+              return w.TouchSession(first.token_sha256, "2026-11-01T09:00:00.000Z");
+            }).ok());
+    const auto found = store->GetSessionByHash(first.token_sha256);
+    REQUIRE(found.ok());
+    CHECK(found->user_name == "anna");
+    CHECK(found->expires_at == "2026-11-01T16:00:00.000Z");
+    CHECK(found->last_seen_at == "2026-11-01T09:00:00.000Z");
+    REQUIRE(
+        Write(*store, [&](StoreWriter& w) { return w.DeleteSession(first.token_sha256); }).ok());
+    CHECK(store->GetSessionByHash(first.token_sha256).status().code() == StatusCode::kNotFound);
+    CHECK(Write(*store, [&](StoreWriter& w) {
+            return w.TouchSession(first.token_sha256, "2026-11-01T10:00:00.000Z");
+          }).code() == StatusCode::kNotFound);
+    CHECK(store->GetSessionByHash(second.token_sha256).ok());
+    REQUIRE(Write(*store, [](StoreWriter& w) { return w.DeleteSessionsOf("anna"); }).ok());
+    CHECK(store->GetSessionByHash(second.token_sha256).status().code() == StatusCode::kNotFound);
+  }
+}
+
+}  // namespace dsr::store
