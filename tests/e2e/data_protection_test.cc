@@ -22,6 +22,7 @@
 #include "common/keyed_hash.h"
 #include "coordinator/api/handlers.h"
 #include "coordinator/api/http_server.h"
+#include "coordinator/auth/accounts.h"
 #include "coordinator/deadlines/holiday_calendar.h"
 #include "coordinator/store/store.h"
 #include "coordinator/workflow/engine.h"
@@ -128,14 +129,26 @@ TEST_SUITE("EndToEnd") {
     ClockTicker ticker(clock);
 
     const workflow::EngineClient client(context, std::chrono::seconds(30));
-    const api::ApiContext api_context{*store, client, settings.sources, {}, {}, clock};
-    const api::Router router(api::BuildRoutes(api_context));
+    // The agent's calls go through the router with a DPO's token, as in production.
+    auth::Accounts accounts(*store, clock);
+    REQUIRE(accounts.CreateUser("dora", auth::Role::kDpo, "a password long enough").ok());
+    auto token = accounts.IssueToken("dora", std::nullopt, std::nullopt);
+    REQUIRE(token.ok());
+    const std::map<std::string, std::string> as_dpo = {{"Authorization", "Bearer " + token->token}};
+    const api::ApiContext api_context{
+        *store, client,   settings.sources, {}, {}, clock, deadlines::PauseMode::kPause,
+        7,      &accounts};
+    const api::Router router(api::BuildRoutes(api_context), accounts);
     api::HttpServerSettings http;
     http.port = 0;
     api::HttpServer server(http, router);
     auto port = server.Start();
     REQUIRE(port.ok());
     const std::string url = "http://127.0.0.1:" + std::to_string(*port);
+    const auto call = [&](const std::string& method, const std::string& path,
+                          const std::string& body = "") {
+      return HttpCall(url, method, path, body, "application/json", "", as_dpo);
+    };
 
     const std::string worker_config = files.WriteInProcessWorkerConfig("crm-1", "crm", *broker);
     ChildProcess worker;
@@ -153,7 +166,7 @@ TEST_SUITE("EndToEnd") {
     // Records that match the name but not the address are someone else's
     // here; the reasons the agent gives name the subject (sealed too).
     const HttpAnswer ambiguous =
-        HttpCall(url, "GET", "/api/v1/requests/" + id + "/records?match=ambiguous&limit=500");
+        call("GET", "/api/v1/requests/" + id + "/records?match=ambiguous&limit=500");
     REQUIRE(ambiguous.status == 200);
     const nlohmann::json listed = nlohmann::json::parse(ambiguous.body);
     REQUIRE_FALSE(listed.at("records").empty());
@@ -164,7 +177,7 @@ TEST_SUITE("EndToEnd") {
                                        {"decision", "exclude"},
                                        {"reason", "another person than " + name}};
       const HttpAnswer decided =
-          HttpCall(url, "POST", "/api/v1/requests/" + id + "/redactions", decision.dump());
+          call("POST", "/api/v1/requests/" + id + "/redactions", decision.dump());
       REQUIRE_MESSAGE((decided.status >= 200 && decided.status < 300), decided.body);
     }
     auto approved =
@@ -178,7 +191,7 @@ TEST_SUITE("EndToEnd") {
 
     // The bundle downloads decrypted, whole: its digest is the one stored,
     // and it holds the subject's records.
-    const HttpAnswer bundle = HttpCall(url, "GET", "/api/v1/requests/" + id + "/bundle");
+    const HttpAnswer bundle = call("GET", "/api/v1/requests/" + id + "/bundle");
     REQUIRE(bundle.status == 200);
     CHECK(bundle.body.substr(0, 4) == std::string("PK\x03\x04", 4));
     CHECK(static_cast<int64_t>(bundle.body.size()) == completed.bundle->bytes);
@@ -230,11 +243,11 @@ TEST_SUITE("EndToEnd") {
                       [](const auto& event) { return event.kind == "request.purged"; }));
     CHECK(store::VerifyAuditChain(*store).ok());
 
-    const HttpAnswer gone = HttpCall(url, "GET", "/api/v1/requests/" + id + "/bundle");
+    const HttpAnswer gone = call("GET", "/api/v1/requests/" + id + "/bundle");
     CHECK(gone.status == 410);
     CHECK(gone.body.find("purged") != std::string::npos);
-    CHECK(HttpCall(url, "GET", "/api/v1/requests/" + id + "/records").status == 410);
-    const HttpAnswer skeleton = HttpCall(url, "GET", "/api/v1/requests/" + id);
+    CHECK(call("GET", "/api/v1/requests/" + id + "/records").status == 410);
+    const HttpAnswer skeleton = call("GET", "/api/v1/requests/" + id);
     CHECK(skeleton.status == 200);
     CHECK(skeleton.body.find("\"completed\"") != std::string::npos);
 

@@ -465,7 +465,8 @@ TEST_SUITE("EndToEnd") {
 
     // dsrctl sends $DSR_TOKEN or --token-file; without either the coordinator refuses.
     const std::string out = cluster.dir().File("dsrctl.out");
-    const std::string list = BinDir() + "/dsrctl list --url " + cluster.url();
+    const std::string list =
+        BinDir() + "/dsrctl list --url " + cluster.url() + " --ca-file " + cluster.ca_file();
     CHECK(std::system((list + " > " + out + " 2>&1").c_str()) != 0);
     CHECK(ReadFile(out).find("unauthenticated") != std::string::npos);
     CHECK(

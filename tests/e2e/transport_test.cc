@@ -235,11 +235,13 @@ TEST_SUITE("EndToEnd") {
     CHECK(std::system((list + " > " + out + " 2>&1").c_str()) != 0);
     CHECK_MESSAGE(LogHas(out, "failed the TLS check"), ReadFile(out));
     // With the coordinator's certificate, from the option or the environment.
-    CHECK(std::system((list + " --ca-file " + cluster.ca_file() + " > " + out + " 2>&1").c_str()) ==
+    const std::string token = " --token-file " + cluster.token_file("agent");
+    CHECK(std::system(
+              (list + token + " --ca-file " + cluster.ca_file() + " > " + out + " 2>&1").c_str()) ==
           0);
     CHECK(std::system(
-              ("DSR_CA_FILE=" + cluster.ca_file() + " " + list + " > " + out + " 2>&1").c_str()) ==
-          0);
+              ("DSR_CA_FILE=" + cluster.ca_file() + " " + list + token + " > " + out + " 2>&1")
+                  .c_str()) == 0);
   }
 
   TEST_CASE("a certificate from an intermediate CA verifies with the chain from http.tls.ca_file") {
