@@ -153,6 +153,9 @@ int RunCoordinator(int argc, char** argv) {
 
   const workflow::EngineClient engine_client(context, std::chrono::seconds(30));
   auth::Accounts accounts(**store, *clock, config->auth);
+  auth::DeliveryLinks delivery_links(**store, *clock);
+  api::PublicAddress public_address;
+  public_address.Set(config->http.public_url);
   const api::ApiContext api_context{**store,
                                     engine_client,
                                     config->engine.sources,
@@ -161,7 +164,9 @@ int RunCoordinator(int argc, char** argv) {
                                     *clock,
                                     config->engine.policy.pause_mode,
                                     config->due_soon_days,
-                                    &accounts};
+                                    &accounts,
+                                    &delivery_links,
+                                    &public_address};
   const api::Router router(api::BuildRoutes(api_context), accounts);
   api::HttpServer http({config->http.host, config->http.port, config->http.threads,
                         config->http.max_queued, config->http.max_body_bytes, config->http.tls},
@@ -173,6 +178,7 @@ int RunCoordinator(int argc, char** argv) {
   }
   const std::string http_url =
       http.scheme() + "://" + config->http.host + ":" + std::to_string(*port);
+  if (config->http.public_url.empty()) public_address.Set(http_url);
   LogInfo("coordinator", "dsr-coordinator " + std::string(kDsrVersion) + " serving " + http_url);
   if (!options.ready_file.empty()) {
     const nlohmann::json ready = {{"http", http_url}, {"broker", *broker_endpoint}};

@@ -90,6 +90,7 @@ Result<CoordinatorConfig> LoadCoordinatorConfig(const std::string& path) {
   config.http.threads = http.value("threads", config.http.threads);
   config.http.max_queued = http.value("max_queued", config.http.max_queued);
   config.http.max_body_bytes = http.value("max_body_bytes", config.http.max_body_bytes);
+  config.http.public_url = http.value("public_url", std::string());
   auto tls = LoadHttpTls(http);
   if (!tls.ok()) return tls.status().WithContext(path);
   config.http.tls = std::move(*tls);

@@ -29,6 +29,8 @@ struct HttpSettings {
   int threads = 8;
   int max_queued = 64;
   size_t max_body_bytes = 1024 * 1024;
+  // http.public_url: the base of delivery links; empty for the listening address.
+  std::string public_url;
   // http.tls; none only when http.allow_plain_http says so.
   std::optional<api::TlsSettings> tls;
 };

@@ -148,8 +148,9 @@ ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
                       {{"requests", list}, {"limit", filter.limit}, {"offset", filter.offset}});
 }
 
-ApiResponse GetBundle(const ApiContext& context, const ApiRequest& request) {
-  const std::string& id = request.params.at("id");
+}  // namespace
+
+ApiResponse BundleDownload(const ApiContext& context, const std::string& id) {
   auto found = context.store.GetRequest(id);
   if (!found.ok()) return ErrorResponse(found.status());
   if (found->purged_at) return PurgedResponse(id, *found->purged_at, "bundle");
@@ -165,6 +166,12 @@ ApiResponse GetBundle(const ApiContext& context, const ApiRequest& request) {
   response.download_name = "dsr-" + id + ".zip";
   response.headers.emplace_back("X-Content-SHA256", found->bundle->sha256);
   return response;
+}
+
+namespace {
+
+ApiResponse GetBundle(const ApiContext& context, const ApiRequest& request) {
+  return BundleDownload(context, request.params.at("id"));
 }
 
 ApiResponse ListSources(const ApiContext& context) {
@@ -222,7 +229,7 @@ std::vector<Route> BuildRoutes(const ApiContext& context) {
       {"GET", "/api/v1/sources", Access::kSourceStatus,
        [c](const ApiRequest&) { return ListSources(*c); }},
   };
-  for (auto* group : {&ReviewRoutes, &ReportRoutes, &AuthRoutes}) {
+  for (auto* group : {&ReviewRoutes, &ReportRoutes, &AuthRoutes, &DeliveryRoutes}) {
     for (auto& route : (*group)(context)) routes.push_back(std::move(route));
   }
   // The table itself, for operators checking who may do what (and for the

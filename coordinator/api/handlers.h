@@ -2,12 +2,15 @@
 // Reads go to the store directly; changes go to the engine (one writer).
 #pragma once
 
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "coordinator/api/router.h"
 #include "coordinator/api/views.h"
 #include "coordinator/auth/accounts.h"
+#include "coordinator/auth/delivery_links.h"
 #include "coordinator/deadlines/deadline.h"
 #include "coordinator/letters/record_of_processing.h"
 #include "coordinator/store/store.h"
@@ -15,6 +18,25 @@
 #include "coordinator/workflow/settings.h"
 
 namespace dsr::api {
+
+// The address under which the data subject reaches the delivery pages:
+// http.public_url, else the address the API listens on (known once it is
+// bound, so it is set after the routes are made).
+class PublicAddress {
+ public:
+  void Set(std::string url) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    url_ = std::move(url);
+  }
+  std::string Get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return url_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string url_;
+};
 
 struct ApiContext {
   const store::Store& store;
@@ -29,6 +51,10 @@ struct ApiContext {
   // Users, tokens and sessions, for the session and admin routes
   // (auth_handlers.cc). Must be set when those routes are served.
   auth::Accounts* accounts = nullptr;
+  // Delivery links for the data subject, and where they point
+  // (delivery_handlers.cc). Must be set when those routes are served.
+  auth::DeliveryLinks* delivery = nullptr;
+  const PublicAddress* public_address = nullptr;
 };
 
 // Today in the controller's time zone, and how the views judge deadlines.
@@ -41,6 +67,12 @@ std::vector<Route> BuildRoutes(const ApiContext& context);
 std::vector<Route> ReviewRoutes(const ApiContext& context);
 // The DPO's dashboard and reports (report_handlers.cc).
 std::vector<Route> ReportRoutes(const ApiContext& context);
+// Delivery links: the agent's route that makes one, and the data subject's
+// public pages and download (delivery_handlers.cc).
+std::vector<Route> DeliveryRoutes(const ApiContext& context);
+// The sealed bundle of request `id` as a download (decrypted as it is sent):
+// 404, 410 when purged, 409 when not sealed yet.
+ApiResponse BundleDownload(const ApiContext& context, const std::string& id);
 // Logging in and out, who am I, and the admin's users and tokens (auth_handlers.cc).
 std::vector<Route> AuthRoutes(const ApiContext& context);
 

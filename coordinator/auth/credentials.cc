@@ -43,6 +43,17 @@ Status CheckPasswordRules(const std::string& password) {
 
 Result<std::string> HashPassword(const std::string& password) {
   DSR_RETURN_IF_ERROR(CheckPasswordRules(password));
+  return HashSecret(password);
+}
+
+std::string NewDigitCode(int digits) {
+  EnsureSodium();
+  std::string code;
+  for (int i = 0; i < digits; ++i) code.push_back(static_cast<char>('0' + randombytes_uniform(10)));
+  return code;
+}
+
+Result<std::string> HashSecret(const std::string& password) {
   EnsureSodium();
   char hash[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,

@@ -24,6 +24,11 @@ inline constexpr const char* kSessionTokenPrefix = "dsrs_";
 Status CheckPasswordRules(const std::string& password);
 // An encoded Argon2id hash ("$argon2id$v=19$…") with its own random salt.
 Result<std::string> HashPassword(const std::string& password);
+// The same hash without the password rules, for short secrets that are
+// guessed only online and only a few times (a delivery link's one-time code).
+Result<std::string> HashSecret(const std::string& secret);
+// `digits` decimal digits from randombytes_uniform.
+std::string NewDigitCode(int digits);
 // Whether `password` matches `hash`; false for a malformed hash.
 bool VerifyPassword(const std::string& hash, const std::string& password);
 

@@ -34,4 +34,18 @@ struct SessionRecord {
   std::string last_seen_at;  // for the idle time-out
 };
 
+// A link by which the data subject downloads the sealed bundle of an access
+// request (coordinator/auth/delivery_links.h).
+struct DeliveryLinkRecord {
+  std::string token_sha256;  // hex
+  std::string request_id;
+  std::string created_by;  // the agent's user name
+  std::string created_at;
+  std::string expires_at;
+  std::optional<std::string> code_hash;  // Argon2id of the one-time code, when one is required
+  int failed_codes = 0;                  // wrong codes entered so far
+  int downloads = 0;
+  std::optional<std::string> revoked_at;
+};
+
 }  // namespace dsr::store

@@ -319,6 +319,15 @@ class SessionWriter final : public StoreWriter {
   Status DeleteSessionsOf(const std::string& user_name) override {
     return WriteSessionsOfUserEnded(sql_, user_name);
   }
+  Status InsertDeliveryLink(const DeliveryLinkRecord& link) override {
+    return WriteDeliveryLink(sql_, link);
+  }
+  Status UpdateDeliveryLink(const DeliveryLinkRecord& link) override {
+    return WriteDeliveryLinkChange(sql_, link);
+  }
+  Result<DeliveryLinkRecord> GetDeliveryLink(const std::string& token_sha256) override {
+    return Guarded("read delivery link", [&] { return ReadDeliveryLink(sql_, token_sha256); });
+  }
 
   Result<RequestRecord> GetRequest(const std::string& id) override {
     return Guarded("read request", [&] { return ReadRequest(sql_, id, codec_); });
@@ -362,6 +371,8 @@ class SessionWriter final : public StoreWriter {
               ":id)",
           soci::use(id);
       sql_ << "UPDATE tasks SET error_message = NULL WHERE request_id = :id", soci::use(id);
+      // The bundle is gone with the purge: so are the links to it.
+      sql_ << "DELETE FROM delivery_links WHERE request_id = :id", soci::use(id);
       return Status::Ok();
     });
   }

@@ -531,6 +531,17 @@ Result<SessionRecord> Store::GetSessionByHash(const std::string& token_sha256) c
                      [&](soci::session& sql) { return ReadSessionByHash(sql, token_sha256); });
 }
 
+Result<DeliveryLinkRecord> Store::GetDeliveryLink(const std::string& token_sha256) const {
+  return impl_->Read("read delivery link",
+                     [&](soci::session& sql) { return ReadDeliveryLink(sql, token_sha256); });
+}
+
+Result<std::vector<DeliveryLinkRecord>> Store::DeliveryLinksOf(
+    const std::string& request_id) const {
+  return impl_->Read("list delivery links",
+                     [&](soci::session& sql) { return ReadDeliveryLinksOf(sql, request_id); });
+}
+
 Status Store::Write(const std::function<Status(StoreWriter&)>& body) {
   std::lock_guard<std::mutex> lock(impl_->write_mutex);
   soci::session& sql = impl_->writer;

@@ -80,6 +80,11 @@ class StoreWriter {
   virtual Status DeleteSession(const std::string& token_sha256) = 0;
   // Ends every session of a user (when it is disabled).
   virtual Status DeleteSessionsOf(const std::string& user_name) = 0;
+  // Delivery links (store_auth.cc); PurgeRequest deletes a request's links.
+  virtual Status InsertDeliveryLink(const DeliveryLinkRecord& link) = 0;
+  // Replaces the mutable fields (failed_codes, downloads, revoked_at).
+  virtual Status UpdateDeliveryLink(const DeliveryLinkRecord& link) = 0;
+  virtual Result<DeliveryLinkRecord> GetDeliveryLink(const std::string& token_sha256) = 0;
 
   // Reads that see this transaction's own changes.
   virtual Result<RequestRecord> GetRequest(const std::string& id) = 0;
@@ -187,6 +192,8 @@ class Store {
   Result<ApiTokenRecord> GetApiTokenByHash(const std::string& token_sha256) const;
   Result<std::vector<ApiTokenRecord>> ApiTokensOf(const std::string& user_name) const;
   Result<SessionRecord> GetSessionByHash(const std::string& token_sha256) const;
+  Result<DeliveryLinkRecord> GetDeliveryLink(const std::string& token_sha256) const;
+  Result<std::vector<DeliveryLinkRecord>> DeliveryLinksOf(const std::string& request_id) const;
 
   // Runs `body` in one write transaction; commits when it returns ok.
   Status Write(const std::function<Status(StoreWriter&)>& body);

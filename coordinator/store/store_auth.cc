@@ -35,6 +35,24 @@ SessionRecord SessionFromRow(const soci::row& row) {
           TextColumn(row, "last_seen_at")};
 }
 
+constexpr const char* kDeliveryLinkColumns =
+    "token_sha256, request_id, created_by, created_at, expires_at, code_hash, failed_codes, "
+    "downloads, revoked_at";
+
+DeliveryLinkRecord DeliveryLinkFromRow(const soci::row& row) {
+  DeliveryLinkRecord link;
+  link.token_sha256 = TextColumn(row, "token_sha256");
+  link.request_id = TextColumn(row, "request_id");
+  link.created_by = TextColumn(row, "created_by");
+  link.created_at = TextColumn(row, "created_at");
+  link.expires_at = TextColumn(row, "expires_at");
+  link.code_hash = OptionalTextColumn(row, "code_hash");
+  link.failed_codes = static_cast<int>(IntColumn(row, "failed_codes"));
+  link.downloads = static_cast<int>(IntColumn(row, "downloads"));
+  link.revoked_at = OptionalTextColumn(row, "revoked_at");
+  return link;
+}
+
 bool Exists(soci::session& sql, const std::string& query, const std::string& key) {
   int count = 0;
   sql << query, soci::use(key), soci::into(count);
@@ -171,6 +189,57 @@ Status WriteSessionEnded(soci::session& sql, const std::string& token_sha256) {
 Status WriteSessionsOfUserEnded(soci::session& sql, const std::string& user_name) {
   return Guarded("end sessions", [&]() -> Status {
     sql << "DELETE FROM sessions WHERE user_name = :user", soci::use(user_name);
+    return Status::Ok();
+  });
+}
+
+Result<DeliveryLinkRecord> ReadDeliveryLink(soci::session& sql, const std::string& token_sha256) {
+  soci::row row;
+  sql << "SELECT " << kDeliveryLinkColumns << " FROM delivery_links WHERE token_sha256 = :hash",
+      soci::use(token_sha256), soci::into(row);
+  if (!sql.got_data()) return NotFound("no such delivery link");
+  return DeliveryLinkFromRow(row);
+}
+
+Result<std::vector<DeliveryLinkRecord>> ReadDeliveryLinksOf(soci::session& sql,
+                                                            const std::string& request_id) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT " << kDeliveryLinkColumns
+                   << " FROM delivery_links WHERE request_id = :id ORDER BY created_at, "
+                      "token_sha256",
+       soci::use(request_id));
+  return Collect<DeliveryLinkRecord>(rows, [](const soci::row& row) -> Result<DeliveryLinkRecord> {
+    return DeliveryLinkFromRow(row);
+  });
+}
+
+Status WriteDeliveryLink(soci::session& sql, const DeliveryLinkRecord& link) {
+  return Guarded("insert delivery link", [&]() -> Status {
+    if (!Exists(sql, "SELECT COUNT(*) FROM requests WHERE id = :id", link.request_id))
+      return NotFound("no request with id " + link.request_id);
+    NullableText code(link.code_hash), revoked(link.revoked_at);
+    sql << "INSERT INTO delivery_links (token_sha256, request_id, created_by, created_at, "
+           "expires_at, code_hash, failed_codes, downloads, revoked_at) VALUES (:hash, :request, "
+           ":by, :created, :expires, :code, :failed, :downloads, :revoked)",
+        soci::use(link.token_sha256), soci::use(link.request_id), soci::use(link.created_by),
+        soci::use(link.created_at), soci::use(link.expires_at),
+        soci::use(code.value, code.indicator), soci::use(link.failed_codes),
+        soci::use(link.downloads), soci::use(revoked.value, revoked.indicator);
+    return Status::Ok();
+  });
+}
+
+Status WriteDeliveryLinkChange(soci::session& sql, const DeliveryLinkRecord& link) {
+  return Guarded("update delivery link", [&]() -> Status {
+    // Checked apart: MariaDB counts only rows whose values changed.
+    if (!Exists(sql, "SELECT COUNT(*) FROM delivery_links WHERE token_sha256 = :hash",
+                link.token_sha256))
+      return NotFound("no such delivery link");
+    NullableText revoked(link.revoked_at);
+    sql << "UPDATE delivery_links SET failed_codes = :failed, downloads = :downloads, "
+           "revoked_at = :revoked WHERE token_sha256 = :hash",
+        soci::use(link.failed_codes), soci::use(link.downloads),
+        soci::use(revoked.value, revoked.indicator), soci::use(link.token_sha256);
     return Status::Ok();
   });
 }

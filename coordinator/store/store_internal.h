@@ -76,6 +76,11 @@ Status WriteSession(soci::session& sql, const SessionRecord& session);
 Status WriteSessionSeen(soci::session& sql, const std::string& token_sha256, const std::string& at);
 Status WriteSessionEnded(soci::session& sql, const std::string& token_sha256);
 Status WriteSessionsOfUserEnded(soci::session& sql, const std::string& user_name);
+Result<DeliveryLinkRecord> ReadDeliveryLink(soci::session& sql, const std::string& token_sha256);
+Result<std::vector<DeliveryLinkRecord>> ReadDeliveryLinksOf(soci::session& sql,
+                                                            const std::string& request_id);
+Status WriteDeliveryLink(soci::session& sql, const DeliveryLinkRecord& link);
+Status WriteDeliveryLinkChange(soci::session& sql, const DeliveryLinkRecord& link);
 
 // A StoreWriter working in `sql`'s open transaction.
 std::unique_ptr<StoreWriter> NewSessionWriter(soci::session& sql, const FieldCodec& codec);

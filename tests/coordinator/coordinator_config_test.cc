@@ -184,6 +184,25 @@ TEST_SUITE("CoordinatorConfig") {
     CHECK(config->audit_key_file == "/tmp/x/audit.key");
   }
 
+  TEST_CASE("http.public_url is the base of delivery links; only an http(s) address") {
+    testing::TempDir dir;
+    const std::string base =
+        "controller: {name: A, contact: a@b.example, time_zone: Europe/Berlin, region: DE}\n"
+        "store: {url: 'sqlite3://db=x.db'}\ndata_dir: /tmp/x\nsources: []\n"
+        "broker: {allow_plaintext: true}\n";
+    auto unset = LoadText(dir, base + "http: {allow_plain_http: true}\n");
+    REQUIRE_MESSAGE(unset.ok(), unset.status().ToString());
+    CHECK(unset->http.public_url.empty());
+    auto set = LoadText(
+        dir, base + "http: {allow_plain_http: true, public_url: 'https://dsr.example.org/x'}\n");
+    REQUIRE_MESSAGE(set.ok(), set.status().ToString());
+    CHECK(set->http.public_url == "https://dsr.example.org/x");
+    auto bad = LoadText(
+        dir, base + "http: {allow_plain_http: true, public_url: 'ftp://dsr.example.org'}\n");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(Everything(bad.status()).find("public_url") != std::string::npos);
+  }
+
   TEST_CASE("takes a MariaDB store URL and refuses other backends without echoing them") {
     testing::TempDir dir;
     const std::string mysql =

@@ -179,6 +179,22 @@ TEST_SUITE("Dsrctl") {
     CHECK(no_reason.out.empty());
   }
 
+  TEST_CASE("deliver needs one request id and a number of days from 1 to 30") {
+    const auto no_id = Run({"deliver", "--code"});
+    CHECK(no_id.exit_code == 2);
+    CHECK(Contains(no_id.err, "deliver needs one request id"));
+    for (const char* days : {"x", "100", "1.5"}) {
+      CAPTURE(days);
+      const auto bad = Run({"deliver", "r-1", "--days", days});
+      CHECK(bad.exit_code == 2);
+      CHECK(Contains(bad.err, "--days must be a whole number of days from 1 to 30"));
+      CHECK(bad.out.empty());
+    }
+    const auto help = Run({"deliver", "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(Contains(help.out, "Usage: dsrctl deliver ID [--days N"));
+  }
+
   TEST_CASE("no arguments prints the overview and exits 2") {
     const auto result = Run({});
     CHECK(result.exit_code == 2);

@@ -115,6 +115,15 @@ class Targets {
     }
     return extended_;
   }
+  // The path of a fresh delivery link (no code) for the completed request.
+  std::string DeliveryPath() {
+    const auto made =
+        cluster_.Call("POST", "/api/v1/requests/" + Completed() + "/delivery", "{}", "agent");
+    REQUIRE(made.status == 201);
+    const std::string url = Json(made).at("url").get<std::string>();
+    REQUIRE(url.rfind(cluster_.url(), 0) == 0);
+    return url.substr(cluster_.url().size());
+  }
   // A user made by the admin over the API.
   std::string User() {
     const std::string name = "made-" + std::to_string(++made_);
@@ -182,6 +191,27 @@ std::vector<RouteCase> AllRoutes(Cluster& cluster, Targets& t) {
       {"GET", "/api/v1/requests/{id}/bundle", kCaseWork,
        on([&t] { return t.Completed(); }, "/bundle", nullptr)},
       {"GET", "/api/v1/sources", kSourceStatus, get("/api/v1/sources")},
+      {"POST", "/api/v1/requests/{id}/delivery", kCaseWork,
+       on([&t] { return t.Completed(); }, "/delivery", {{"expires_in_days", 1}}), 201},
+      // The data subject's pages: the token in the path is the credential.
+      {"GET",
+       "/delivery/{token}",
+       {},
+       [&t](const std::string&) {
+         return Call{t.DeliveryPath(), "", ""};
+       }},
+      {"GET",
+       "/delivery/{token}/bundle",
+       {},
+       [&t](const std::string&) {
+         return Call{t.DeliveryPath() + "/bundle", "", ""};
+       }},
+      {"POST",
+       "/delivery/{token}/bundle",
+       {},
+       [&t](const std::string&) {
+         return Call{t.DeliveryPath() + "/bundle", "", ""};
+       }},
       {"POST", "/api/v1/requests/{id}/identity", kCaseWork,
        on(fresh, "/identity", {{"method", "email_reply"}, {"outcome", "confirmed"}})},
       {"POST", "/api/v1/requests/{id}/pause", kCaseWork,

@@ -19,6 +19,31 @@ UserRecord SampleUser(const std::string& name, const std::string& role) {
           std::nullopt};
 }
 
+RequestRecord SampleRequest(const std::string& id) {
+  RequestRecord request;
+  request.id = id;
+  request.type = RequestType::kAccess;
+  request.status = RequestStatus::kCompleted;
+  request.subject = {{"email", "anna@example.org"}};
+  request.language = "de";
+  request.received_on = CivilDate(2026, 11, 1);
+  request.due_on = CivilDate(2026, 12, 1);
+  request.created_at = "2026-11-01T08:00:00.000Z";
+  request.updated_at = request.created_at;
+  request.completed_at = "2026-11-05T08:00:00.000Z";
+  return request;
+}
+
+DeliveryLinkRecord SampleLink(const std::string& hash, const std::string& request_id) {
+  DeliveryLinkRecord link;
+  link.token_sha256 = hash;
+  link.request_id = request_id;
+  link.created_by = "anna";
+  link.created_at = "2026-11-05T09:00:00.000Z";
+  link.expires_at = "2026-11-19T09:00:00.000Z";
+  return link;
+}
+
 Status Write(Store& store, const std::function<Status(StoreWriter&)>& body) {
   return store.Write(body);
 }
@@ -127,6 +152,62 @@ TEST_SUITE("StoreAuth") {
     CHECK(store->GetSessionByHash(second.token_sha256).ok());
     REQUIRE(Write(*store, [](StoreWriter& w) { return w.DeleteSessionsOf("anna"); }).ok());
     CHECK(store->GetSessionByHash(second.token_sha256).status().code() == StatusCode::kNotFound);
+  }
+
+  TEST_CASE("delivery links are kept by token digest, change, and go with a purge") {
+    testing::StoreLocation location;
+    auto store = OpenStore(location);
+    const std::string first(64, 'a'), second(64, 'b');
+    REQUIRE(Write(*store, [&](StoreWriter& w) -> Status {
+              DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest("r1")));
+              DSR_RETURN_IF_ERROR(w.InsertRequest(SampleRequest("r2")));
+              DeliveryLinkRecord with_code = SampleLink(first, "r1");
+              with_code.code_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+              DSR_RETURN_IF_ERROR(w.InsertDeliveryLink(with_code));
+              return w.InsertDeliveryLink(SampleLink(second, "r2"));
+            }).ok());
+    // A link needs its request.
+    CHECK(Write(*store, [&](StoreWriter& w) {
+            return w.InsertDeliveryLink(SampleLink(std::string(64, 'c'), "nope"));
+          }).code() == StatusCode::kNotFound);
+
+    auto read = store->GetDeliveryLink(first);
+    REQUIRE(read.ok());
+    CHECK(read->request_id == "r1");
+    CHECK(read->created_by == "anna");
+    CHECK(read->expires_at == "2026-11-19T09:00:00.000Z");
+    REQUIRE(read->code_hash);
+    CHECK(read->failed_codes == 0);
+    CHECK(read->downloads == 0);
+    CHECK_FALSE(read->revoked_at);
+    CHECK_FALSE(store->GetDeliveryLink(second)->code_hash);
+    CHECK(store->GetDeliveryLink(std::string(64, 'f')).status().code() == StatusCode::kNotFound);
+
+    DeliveryLinkRecord changed = *read;
+    changed.failed_codes = 5;
+    changed.downloads = 2;
+    changed.revoked_at = "2026-11-06T10:00:00.000Z";
+    changed.expires_at = "2030-01-01T00:00:00.000Z";  // not a mutable field
+    REQUIRE(Write(*store, [&](StoreWriter& w) { return w.UpdateDeliveryLink(changed); }).ok());
+    read = store->GetDeliveryLink(first);
+    REQUIRE(read.ok());
+    CHECK(read->failed_codes == 5);
+    CHECK(read->downloads == 2);
+    CHECK(read->revoked_at == std::optional<std::string>("2026-11-06T10:00:00.000Z"));
+    CHECK(read->expires_at == "2026-11-19T09:00:00.000Z");
+    CHECK(Write(*store, [&](StoreWriter& w) {
+            return w.UpdateDeliveryLink(SampleLink(std::string(64, 'd'), "r1"));
+          }).code() == StatusCode::kNotFound);
+    REQUIRE(store->DeliveryLinksOf("r1").ok());
+    CHECK(store->DeliveryLinksOf("r1")->size() == 1);
+
+    // Purging r1 deletes its link; r2's stays.
+    REQUIRE(Write(*store, [&](StoreWriter& w) {
+              return w.PurgeRequest("r1", "2026-12-10T00:00:00.000Z", false);
+            }).ok());
+    CHECK(store->GetDeliveryLink(first).status().code() == StatusCode::kNotFound);
+    CHECK(store->DeliveryLinksOf("r1")->empty());
+    CHECK(store->GetDeliveryLink(second).ok());
   }
 }
 

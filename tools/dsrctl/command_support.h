@@ -43,8 +43,8 @@ OptionSpec Remote(std::set<std::string> with_value, std::set<std::string> flags 
 // The command groups, each in its own file.
 std::vector<Command> RequestCommands();  // submit, show, list, requests, dashboard, wait, bundle,
                                          // letter, records, events
-std::vector<Command>
-ReviewCommands();  // identity, pause, resume, review, approve, reject, cancel, retry, holds
+std::vector<Command> ReviewCommands();   // identity, pause, resume, deliver, review, approve,
+                                         // reject, cancel, retry, holds
 std::vector<Command> OfflineCommands();  // deadline, audit
 std::vector<Command> KeyCommands();      // keygen
 std::vector<Command> AccountCommands();  // user, token (on the store)

@@ -62,6 +62,33 @@ int Extend(const Arguments& args, const char* help) {
   return kOk;
 }
 
+// Prints the link on stdout, and the one-time code on the next line when
+// asked for one: both are shown only now.
+int Deliver(const Arguments& args, const char* help) {
+  const std::string id = OnlyPositional(args);
+  if (id.empty()) return UsageError("deliver needs one request id", help);
+  nlohmann::json body = {{"one_time_code", args.Has("--code")}};
+  if (args.Has("--days")) {
+    const std::string days = args.Value("--days");
+    if (days.empty() || days.size() > 2 ||
+        days.find_first_not_of("0123456789") != std::string::npos)
+      return UsageError("--days must be a whole number of days from 1 to 30", help);
+    body["expires_in_days"] = std::stoi(days);
+  }
+  auto link = Api(args).Post("/api/v1/requests/" + id + "/delivery", body);
+  if (!link.ok()) return Report(link.status());
+  if (args.Has("--json")) return PrintJson(*link), kOk;
+  std::printf("%s\n", link->at("url").get<std::string>().c_str());
+  if (link->at("one_time_code").is_string())
+    std::printf("%s\n", link->at("one_time_code").get<std::string>().c_str());
+  std::fprintf(stderr, "delivery link for request %s, valid until %s%s\n", id.c_str(),
+               link->at("expires_at").get<std::string>().c_str(),
+               link->at("one_time_code").is_string()
+                   ? "; send the code (second line) to the data subject by another channel"
+                   : "");
+  return kOk;
+}
+
 int Review(const Arguments& args, const char* help) {
   const int chosen = args.Has("--exclude") + args.Has("--include") + args.Has("--fields");
   if (chosen != 1) return UsageError("give exactly one of --exclude, --include, --fields", help);
@@ -181,6 +208,11 @@ std::vector<Command> ReviewCommands() {
        "Allowed once, before the first deadline has passed. The reasons go into the letter that\n"
        "tells the data subject (`dsrctl letter ID --extension`). Prints the new due date.\n",
        Remote({"--reason"}), Extend},
+      {"deliver", "make a link by which the data subject downloads the sealed bundle",
+       "Usage: dsrctl deliver ID [--days N (1-30, default 14)] [--code] [--url URL] [--json]\n"
+       "Prints the link; with --code also an 8-digit code the link asks for, to be sent to\n"
+       "the data subject by another channel (phone, SMS, letter). Both are shown only once.\n",
+       Remote({"--days"}, {"--code"}), Deliver},
       {"review", "decide on one reported record during review",
        "Usage: dsrctl review ID --task TASK --collection C --line N --reason TEXT\n"
        "                        (--exclude | --include | --fields a,b) [--url URL] [--json]\n"
