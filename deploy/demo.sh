@@ -205,6 +205,19 @@ for records in $(unzip -Z1 "$bundle" | grep 'records.json$'); do
   count="$(unzip -p "$bundle" "$records" | grep -c '^{' || true)"
   printf '    %-56s %s\n' "$records" "$count"
 done
+# The data subject gets the answer by a link that expires, with a code the
+# agent tells them by another channel (phone, SMS); no login needed.
+delivery="$(dsrctl deliver "$access" --days 14 --code 2>/dev/null)"
+link="$(echo "$delivery" | sed -n 1p)"
+code="$(echo "$delivery" | sed -n 2p | grep -o '[0-9]\{8\}')"
+echo "  Delivery link for the data subject: $link (one-time code $code)"
+curl -fsS --data-urlencode "code=$code" "$link/bundle" -o "$work/delivered.zip"
+if cmp -s "$bundle" "$work/delivered.zip"; then
+  echo "  Downloaded by link with the code: the same bundle"
+else
+  echo "demo.sh: the bundle downloaded by link differs from the agent's" >&2
+  exit 1
+fi
 
 email="$(sample_field mixed-case-email email)"
 customer="$(sample_field mixed-case-email customer_id)"
