@@ -1,0 +1,1 @@
+// dsr web interface: entry point.
