@@ -3,8 +3,8 @@
 // and a request's audit trail.
 import {get} from './api.js';
 import {clear, field, h, notice, table} from './dom.js';
-import {currentLanguage, formatNumber, formatTime, label, t} from './i18n.js';
-import {dateElement, deadlineBadge, effectiveDue, requestLink, statusBadge,
+import {currentLanguage, formatDate, formatNumber, formatTime, label, t} from './i18n.js';
+import {dateElement, deadlineBadge, effectiveDue, eventText, requestLink, statusBadge,
         subjectLine} from './widgets.js';
 
 const ATTENTION = [
@@ -78,11 +78,11 @@ export async function dashboard(view) {
   });
   clear(view.main,
         h('h1', {}, t('dashboard.title')),
-        h('p', {class: 'lead'}, t('dashboard.today', {date: figures.today})),
+        h('p', {class: 'lead'}, t('dashboard.today', {date: formatDate(figures.today)})),
         h('div', {class: 'attention-grid'}, attention),
         h('section', {class: 'card', 'aria-labelledby': 'figures'},
           h('h2', {id: 'figures'}, t('dashboard.figures')),
-          h('p', {}, t('dashboard.period', {from: figures.period.from, to: figures.period.to})),
+          h('p', {}, t('dashboard.period', {from: formatDate(figures.period.from), to: formatDate(figures.period.to)})),
           periodForm(view, '/dashboard'),
           figuresList(figures)));
 }
@@ -95,7 +95,8 @@ function figuresList(f) {
   const byType = Object.entries(f.open.by_type || {})
       .map(([type, n]) => `${label('type', type)}: ${n}`).join(', ') || '–';
   const item = (key, value) => h('div', {class: 'figure'}, h('dt', {}, t(`figures.${key}`)),
-                                 h('dd', {}, value));
+                                 h('dd', {class: typeof value === 'string' && /[a-zäöü]/i.test(value)
+                                                  ? 'text' : null}, value));
   return h('dl', {class: 'figures'},
            item('open', formatNumber(f.open.total)), item('open_by_status', byStatus),
            item('open_by_type', byType), item('due_this_week', formatNumber(f.due_this_week)),
@@ -128,7 +129,7 @@ export async function reports(view) {
         h('h1', {}, t('reports.title')),
         h('p', {class: 'lead'}, t('reports.lead')),
         periodForm(view, '/reports', [languageChoice(language)]),
-        h('p', {}, t('dashboard.period', {from: figures.period.from, to: figures.period.to})),
+        h('p', {}, t('dashboard.period', {from: formatDate(figures.period.from), to: formatDate(figures.period.to)})),
         h('p', {class: 'actions'},
           h('a', {class: 'button primary', href: html, target: '_blank', rel: 'noopener'},
             t('reports.open_html')),
@@ -179,7 +180,8 @@ export async function auditTrail(view) {
   });
   const rows = events.map((event) => [
     String(event.seq), h('time', {datetime: event.at}, formatTime(event.at)),
-    h('code', {}, event.kind), event.actor || '–',
+    h('span', {}, eventText(event), h('br'), h('code', {class: 'quiet'}, event.kind)),
+    event.actor || '–',
     h('code', {class: 'break'}, JSON.stringify(event.details)),
     h('code', {title: event.hash}, (event.hash || '').slice(0, 12)),
   ]);

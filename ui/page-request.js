@@ -6,7 +6,7 @@ import {get, post} from './api.js';
 import {clear, field, h, notice, select, setFieldError, table} from './dom.js';
 import {formatNumber, formatTime, label, t} from './i18n.js';
 import {openRedaction} from './redaction.js';
-import {dateElement, deadlineBadge, describeError, statusBadge} from './widgets.js';
+import {dateElement, deadlineBadge, describeError, eventText, statusBadge} from './widgets.js';
 
 const REFRESH_MS = 2000;
 const RECORDS_PAGE = 200;
@@ -71,21 +71,24 @@ function draw(state, request, records, reload) {
   const live = h('div', {class: 'visually-hidden', role: 'status', 'aria-live': 'polite'},
                  t('request.status_now', {status: label('status', request.status)}));
   clear(main,
-        h('h1', {}, t('request.title', {id: request.id})),
-        summary(request), live,
+        h('h1', {}, t('request.title', {id: request.id})), live,
         state.message ? notice(state.message.kind, state.message.text) : null,
-        section('next_step', h('p', {class: 'next-step'}, nextStep(request, role))),
-        section('deadline', deadline(state, request)),
-        role === 'auditor' ? null : identitySection(state, request, section),
-        section('sources', sources(state, request)),
-        records ? section('found', found(state, request, records)) : null,
-        request.holds.length ? section('holds', holdsTable(request)) : null,
-        role === 'auditor' ? null : section('answer', answer(state, request)),
-        section('timeline', timeline(request)),
-        ['dpo', 'auditor'].includes(role)
-            ? h('p', {}, h('a', {href: `#/requests/${encodeURIComponent(request.id)}/audit`},
-                           t('request.audit_link')))
-            : null);
+        h('div', {class: 'request-layout'},
+          h('div', {class: 'request-main'},
+            section('next_step', h('p', {class: 'next-step'}, nextStep(request, role))),
+            section('sources', sources(state, request)),
+            records ? section('found', found(state, request, records)) : null,
+            role === 'auditor' ? null : section('answer', answer(state, request))),
+          h('div', {class: 'request-side'},
+            section('about', summary(request)),
+            section('deadline', deadline(state, request)),
+            role === 'auditor' ? null : identitySection(state, request, section),
+            request.holds.length ? section('holds', holdsTable(request)) : null,
+            section('timeline', timeline(request)),
+            ['dpo', 'auditor'].includes(role)
+                ? h('p', {}, h('a', {href: `#/requests/${encodeURIComponent(request.id)}/audit`},
+                               t('request.audit_link')))
+                : null)));
   state.message = null;
 }
 
@@ -309,6 +312,9 @@ function sources(state, request) {
                                       t('sources.details')], rows);
 }
 
+const MAX_COLUMNS = 8;
+const MAX_CELL = 80;
+
 function found(state, request, records) {
   const editable = request.status === 'in_review' && !request.approved_at &&
                    (state.view.me.role === 'agent' || state.view.me.role === 'dpo');
@@ -323,32 +329,24 @@ function found(state, request, records) {
   if (records.total > records.records.length) {
     parts.push(h('p', {}, t('found.partial', {shown: records.records.length, total: records.total})));
   }
+  let first = true;
   for (const [name, items] of groups) {
-    const rows = items.map((record) => {
-      const decision = record.decision;
-      let cell = record.match === 'ambiguous' ? h('span', {class: 'badge badge-due_soon'},
-                                                  t('found.uncertain'))
-                                              : t('found.confirmed');
-      if (decision) {
-        const what = decision.decision === 'redact_fields'
-            ? t('found.fields_withheld', {fields: decision.fields.join(', ')})
-            : decision.decision === 'exclude' ? t('found.withheld') : t('found.included');
-        cell = h('span', {}, h('strong', {}, what), ` — ${decision.reason}`);
-      }
-      let button = null;
-      if (editable) {
-        button = h('button', {type: 'button', class: 'secondary'},
-                   record.match === 'ambiguous' ? t('found.decide') : t('found.redact'));
-        button.addEventListener('click', () => openRedaction(record, request.id, async () => {
-          state.message = {kind: 'success', text: t('found.saved')};
-          await state.reload();
-        }, button));
-      }
-      return [String(record.line), recordText(record.record), cell, button];
+    const uncertain = items.filter((r) => r.match === 'ambiguous' && !r.decision).length;
+    const decided = items.filter((r) => r.decision).length;
+    const open = first || uncertain > 0 || decided > 0 || state.openGroups?.has(name);
+    first = false;
+    const group = h('details', {class: 'records-group', open},
+        h('summary', {}, h('span', {class: 'group-name'}, name), ' ',
+          t('found.group_summary', {count: items.length}),
+          uncertain ? h('span', {class: 'badge badge-due_soon'},
+                        t('found.group_uncertain', {count: uncertain})) : null,
+          decided ? h('span', {class: 'badge'}, t('found.group_decided', {count: decided})) : null),
+        recordsTable(state, request, name, items, editable));
+    group.addEventListener('toggle', () => {
+      state.openGroups = state.openGroups || new Set();
+      if (group.open) state.openGroups.add(name); else state.openGroups.delete(name);
     });
-    parts.push(h('h3', {}, name),
-               table(name, [t('found.line'), t('found.record'), t('found.decision'), ''], rows,
-                     'records'));
+    parts.push(group);
   }
   if (records.total > records.records.length) {
     const more = h('button', {type: 'button', class: 'secondary'}, t('found.more'));
@@ -361,14 +359,49 @@ function found(state, request, records) {
   return parts;
 }
 
-// A record as "field: value" lines; nested values as compact JSON.
-function recordText(record) {
-  if (record === null || typeof record !== 'object') return String(record);
-  return h('dl', {class: 'record'}, Object.entries(record).map(([name, value]) => [
-    h('dt', {}, name),
-    h('dd', {}, value === null ? '–' : typeof value === 'object' ? JSON.stringify(value)
-                                                                 : String(value)),
-  ]));
+// One collection's records as rows, their fields as columns (the first few;
+// the whole record is in the redaction dialog).
+function recordsTable(state, request, name, items, editable) {
+  const columns = [];
+  for (const record of items) {
+    if (!record.record || typeof record.record !== 'object') continue;
+    for (const key of Object.keys(record.record)) {
+      if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
+    }
+  }
+  const rows = items.map((record) => {
+    const decision = record.decision;
+    let cell = record.match === 'ambiguous' ? h('span', {class: 'badge badge-due_soon'},
+                                                t('found.uncertain'))
+                                            : t('found.confirmed');
+    if (decision) {
+      const what = decision.decision === 'redact_fields'
+          ? t('found.fields_withheld', {fields: decision.fields.join(', ')})
+          : decision.decision === 'exclude' ? t('found.withheld') : t('found.included');
+      cell = h('span', {}, h('strong', {}, what), ` — ${decision.reason}`);
+    }
+    let button = null;
+    if (editable) {
+      button = h('button', {type: 'button', class: 'secondary small',
+                            'aria-label': `${record.match === 'ambiguous' ? t('found.decide')
+                                                                          : t('found.redact')} ${name} ${record.line}`},
+                 record.match === 'ambiguous' ? t('found.decide') : t('found.redact'));
+      button.addEventListener('click', () => openRedaction(record, request.id, async () => {
+        state.message = {kind: 'success', text: t('found.saved')};
+        await state.reload();
+      }, button));
+    }
+    const values = columns.map((column) => valueText(record.record?.[column]));
+    return [String(record.line), ...values, cell, button];
+  });
+  return table(name, [t('found.line'), ...columns, t('found.decision'), ''], rows, 'records');
+}
+
+function valueText(value) {
+  if (value === null || value === undefined) return '–';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (text.length <= MAX_CELL) return text;
+  return h('span', {title: text}, `${text.slice(0, MAX_CELL - 1)}…`);
 }
 
 function holdsTable(request) {
@@ -500,8 +533,3 @@ function timeline(request) {
       event.actor ? h('span', {class: 'actor'}, ` — ${event.actor}`) : null)));
 }
 
-function eventText(event) {
-  const d = event.details || {};
-  const text = t(`event.${event.kind}`, {source: d.source || ''});
-  return text === `event.${event.kind}` ? event.kind : text;
-}

@@ -33,6 +33,7 @@ export function openRedaction(record, requestId, onSaved, opener) {
       h('p', {class: 'hint'}, t('redact.record', {source: record.source,
                                                   collection: record.collection,
                                                   line: record.line})),
+      fullRecord(record.record),
       h('fieldset', {class: 'group'}, h('legend', {}, t('redact.what')), radios),
       fieldSet,
       field(t('redact.reason'), reason, ambiguous ? t('redact.reason_hint_uncertain')
@@ -90,4 +91,14 @@ export function openRedaction(record, requestId, onSaved, opener) {
   document.body.append(dialog);
   dialog.showModal();
   form.querySelector('input[name="redact-decision"]').focus();
+}
+
+// The whole record, every field, so the decision is made on what is in it.
+function fullRecord(record) {
+  if (record === null || typeof record !== 'object') return h('p', {}, String(record));
+  return h('dl', {class: 'record'}, Object.entries(record).map(([name, value]) => [
+    h('dt', {}, name),
+    h('dd', {}, value === null ? '–' : typeof value === 'object' ? JSON.stringify(value)
+                                                                 : String(value)),
+  ]));
 }

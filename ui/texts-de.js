@@ -11,7 +11,7 @@ export const de = {
   'nav.language': 'Sprache',
   'nav.sign_out': 'Abmelden',
   'role.agent': 'Sachbearbeitung',
-  'role.dpo': 'Datenschutzbeauftragte/r',
+  'role.dpo': 'DSB',
   'role.admin': 'Administration',
   'role.auditor': 'Prüfung',
 
@@ -123,6 +123,7 @@ export const de = {
   'request.note': 'Notiz',
   'request.corrections': 'Berichtigungen',
   'request.follow_up_of': 'Folgeanfrage zu',
+  'request.about': 'Zur Anfrage',
   'request.next_step': 'Nächster Schritt',
   'request.deadline': 'Frist',
   'request.due_on': 'Fällig am',
@@ -214,6 +215,9 @@ export const de = {
   'found.withheld': 'Zurückgehalten',
   'found.included': 'Als Daten der Person aufgenommen',
   'found.fields_withheld': 'Zurückgehalten: {fields}',
+  'found.group_summary': '– Datensätze: {count}',
+  'found.group_uncertain': '{count} unsicher',
+  'found.group_decided': '{count} entschieden',
   'found.saved': 'Die Entscheidung ist gespeichert.',
 
   'redact.title': 'Datensatz schwärzen',
@@ -392,6 +396,8 @@ export const de = {
   'ground.identity_not_established': 'Identität nicht nachgewiesen (Art. 12 Abs. 6)',
   'ground.other': 'Sonstiges',
 
+  'event.consistency.differs': 'Die Quellen widersprechen sich bei Angaben zur Person',
+  'event.notification.sent': 'Erinnerung gesendet',
   'event.request.received': 'Anfrage eingegangen',
   'event.request.planned': 'Arbeit für die Quellen geplant',
   'event.request.awaiting_identity': 'Wartet auf Identitätsprüfung',

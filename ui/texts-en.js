@@ -11,7 +11,7 @@ export const en = {
   'nav.language': 'Language',
   'nav.sign_out': 'Sign out',
   'role.agent': 'agent',
-  'role.dpo': 'data protection officer',
+  'role.dpo': 'DPO',
   'role.admin': 'administrator',
   'role.auditor': 'auditor',
 
@@ -123,6 +123,7 @@ export const en = {
   'request.note': 'Note',
   'request.corrections': 'Corrections',
   'request.follow_up_of': 'Follow-up of',
+  'request.about': 'About the request',
   'request.next_step': 'Next step',
   'request.deadline': 'Deadline',
   'request.due_on': 'Due on',
@@ -214,6 +215,9 @@ export const en = {
   'found.withheld': 'Withheld',
   'found.included': 'Included as the subject\'s',
   'found.fields_withheld': 'Withheld: {fields}',
+  'found.group_summary': '— records: {count}',
+  'found.group_uncertain': '{count} uncertain',
+  'found.group_decided': '{count} decided',
   'found.saved': 'The decision is saved.',
 
   'redact.title': 'Redact record',
@@ -392,6 +396,8 @@ export const en = {
   'ground.identity_not_established': 'Identity not established (Art. 12(6))',
   'ground.other': 'Other',
 
+  'event.consistency.differs': 'The sources disagree about the subject\'s details',
+  'event.notification.sent': 'Reminder sent',
   'event.request.received': 'Request received',
   'event.request.planned': 'Work planned for the sources',
   'event.request.awaiting_identity': 'Waiting for the identity check',

@@ -28,8 +28,12 @@ export function statusBadge(status) {
   return h('span', {class: `badge status-${status}`}, label('status', status));
 }
 
+// Ids are UUIDs: the link shows their first eight characters, its
+// accessible name and tooltip are the whole id.
 export function requestLink(id) {
-  return h('a', {href: `#/requests/${encodeURIComponent(id)}`}, id);
+  const short = id.length > 12 ? `${id.slice(0, 8)}…` : id;
+  return h('a', {href: `#/requests/${encodeURIComponent(id)}`, 'aria-label': id, title: id,
+                 class: 'request-id'}, short);
 }
 
 // Who the request is about, in one line (agents and the DPO only; the
@@ -54,4 +58,11 @@ export function nextShort(request) {
   if (request.paused) return t('short.paused');
   if (request.status === 'in_review' && request.approved_at) return t('short.sealing');
   return t(`short.${request.status}`);
+}
+
+// An audit event in plain words ("crm answered"), or its kind when unknown.
+export function eventText(event) {
+  const details = event.details || {};
+  const text = t(`event.${event.kind}`, {source: details.source || ''});
+  return text === `event.${event.kind}` ? event.kind : text;
 }
