@@ -70,19 +70,23 @@ function draw(state, request, records, reload) {
   const main = view.main;
   const live = h('div', {class: 'visually-hidden', role: 'status', 'aria-live': 'polite'},
                  t('request.status_now', {status: label('status', request.status)}));
+  // While the identity check or a pause is the next step, its form leads.
+  const identity = role === 'auditor' ? null : identitySection(state, request, section);
+  const identityFirst = request.status === 'awaiting_identity' || request.paused;
   clear(main,
         h('h1', {}, t('request.title', {id: request.id})), live,
         state.message ? notice(state.message.kind, state.message.text) : null,
         h('div', {class: 'request-layout'},
           h('div', {class: 'request-main'},
             section('next_step', h('p', {class: 'next-step'}, nextStep(request, role))),
+            identityFirst ? identity : null,
             section('sources', sources(state, request)),
             records ? section('found', found(state, request, records)) : null,
             role === 'auditor' ? null : section('answer', answer(state, request))),
           h('div', {class: 'request-side'},
             section('about', summary(request)),
             section('deadline', deadline(state, request)),
-            role === 'auditor' ? null : identitySection(state, request, section),
+            identityFirst ? null : identity,
             request.holds.length ? section('holds', holdsTable(request)) : null,
             section('timeline', timeline(request)),
             ['dpo', 'auditor'].includes(role)
@@ -284,7 +288,10 @@ function identitySection(state, request, section) {
 }
 
 function sources(state, request) {
-  if (!request.tasks.length) return h('p', {}, t('sources.none_yet'));
+  if (!request.tasks.length) {
+    return h('p', {}, request.status === 'awaiting_identity' ? t('sources.after_identity')
+                                                             : t('sources.none_yet'));
+  }
   const canWork = state.view.me.role === 'agent' || state.view.me.role === 'dpo';
   const rows = request.tasks.map((task) => {
     const status = h('div', {class: 'form-status'});

@@ -190,6 +190,7 @@ export const de = {
   'sources.no_worker': 'Kein Worker',
   'sources.in_flight': '{count} Aufgaben laufen',
   'sources.connected_at': 'Verbunden seit',
+  'sources.after_identity': 'Die Quellen werden gefragt, sobald die Identität bestätigt ist.',
   'sources.none_yet': 'Noch keine Aufgabe.',
   'sources.source': 'Quelle',
   'sources.action': 'Aktion',

@@ -190,6 +190,7 @@ export const en = {
   'sources.no_worker': 'No worker',
   'sources.in_flight': '{count} tasks running',
   'sources.connected_at': 'Connected since',
+  'sources.after_identity': 'The sources are asked once the identity is confirmed.',
   'sources.none_yet': 'No task yet.',
   'sources.source': 'Source',
   'sources.action': 'Action',
