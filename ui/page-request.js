@@ -426,13 +426,17 @@ function answer(state, request) {
   if (reviewable || request.status === 'completed' || request.status === 'rejected') {
     parts.push(letterPreview(state, request));
   }
-  if (reviewable) {
+  const keepsHeldData = request.holds.some((hold) => hold.status === 'active');
+  if (reviewable && keepsHeldData && state.view.me.role !== 'dpo') {
+    parts.push(notice('info', t('next.review_dpo')));
+  } else if (reviewable) {
     const status = h('div', {class: 'form-status'});
     const approve = h('button', {type: 'button', class: 'primary'}, t('answer.approve'));
     approve.addEventListener('click', () => act(state, status, approve,
         () => post(`/api/v1/requests/${id}/approve`, {}), t('answer.approved_done')));
     parts.push(h('p', {}, request.type === 'access' ? t('answer.approve_access')
-                                                     : t('answer.approve_change')),
+                          : keepsHeldData ? t('answer.approve_holds')
+                                          : t('answer.approve_change')),
                status, h('div', {class: 'actions'}, approve));
   }
   if (request.bundle) {

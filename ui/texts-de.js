@@ -243,6 +243,7 @@ export const de = {
   'answer.approve': 'Freigeben',
   'answer.approve_access': 'Mit der Freigabe wird die Antwort versiegelt: Paket und Schreiben entstehen aus dem, was oben enthalten ist.',
   'answer.approve_change': 'Mit der Freigabe wird die Anfrage abgeschlossen und das Schreiben erstellt.',
+  'answer.approve_holds': 'Diese Antwort behält Daten unter den hier aufgeführten Aufbewahrungspflichten; mit der Freigabe wird die Anfrage abgeschlossen und der Person mitgeteilt, was warum und bis wann aufbewahrt wird.',
   'answer.approved_done': 'Freigegeben. Die Antwort wird versiegelt.',
   'answer.download': 'Paket herunterladen',
   'answer.letter': 'Schreiben',

@@ -243,6 +243,7 @@ export const en = {
   'answer.approve': 'Approve',
   'answer.approve_access': 'Approving seals the answer: the bundle and the letter are made from what is included above.',
   'answer.approve_change': 'Approving closes the request and writes the letter.',
+  'answer.approve_holds': 'This answer keeps data under the retention holds listed on this page; approving closes the request and tells the data subject what is kept, why and until when.',
   'answer.approved_done': 'Approved. The answer is being sealed.',
   'answer.download': 'Download bundle',
   'answer.letter': 'Letter',
