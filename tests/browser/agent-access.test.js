@@ -38,14 +38,15 @@ browserTest('an agent files an access request, withholds a record and downloads 
   await screenshot(page, 'agent-new-request.png');
   await page.getByRole('button', { name: 'File request' }).click();
 
-  await page.waitForURL(/#\/requests\/[^/]+$/);
+  await page.waitForURL(/#\/requests\/(?!new$)[^/]+$/);
   const id = decodeURIComponent(new URL(page.url()).hash.replace('#/requests/', ''));
   await page.getByRole('heading', { name: `Request ${id}`, level: 1 }).waitFor();
   const filed = await api(page, 'GET', `/api/v1/requests/${encodeURIComponent(id)}`);
   assert.equal(filed.status, 200, filed.text);
   assert.equal(filed.json.type, 'access');
 
-  await page.getByLabel('How was it checked?').fill('Reply from the registered e-mail address');
+  // The identity check: a reply from the address the customer is known by.
+  await page.getByLabel('How was it checked?').selectOption({ label: 'Reply from the known e-mail address' });
   await page.getByRole('button', { name: 'Identity confirmed' }).click();
 
   // The CRM worker searches; the page shows its task done and the records.
@@ -88,6 +89,7 @@ browserTest('an agent files an access request, withholds a record and downloads 
   });
   assert.equal(await download.getAttribute('href'), `/api/v1/requests/${encodeURIComponent(id)}/bundle`);
   const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+  assert.equal(await file.failure(), null, 'the download of the bundle failed');
   const zip = await readFile(await file.path());
   assert.ok(zip.length > 0);
   assert.equal(zip.toString('latin1', 0, 4), 'PK\u0003\u0004', 'the bundle is a ZIP file');

@@ -2,7 +2,7 @@
 // processing show "Not allowed", their data is never fetched, and the
 // navigation offers no link to the dashboard.
 import assert from 'node:assert/strict';
-import { browserTest, env, signIn } from './support.js';
+import { browserTest, env, signIn, open } from './support.js';
 
 browserTest('the agent sees "Not allowed" on the DPO pages and no dashboard link', async ({ page }) => {
   await signIn(page, env.agent);
@@ -20,7 +20,7 @@ browserTest('the agent sees "Not allowed" on the DPO pages and no dashboard link
     }
   });
   for (const route of ['#/dashboard', '#/record-of-processing']) {
-    await page.goto(`${env.url}/${route}`);
+    await open(page, route);
     await page.getByRole('heading', { name: 'Not allowed', exact: true }).waitFor();
     await page.getByText('Your role (agent) may not open this page.').waitFor();
   }

@@ -2,7 +2,7 @@
 // malformed e-mail each get the contract's error text next to their field,
 // and no request is filed.
 import assert from 'node:assert/strict';
-import { browserTest, env, localDate, requestCount, signIn } from './support.js';
+import { browserTest, env, localDate, requestCount, signIn, open } from './support.js';
 
 // The field is marked invalid and describes itself by a visible
 // .field-error element with `text`.
@@ -21,7 +21,7 @@ browserTest('a future date of receipt and a malformed e-mail are shown at their 
   await page.waitForURL(/#\/requests$/);
   const before = await requestCount(page);
 
-  await page.goto(`${env.url}/#/requests/new`);
+  await open(page, '#/requests/new');
   await page.getByRole('heading', { name: 'New request' }).waitFor();
   await page.getByLabel('Type').selectOption({ label: 'Access' });
   const email = page.getByLabel('E-mail', { exact: true });
@@ -30,7 +30,7 @@ browserTest('a future date of receipt and a malformed e-mail are shown at their 
   await received.fill(localDate(3));
   await page.getByRole('button', { name: 'File request' }).click();
 
-  await page.locator('.field-error').first().waitFor();
+  await page.locator('.field-error:visible').first().waitFor();
   await assertFieldError(page, received, 'The date of receipt cannot be in the future.');
   await assertFieldError(page, email, 'Enter an e-mail address such as name@example.com.');
   assert.match(new URL(page.url()).hash, /^#\/requests\/new$/);

@@ -2,7 +2,7 @@
 // shows "Extended due date" with the date the API reports, and the dashboard
 // lists the request as extended.
 import assert from 'node:assert/strict';
-import { api, browserTest, englishDate, env, fileRequest, screenshot, signIn } from './support.js';
+import { api, browserTest, englishDate, env, fileRequest, screenshot, signIn, open } from './support.js';
 
 browserTest('the DPO extends a deadline and sees the extended due date', async ({ page }) => {
   await signIn(page, env.dpo);
@@ -17,7 +17,7 @@ browserTest('the DPO extends a deadline and sees the extended due date', async (
   const id = filed.id;
   assert.equal(filed.extended_due_on, null);
 
-  await page.goto(`${env.url}/#/requests/${encodeURIComponent(id)}`);
+  await open(page, `#/requests/${encodeURIComponent(id)}`);
   await page.getByRole('heading', { name: `Request ${id}`, level: 1 }).waitFor();
   await page.getByRole('button', { name: 'Extend deadline' }).click();
   await page.getByLabel('Reason for the extension').fill('Seven systems hold data, two run by service providers');

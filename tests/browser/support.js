@@ -129,6 +129,13 @@ export function browserTest(name, options, body) {
       await body(session, t);
       assert.deepEqual(session.blocked, [], 'requests to other origins were attempted');
       assert.deepEqual(session.errors, [], 'the page had errors');
+    } catch (failure) {
+      // What the page showed when the scenario failed, and what it logged.
+      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+      await screenshot(session.page, `failed-${slug}.png`).catch(() => {});
+      if (session.errors.length > 0) t.diagnostic(`page errors: ${session.errors.join(' | ')}`);
+      if (session.blocked.length > 0) t.diagnostic(`blocked requests: ${session.blocked.join(' ')}`);
+      throw failure;
     } finally {
       await session.close();
     }
@@ -142,6 +149,20 @@ export async function signIn(page, user) {
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.hash.startsWith('#/login'));
+  await settled(page);
+}
+
+// Waits until the page shown has loaded: a heading, no loading notice.
+export async function settled(page) {
+  await page.waitForFunction(
+    () => document.querySelector('#main h1') !== null && document.querySelector('#main .loading') === null,
+  );
+}
+
+// Opens `route` ("#/requests/new") and waits until its page has loaded.
+export async function open(page, route) {
+  await page.goto(`${env.url}/${route}`);
+  await settled(page);
 }
 
 // A full-page PNG in DSR_ARTIFACT_DIR.

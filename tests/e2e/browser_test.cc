@@ -66,9 +66,12 @@ TEST_SUITE("Browser") {
     // Every scenario file by name (node's directory search differs between
     // versions), one at a time; node's output goes straight to this test's
     // output, so CTest shows each scenario's result.
+    // DSR_BROWSER_SCENARIOS=WORD runs only the files whose name holds WORD.
+    const char* only = std::getenv("DSR_BROWSER_SCENARIOS");
     std::vector<std::string> scenarios;
     for (const auto& entry : std::filesystem::directory_iterator(browser_tests)) {
       const std::string name = entry.path().filename().string();
+      if (only != nullptr && name.find(only) == std::string::npos) continue;
       if (name.size() > 8 && name.compare(name.size() - 8, 8, ".test.js") == 0) {
         scenarios.push_back(entry.path().string());
       }
