@@ -106,6 +106,6 @@ browserTest('an agent files an access request, withholds a record and downloads 
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Requests' }).click();
   await page.getByRole('heading', { name: 'Requests', exact: true }).waitFor();
-  await page.getByRole('link', { name: id }).waitFor();
+  await page.getByRole('link', { name: id }).first().waitFor();
   await screenshot(page, 'requests-list.png');
 });

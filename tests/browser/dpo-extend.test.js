@@ -22,7 +22,7 @@ browserTest('the DPO extends a deadline and sees the extended due date', async (
   await page.getByRole('button', { name: 'Extend deadline' }).click();
   await page.getByLabel('Reason for the extension').fill('Seven systems hold data, two run by service providers');
   await page.getByRole('button', { name: 'Extend', exact: true }).click();
-  await page.getByText('Extended due date').waitFor();
+  await page.getByText('Extended due date').first().waitFor();
 
   const view = await api(page, 'GET', `/api/v1/requests/${encodeURIComponent(id)}`);
   assert.equal(view.status, 200, view.text);

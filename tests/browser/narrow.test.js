@@ -21,10 +21,10 @@ browserTest('the request list and a request page fit a narrow screen', { viewpor
   });
   await page.reload();
   await page.getByRole('heading', { name: 'Requests', exact: true }).waitFor();
-  await page.getByRole('link', { name: filed.id }).waitFor();
+  await page.getByRole('link', { name: filed.id }).first().waitFor();
   await assertNoHorizontalScroll(page, 'the request list');
 
-  await page.getByRole('link', { name: filed.id }).click();
+  await page.getByRole('link', { name: filed.id }).first().click();
   await page.getByRole('heading', { name: `Request ${filed.id}`, level: 1 }).waitFor();
   await page.getByRole('heading', { name: 'Timeline', level: 2 }).waitFor();
   await assertNoHorizontalScroll(page, 'the request page');
