@@ -1,7 +1,9 @@
 #include "coordinator/api/handlers.h"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
+#include <set>
 #include <utility>
 
 #include "common/json_text.h"
@@ -62,16 +64,37 @@ ApiResponse GetRequest(const ApiContext& context, const ApiRequest& request) {
   return JsonResponse(200, RequestView(*found, DeadlinesNow(context)));
 }
 
-// ?deadline=overdue|due_soon|on_track and ?due_within=N (days): filters on
-// where open requests stand today against their effective due date.
-struct DeadlineFilter {
+// Filters of the request list beyond the status: where open requests stand
+// today against their effective due date (?deadline=overdue|due_soon|on_track,
+// ?due_within=N days), what needs the DPO's eye (?paused=true,
+// ?extended=true, ?failing=true: a source's task failed) and a search (?q=).
+struct ListFilter {
   std::optional<deadlines::DeadlineState> state;
-  std::optional<int> due_within;  // days left ≤ N, overdue included
-  bool active() const { return state || due_within; }
+  std::optional<int> due_within;  // days left <= N, overdue included
+  bool paused = false;
+  bool extended = false;
+  bool failing = false;
+  std::string search;  // lower case
+  // Every filter but the search looks at open requests only.
+  bool open_only() const { return state || due_within || paused || extended || failing; }
+  bool active() const { return open_only() || !search.empty(); }
 };
 
-Result<DeadlineFilter> ParseDeadlineFilter(const ApiRequest& request) {
-  DeadlineFilter filter;
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+Result<bool> FlagParameter(const ApiRequest& request, const std::string& name) {
+  const auto found = request.query.find(name);
+  if (found == request.query.end() || found->second == "false") return false;
+  if (found->second == "true") return true;
+  return ValidationError("query parameter " + name + " must be true or false");
+}
+
+Result<ListFilter> ParseListFilter(const ApiRequest& request) {
+  ListFilter filter;
   if (auto found = request.query.find("deadline"); found != request.query.end()) {
     for (auto state : {deadlines::DeadlineState::kOverdue, deadlines::DeadlineState::kDueSoon,
                        deadlines::DeadlineState::kOnTrack}) {
@@ -85,31 +108,91 @@ Result<DeadlineFilter> ParseDeadlineFilter(const ApiRequest& request) {
     if (!days.ok()) return ValidationError(days.status().message());
     filter.due_within = *days;
   }
+  for (auto [name, flag] :
+       {std::pair{"paused", &filter.paused}, std::pair{"extended", &filter.extended},
+        std::pair{"failing", &filter.failing}}) {
+    auto value = FlagParameter(request, name);
+    if (!value.ok()) return value.status();
+    *flag = *value;
+  }
+  if (auto found = request.query.find("q"); found != request.query.end()) {
+    if (found->second.size() > 200)
+      return ValidationError("query parameter q must be at most 200 characters");
+    filter.search = Lower(found->second);
+  }
   return filter;
 }
 
-// The open requests that pass `deadline` (and the status filter), most
-// urgent first, then paged.
-Result<std::vector<store::RequestRecord>> ListByDeadline(const ApiContext& context,
-                                                         const store::RequestFilter& filter,
-                                                         const DeadlineFilter& deadline) {
-  auto open = context.store.OpenRequests();
-  if (!open.ok()) return open.status();
+// Whether `search` is part of the request's id or, for a caller who may see
+// them, of one of the subject's identities (case-insensitive).
+bool MatchesSearch(const store::RequestRecord& request, const std::string& search,
+                   bool sees_subject) {
+  if (search.empty()) return true;
+  if (Lower(request.id).find(search) != std::string::npos) return true;
+  if (!sees_subject) return false;
+  for (const auto& [kind, value] : request.subject) {
+    if (Lower(value).find(search) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Every request, newest first, a page of the store at a time.
+Result<std::vector<store::RequestRecord>> AllRequests(const ApiContext& context,
+                                                      std::optional<store::RequestStatus> status) {
+  std::vector<store::RequestRecord> all;
+  store::RequestFilter page;
+  page.status = status;
+  page.limit = 1000;
+  for (;;) {
+    auto batch = context.store.ListRequests(page);
+    if (!batch.ok()) return batch.status();
+    const size_t got = batch->size();
+    for (auto& request : *batch) all.push_back(std::move(request));
+    if (got < static_cast<size_t>(page.limit)) return all;
+    page.offset += page.limit;
+  }
+}
+
+// The requests that pass `filter` (and the status filter), paged: open ones
+// most urgent first, a search over all requests newest first.
+Result<std::vector<store::RequestRecord>> ListFiltered(const ApiContext& context,
+                                                       const store::RequestFilter& paging,
+                                                       const ListFilter& filter,
+                                                       bool sees_subject) {
+  auto candidates =
+      filter.open_only() ? context.store.OpenRequests() : AllRequests(context, paging.status);
+  if (!candidates.ok()) return candidates.status();
+  std::set<std::string> failing;
+  if (filter.failing) {
+    auto failed = context.store.FailedTasksOfOpenRequests();
+    if (!failed.ok()) return failed.status();
+    for (const auto& task : *failed) failing.insert(task.request_id);
+  }
   const DeadlineContext now = DeadlinesNow(context);
   const reporting::DeadlineRules rules{now.pause_mode, now.due_soon_days};
   std::vector<std::pair<int64_t, store::RequestRecord>> matching;
-  for (auto& request : *open) {
-    const auto standing = reporting::StandingOn(request, now.today, rules);
-    if (filter.status && request.status != *filter.status) continue;
-    if (deadline.state && standing.state != *deadline.state) continue;
-    if (deadline.due_within && standing.days_left > *deadline.due_within) continue;
-    matching.emplace_back(standing.days_left, std::move(request));
+  for (auto& request : *candidates) {
+    if (paging.status && request.status != *paging.status) continue;
+    if (filter.paused && !request.paused_since) continue;
+    if (filter.extended && !request.extended_due_on) continue;
+    if (filter.failing && !failing.count(request.id)) continue;
+    if (!MatchesSearch(request, filter.search, sees_subject)) continue;
+    int64_t days_left = 0;
+    if (filter.open_only()) {
+      const auto standing = reporting::StandingOn(request, now.today, rules);
+      if (filter.state && standing.state != *filter.state) continue;
+      if (filter.due_within && standing.days_left > *filter.due_within) continue;
+      days_left = standing.days_left;
+    }
+    matching.emplace_back(days_left, std::move(request));
   }
-  std::stable_sort(matching.begin(), matching.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (filter.open_only()) {
+    std::stable_sort(matching.begin(), matching.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
   std::vector<store::RequestRecord> page;
-  for (size_t i = static_cast<size_t>(filter.offset);
-       i < matching.size() && page.size() < static_cast<size_t>(filter.limit); ++i) {
+  for (size_t i = static_cast<size_t>(paging.offset);
+       i < matching.size() && page.size() < static_cast<size_t>(paging.limit); ++i) {
     page.push_back(std::move(matching[i].second));
   }
   return page;
@@ -133,10 +216,11 @@ ApiResponse ListRequests(const ApiContext& context, const ApiRequest& request) {
   if (!offset.ok()) return ErrorResponse(offset.status());
   filter.limit = *limit;
   filter.offset = *offset;
-  auto deadline = ParseDeadlineFilter(request);
-  if (!deadline.ok()) return ErrorResponse(deadline.status());
-  auto requests = deadline->active() ? ListByDeadline(context, filter, *deadline)
-                                     : context.store.ListRequests(filter);
+  auto list_filter = ParseListFilter(request);
+  if (!list_filter.ok()) return ErrorResponse(list_filter.status());
+  auto requests = list_filter->active()
+                      ? ListFiltered(context, filter, *list_filter, !IsAuditor(request))
+                      : context.store.ListRequests(filter);
   if (!requests.ok()) return ErrorResponse(requests.status());
   nlohmann::json list = nlohmann::json::array();
   const DeadlineContext deadlines = DeadlinesNow(context);

@@ -132,6 +132,44 @@ TEST_SUITE("RequestListFilters") {
           std::vector<std::string>{"o1", "o3"});
   }
 
+  TEST_CASE("paused, extended and failing list the open requests that need the DPO's eye") {
+    ApiFixture f;
+    CHECK(Ids(f.Get("/api/v1/requests", {{"paused", "true"}})) == std::vector<std::string>{"o5"});
+    CHECK(Ids(f.Get("/api/v1/requests", {{"extended", "true"}})) == std::vector<std::string>{"o7"});
+    // c3's failed task belongs to a closed request: not failing today.
+    CHECK(Ids(f.Get("/api/v1/requests", {{"failing", "true"}})) ==
+          std::vector<std::string>{"o2", "o1", "o6"});
+    CHECK(Ids(f.Get("/api/v1/requests", {{"failing", "true"}, {"deadline", "due_soon"}})) ==
+          std::vector<std::string>{"o1", "o6"});
+    CHECK(Ids(f.Get("/api/v1/requests", {{"paused", "false"}, {"limit", "3"}})).size() == 3);
+  }
+
+  TEST_CASE("q searches ids and the subject's identities of all requests, any case") {
+    ApiFixture f;
+    CHECK(Ids(f.Get("/api/v1/requests", {{"q", "C3"}})) == std::vector<std::string>{"c3"});
+    CHECK(Ids(f.Get("/api/v1/requests", {{"q", "o2@EXAMPLE.org"}})) ==
+          std::vector<std::string>{"o2"});
+    CHECK(Ids(f.Get("/api/v1/requests", {{"q", "o2@"}, {"status", "completed"}})).empty());
+    CHECK(Ids(f.Get("/api/v1/requests", {{"q", "nobody"}})).empty());
+    const auto all = f.Get("/api/v1/requests", {{"q", "@example.org"}, {"limit", "1000"}});
+    CHECK(all.body["requests"].size() ==
+          f.Get("/api/v1/requests", {{"limit", "1000"}}).body["requests"].size());
+  }
+
+  TEST_CASE("bad list flags and an overlong search are a 422") {
+    ApiFixture f;
+    for (const auto& query :
+         std::vector<std::map<std::string, std::string>>{{{"paused", "yes"}},
+                                                         {{"extended", "1"}},
+                                                         {{"failing", ""}},
+                                                         {{"q", std::string(201, 'a')}}}) {
+      CAPTURE(query.begin()->first);
+      const auto response = f.Get("/api/v1/requests", query);
+      CHECK(response.status == 422);
+      CHECK(response.body["error"]["code"] == "validation_failed");
+    }
+  }
+
   TEST_CASE("bad deadline filters are a 422") {
     ApiFixture f;
     for (const auto& query :
