@@ -13,3 +13,17 @@ function(dsr_embed_files output function base_dir)
     COMMENT "Embedding ${function}"
     VERBATIM)
 endfunction()
+
+# dsr_embed_bytes(<output.cc> <namespace-function> <base-dir> <files...>)
+# The same for files that need not be text (images, fonts): each file becomes
+# a byte array, so any content is kept byte for byte.
+function(dsr_embed_bytes output function base_dir)
+  set(files ${ARGN})
+  add_custom_command(
+    OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DOUTPUT=${output} -DFUNCTION=${function} -DBASE_DIR=${base_dir}
+            "-DFILES=${files}" -P ${PROJECT_SOURCE_DIR}/cmake/DsrEmbedBytesScript.cmake
+    DEPENDS ${files} ${PROJECT_SOURCE_DIR}/cmake/DsrEmbedBytesScript.cmake
+    COMMENT "Embedding ${function}"
+    VERBATIM)
+endfunction()

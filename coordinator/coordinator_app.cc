@@ -166,7 +166,8 @@ int RunCoordinator(int argc, char** argv) {
                                     config->due_soon_days,
                                     &accounts,
                                     &delivery_links,
-                                    &public_address};
+                                    &public_address,
+                                    &config->engine};
   const api::Router router(api::BuildRoutes(api_context), accounts);
   api::HttpServer http({config->http.host, config->http.port, config->http.threads,
                         config->http.max_queued, config->http.max_body_bytes, config->http.tls},

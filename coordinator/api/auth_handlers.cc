@@ -2,6 +2,7 @@
 // tokens never appear in an answer, except a new token once, when it is made.
 #include "common/schema.h"
 #include "coordinator/api/handlers.h"
+#include "coordinator/api/session_cookie.h"
 
 namespace dsr::api {
 namespace {
@@ -37,29 +38,49 @@ nlohmann::json TokenView(const store::ApiTokenRecord& token) {
           {"revoked_at", OrNull(token.revoked_at)}};
 }
 
-// POST /api/v1/session {name, password}: a session token and its expiry.
-ApiResponse Login(auth::Accounts& accounts, const ApiRequest& request) {
+// POST /api/v1/session {name, password}: a session token and its expiry,
+// also as the browser's session cookie for the rest of the session's life.
+ApiResponse Login(auth::Accounts& accounts, const Clock& clock, const ApiRequest& request) {
   auto body = CheckedBody(request, "api/login");
   if (!body.ok()) return ErrorResponse(body.status());
   auto session =
       accounts.Login(body->at("name").get<std::string>(), body->at("password").get<std::string>());
   if (!session.ok()) return ErrorResponse(session.status());
-  return JsonResponse(201, {{"token", session->token},
-                            {"expires_at", session->expires_at},
-                            {"name", session->user},
-                            {"role", auth::RoleName(session->role)}});
+  ApiResponse response = JsonResponse(201, {{"token", session->token},
+                                            {"expires_at", session->expires_at},
+                                            {"name", session->user},
+                                            {"role", auth::RoleName(session->role)}});
+  auto ends = ParseUtc(session->expires_at);
+  if (!ends.ok()) return ErrorResponse(ends.status());
+  const auto left = std::chrono::duration_cast<std::chrono::seconds>(*ends - clock.Now());
+  response.headers.emplace_back("Set-Cookie", SessionCookie(session->token, left, request.secure));
+  return response;
 }
 
-// GET /api/v1/session: who am I.
-ApiResponse WhoAmI(const ApiRequest& request) {
+// GET /api/v1/session: who am I, and the language I chose for the web interface.
+ApiResponse WhoAmI(const auth::Accounts& accounts, const ApiRequest& request) {
   const auth::Principal& me = *request.principal;
+  auto language = accounts.LanguageOf(me.name);
+  if (!language.ok()) return ErrorResponse(language.status());
   return JsonResponse(200, {{"name", me.name},
                             {"role", auth::RoleName(me.role)},
                             {"via", me.via_session ? "session" : "token"},
-                            {"expires_at", OrNull(me.expires_at)}});
+                            {"expires_at", OrNull(me.expires_at)},
+                            {"language", OrNull(*language)}});
 }
 
-// DELETE /api/v1/session: ends the session the call was made with.
+// PUT /api/v1/session/language {"language": "de"|"en"}: the caller's choice.
+ApiResponse SetLanguage(auth::Accounts& accounts, const ApiRequest& request) {
+  auto body = CheckedBody(request, "api/session-language");
+  if (!body.ok()) return ErrorResponse(body.status());
+  const std::string language = body->at("language").get<std::string>();
+  Status stored = accounts.SetLanguage(request.principal->name, language);
+  if (!stored.ok()) return ErrorResponse(stored);
+  return JsonResponse(200, {{"name", request.principal->name}, {"language", language}});
+}
+
+// DELETE /api/v1/session: ends the session the call was made with (and,
+// when that came as the cookie, clears the cookie).
 ApiResponse Logout(auth::Accounts& accounts, const ApiRequest& request) {
   if (!request.principal->via_session) {
     return ErrorResponse(
@@ -68,7 +89,10 @@ ApiResponse Logout(auth::Accounts& accounts, const ApiRequest& request) {
   }
   Status ended = accounts.Logout(request.authorization);
   if (!ended.ok()) return ErrorResponse(ended);
-  return JsonResponse(200, {{"ended", true}});
+  ApiResponse response = JsonResponse(200, {{"ended", true}});
+  if (request.via_cookie)
+    response.headers.emplace_back("Set-Cookie", ClearedSessionCookie(request.secure));
+  return response;
 }
 
 ApiResponse ListUsers(const auth::Accounts& accounts) {
@@ -133,6 +157,7 @@ ApiResponse RevokeToken(auth::Accounts& accounts, const ApiRequest& request) {
 std::vector<Route> AuthRoutes(const ApiContext& context) {
   using auth::Access;
   auth::Accounts* a = context.accounts;
+  const Clock* clock = &context.clock;
   // Without accounts (a context for tests of other routes) every route of
   // this group answers 500 rather than crashing.
   auto with = [a](auto body) {
@@ -143,8 +168,11 @@ std::vector<Route> AuthRoutes(const ApiContext& context) {
   };
   return {
       {"POST", "/api/v1/session", Access::kPublic,
-       with([](auth::Accounts& x, const ApiRequest& r) { return Login(x, r); })},
-      {"GET", "/api/v1/session", Access::kSignedIn, [](const ApiRequest& r) { return WhoAmI(r); }},
+       with([clock](auth::Accounts& x, const ApiRequest& r) { return Login(x, *clock, r); })},
+      {"GET", "/api/v1/session", Access::kSignedIn,
+       with([](auth::Accounts& x, const ApiRequest& r) { return WhoAmI(x, r); })},
+      {"PUT", "/api/v1/session/language", Access::kSignedIn,
+       with([](auth::Accounts& x, const ApiRequest& r) { return SetLanguage(x, r); })},
       {"DELETE", "/api/v1/session", Access::kSignedIn,
        with([](auth::Accounts& x, const ApiRequest& r) { return Logout(x, r); })},
       {"GET", "/api/v1/users", Access::kAdministration,

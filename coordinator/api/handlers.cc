@@ -313,9 +313,11 @@ std::vector<Route> BuildRoutes(const ApiContext& context) {
       {"GET", "/api/v1/sources", Access::kSourceStatus,
        [c](const ApiRequest&) { return ListSources(*c); }},
   };
-  for (auto* group : {&ReviewRoutes, &ReportRoutes, &AuthRoutes, &DeliveryRoutes}) {
+  for (auto* group :
+       {&ReviewRoutes, &ReportRoutes, &AuthRoutes, &DeliveryRoutes, &LetterPreviewRoutes}) {
     for (auto& route : (*group)(context)) routes.push_back(std::move(route));
   }
+  for (auto& route : UiRoutes()) routes.push_back(std::move(route));
   // The table itself, for operators checking who may do what (and for the
   // test that walks every route). Filled in once the table is complete.
   auto table = std::make_shared<nlohmann::json>();

@@ -17,6 +17,10 @@
 #include "coordinator/workflow/engine_client.h"
 #include "coordinator/workflow/settings.h"
 
+namespace dsr::workflow {
+struct EngineSettings;
+}
+
 namespace dsr::api {
 
 // The address under which the data subject reaches the delivery pages:
@@ -55,6 +59,10 @@ struct ApiContext {
   // (delivery_handlers.cc). Must be set when those routes are served.
   auth::DeliveryLinks* delivery = nullptr;
   const PublicAddress* public_address = nullptr;
+  // For the letter preview: the templates, the controller's details and the
+  // records of processing as the engine writes letters with them. The
+  // preview answers 500 without.
+  const workflow::EngineSettings* letter_settings = nullptr;
 };
 
 // Today in the controller's time zone, and how the views judge deadlines.
@@ -75,6 +83,13 @@ std::vector<Route> DeliveryRoutes(const ApiContext& context);
 ApiResponse BundleDownload(const ApiContext& context, const std::string& id);
 // Logging in and out, who am I, and the admin's users and tokens (auth_handlers.cc).
 std::vector<Route> AuthRoutes(const ApiContext& context);
+// The web interface's files: GET / and GET /ui/{file} (ui_handlers.cc).
+std::vector<Route> UiRoutes();
+// The letter a request would get if answered now (letter_preview_handler.cc).
+std::vector<Route> LetterPreviewRoutes(const ApiContext& context);
+// Headers of an HTML answer that the web interface may show in a frame of
+// its page (letters, reports): its own inline styles only, framed only here.
+void AllowInFrame(ApiResponse& response);
 
 // The query parameter `name` as a whole number within [min, max], or `fallback`
 // when absent; kInvalidArgument otherwise.

@@ -22,6 +22,7 @@
 
 #include "common/data_protection.h"
 #include "common/log.h"
+#include "coordinator/api/session_cookie.h"
 
 namespace dsr::api {
 namespace {
@@ -120,6 +121,9 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
       api.path = uri.getPath();
       for (const auto& [name, value] : uri.getQueryParameters()) api.query[name] = value;
       api.authorization = request.get("Authorization", "");
+      api.cookie = request.get("Cookie", "");
+      api.csrf = request.get(kCsrfHeader, "");
+      api.secure = request.secure();
       auto body = ReadBody(request, max_body_);
       if (!body.ok()) {
         response.setKeepAlive(false);  // the rest of the body is not read

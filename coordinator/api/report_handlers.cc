@@ -57,8 +57,10 @@ ApiResponse GetRequestsReport(const ApiContext& context, const ApiRequest& reque
   }
   auto page = reporting::RequestsReportHtml(*report, language);
   if (!page.ok()) return ErrorResponse(page.status());
-  return Document(std::move(page.value()), "text/html; charset=utf-8",
-                  "inline; filename=\"" + name + "." + language + ".html\"");
+  ApiResponse response = Document(std::move(page.value()), "text/html; charset=utf-8",
+                                  "inline; filename=\"" + name + "." + language + ".html\"");
+  AllowInFrame(response);
+  return response;
 }
 
 }  // namespace

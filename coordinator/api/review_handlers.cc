@@ -187,6 +187,7 @@ ApiResponse GetLetter(const ApiContext& context, const ApiRequest& request) {
   response.file_keys = context.store.data_keys();
   response.content_type = "text/html; charset=utf-8";
   response.download_name = "dsr-letter-" + found->id + ".html";
+  AllowInFrame(response);
   return response;
 }
 
@@ -204,6 +205,7 @@ ApiResponse GetExtensionLetter(const ApiContext& context, const ApiRequest& requ
   response.file_keys = context.store.data_keys();
   response.content_type = "text/html; charset=utf-8";
   response.download_name = "dsr-extension-" + found->id + ".html";
+  AllowInFrame(response);
   return response;
 }
 
@@ -248,6 +250,7 @@ ApiResponse RecordOfProcessing(const ApiContext& context, const ApiRequest& requ
                                 std::string(format == "html" ? "inline" : "attachment") +
                                     "; filename=\"record-of-processing." + language + "." + format +
                                     "\"");
+  if (format == "html") AllowInFrame(response);
   return response;
 }
 

@@ -1,5 +1,8 @@
 #include "coordinator/api/router.h"
 
+#include "coordinator/api/session_cookie.h"
+#include "coordinator/auth/credentials.h"
+
 namespace dsr::api {
 namespace {
 
@@ -83,17 +86,47 @@ std::string ActorOf(const ApiRequest& request) {
 
 namespace {
 
-// Runs `route` for `request` if its caller may: the Authorization header
-// names a valid token or session of a user whose role the route allows.
+ApiResponse NotAuthenticated(const Status& status) {
+  ApiResponse refused = ErrorResponse(status);
+  if (status.code() == StatusCode::kUnauthenticated)
+    refused.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return refused;
+}
+
+// Without an Authorization header, the session in the cookie stands in for
+// it; kUnauthenticated when the cookie holds anything but a session token.
+Status UseSessionCookie(ApiRequest& request) {
+  if (!request.authorization.empty()) return Status::Ok();
+  const auto token = CookieValue(request.cookie, kSessionCookie);
+  if (!token || token->empty()) return Status::Ok();
+  if (!auth::IsWellFormedToken(*token, auth::kSessionTokenPrefix)) {
+    return Unauthenticated(std::string("the cookie ") + kSessionCookie +
+                           " holds no session token; sign in again (API tokens go in the "
+                           "Authorization header)");
+  }
+  request.authorization = "Bearer " + *token;
+  request.via_cookie = true;
+  return Status::Ok();
+}
+
+// Runs `route` for `request` if its caller may: the Authorization header (or
+// the session cookie) names a valid token or session of a user whose role
+// the route allows.
 ApiResponse Admit(const Route& route, const auth::CredentialCheck& credentials,
                   ApiRequest request) {
   if (route.access == auth::Access::kPublic) return route.handler(request);
+  Status cookie = UseSessionCookie(request);
+  if (!cookie.ok()) return NotAuthenticated(cookie);
   auto principal = credentials.Authenticate(request.authorization);
-  if (!principal.ok()) {
-    ApiResponse refused = ErrorResponse(principal.status());
-    if (principal.status().code() == StatusCode::kUnauthenticated)
-      refused.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return refused;
+  if (!principal.ok()) return NotAuthenticated(principal.status());
+  // Another site's page can make the browser send the cookie, but not this header.
+  if (request.via_cookie && NeedsCsrfHeader(request.method) && request.csrf != "1") {
+    return JsonResponse(
+        403, {{"error",
+               {{"code", "csrf_header_missing"},
+                {"message", request.method + " with the session cookie needs the header " +
+                                kCsrfHeader + ": 1"},
+                {"details", nlohmann::json::array()}}}});
   }
   if (!auth::Allows(route.access, principal->role)) {
     std::string roles;

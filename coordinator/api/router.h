@@ -7,6 +7,12 @@
 // any other route the router answers 401 (no or invalid credentials) or 403
 // (a role the route does not allow) before the handler runs, and hands the
 // handler the caller as ApiRequest::principal.
+//
+// A call without an Authorization header is authenticated by the session
+// cookie when it has one (session_cookie.h): only a session token counts
+// there (anything else is 401), and a cookie-authenticated call other than
+// GET/HEAD without "X-DSR-CSRF: 1" is refused with 403 csrf_header_missing
+// before its handler runs.
 #pragma once
 
 #include <functional>
@@ -28,7 +34,14 @@ struct ApiRequest {
   std::map<std::string, std::string> params;  // from {name} segments of the pattern
   std::map<std::string, std::string> query;
   std::string body;
-  std::string authorization;  // the Authorization header as sent
+  std::string authorization;  // the Authorization header as sent (see via_cookie)
+  std::string cookie;         // the Cookie header as sent
+  std::string csrf;           // the X-DSR-CSRF header as sent
+  bool secure = false;        // the call came over TLS
+  // Set by the router when the caller was authenticated by the session
+  // cookie (session_cookie.h); `authorization` then holds that session as
+  // a bearer token.
+  bool via_cookie = false;
   // The caller; set by the router for every route that is not kPublic.
   std::optional<auth::Principal> principal;
 };

@@ -138,8 +138,9 @@ Result<store::UserRecord> Accounts::CreateUser(const std::string& name, Role rol
   DSR_RETURN_IF_ERROR(CheckUserName(name));
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
-  const store::UserRecord user{name, std::string(RoleName(role)), *hash, FormatUtc(clock_.Now()),
-                               std::nullopt};
+  const store::UserRecord user{name,         std::string(RoleName(role)),
+                               *hash,        FormatUtc(clock_.Now()),
+                               std::nullopt, std::nullopt};
   DSR_RETURN_IF_ERROR(store_.Write([&](store::StoreWriter& w) { return w.InsertUser(user); }));
   return user;
 }
@@ -150,6 +151,18 @@ Status Accounts::DisableUser(const std::string& name) {
     DSR_RETURN_IF_ERROR(w.DisableUser(name, now));
     return w.DeleteSessionsOf(name);
   });
+}
+
+Status Accounts::SetLanguage(const std::string& name, const std::string& language) {
+  if (language != "de" && language != "en") return ValidationError("the language must be de or en");
+  return store_.Write(
+      [&](store::StoreWriter& w) { return w.SetUserLanguage(name, std::string(language)); });
+}
+
+Result<std::optional<std::string>> Accounts::LanguageOf(const std::string& name) const {
+  auto user = store_.GetUser(name);
+  if (!user.ok()) return user.status();
+  return user->language;
 }
 
 Result<std::vector<store::UserRecord>> Accounts::ListUsers() const {

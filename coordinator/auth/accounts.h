@@ -59,6 +59,10 @@ class Accounts final : public CredentialCheck {
   // Refuses the user's tokens and sessions from now on; ends its sessions.
   Status DisableUser(const std::string& name);
   Result<std::vector<store::UserRecord>> ListUsers() const;
+  // The language a user chose for the web interface: "de" or "en"
+  // (kValidation otherwise); none until they choose.
+  Status SetLanguage(const std::string& name, const std::string& language);
+  Result<std::optional<std::string>> LanguageOf(const std::string& name) const;
   // `expires_in_days`: 1–3650, or none for a token that does not expire.
   Result<IssuedToken> IssueToken(const std::string& user, std::optional<std::string> label,
                                  std::optional<int> expires_in_days);

@@ -14,6 +14,7 @@ struct UserRecord {
   std::string password_hash;  // crypto_pwhash_str's "$argon2id$…"
   std::string created_at;     // RFC 3339 UTC
   std::optional<std::string> disabled_at;
+  std::optional<std::string> language;  // "de" or "en" for the web interface; none until chosen
 };
 
 struct ApiTokenRecord {

@@ -307,6 +307,10 @@ class SessionWriter final : public StoreWriter {
   Status RevokeApiToken(const std::string& id, const std::string& at) override {
     return WriteApiTokenRevoked(sql_, id, at);
   }
+  Status SetUserLanguage(const std::string& name,
+                         const std::optional<std::string>& language) override {
+    return WriteUserLanguage(sql_, name, language);
+  }
   Status InsertSession(const SessionRecord& session) override {
     return WriteSession(sql_, session);
   }

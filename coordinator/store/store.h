@@ -72,6 +72,9 @@ class StoreWriter {
   // name or token id that exists; kNotFound for an unknown one.
   virtual Status InsertUser(const UserRecord& user) = 0;
   virtual Status DisableUser(const std::string& name, const std::string& at) = 0;
+  // The user's language for the web interface; none clears the choice.
+  virtual Status SetUserLanguage(const std::string& name,
+                                 const std::optional<std::string>& language) = 0;
   virtual Status InsertApiToken(const ApiTokenRecord& token) = 0;
   virtual Status RevokeApiToken(const std::string& id, const std::string& at) = 0;
   virtual Status InsertSession(const SessionRecord& session) = 0;

@@ -8,15 +8,19 @@
 namespace dsr::store {
 namespace {
 
-constexpr const char* kUserColumns = "name, role, password_hash, created_at, disabled_at";
+constexpr const char* kUserColumns = "name, role, password_hash, created_at, disabled_at, language";
 constexpr const char* kApiTokenColumns =
     "id, user_name, token_sha256, label, created_at, expires_at, revoked_at";
 constexpr const char* kSessionColumns =
     "token_sha256, user_name, created_at, expires_at, last_seen_at";
 
 UserRecord UserFromRow(const soci::row& row) {
-  return {TextColumn(row, "name"), TextColumn(row, "role"), TextColumn(row, "password_hash"),
-          TextColumn(row, "created_at"), OptionalTextColumn(row, "disabled_at")};
+  return {TextColumn(row, "name"),
+          TextColumn(row, "role"),
+          TextColumn(row, "password_hash"),
+          TextColumn(row, "created_at"),
+          OptionalTextColumn(row, "disabled_at"),
+          OptionalTextColumn(row, "language")};
 }
 
 ApiTokenRecord ApiTokenFromRow(const soci::row& row) {
@@ -128,6 +132,19 @@ Status WriteUserDisabled(soci::session& sql, const std::string& name, const std:
     // Disabling twice keeps the first instant.
     sql << "UPDATE users SET disabled_at = :at WHERE name = :name AND disabled_at IS NULL",
         soci::use(at), soci::use(name);
+    return Status::Ok();
+  });
+}
+
+Status WriteUserLanguage(soci::session& sql, const std::string& name,
+                         const std::optional<std::string>& language) {
+  return Guarded("set user language", [&]() -> Status {
+    // Checked apart: MariaDB counts only rows whose values changed.
+    if (!Exists(sql, "SELECT COUNT(*) FROM users WHERE name = :name", name))
+      return NotFound("no user named " + name);
+    NullableText chosen(language);
+    sql << "UPDATE users SET language = :language WHERE name = :name",
+        soci::use(chosen.value, chosen.indicator), soci::use(name);
     return Status::Ok();
   });
 }

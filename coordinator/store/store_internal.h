@@ -70,6 +70,8 @@ Result<std::vector<ApiTokenRecord>> ReadApiTokensOf(soci::session& sql, const st
 Result<SessionRecord> ReadSessionByHash(soci::session& sql, const std::string& token_sha256);
 Status WriteUser(soci::session& sql, const UserRecord& user);
 Status WriteUserDisabled(soci::session& sql, const std::string& name, const std::string& at);
+Status WriteUserLanguage(soci::session& sql, const std::string& name,
+                         const std::optional<std::string>& language);
 Status WriteApiToken(soci::session& sql, const ApiTokenRecord& token);
 Status WriteApiTokenRevoked(soci::session& sql, const std::string& id, const std::string& at);
 Status WriteSession(soci::session& sql, const SessionRecord& session);

@@ -106,9 +106,10 @@ letters::LetterInput BaseInput(const EngineSettings& settings, const store::Requ
 
 }  // namespace
 
-Result<std::string> LetterWriter::RenderAccess(const store::RequestRecord& request,
-                                               const AccessAnswer& answer) const {
-  letters::LetterInput input = BaseInput(settings_, request, answer.bundle.answered_on);
+Result<std::string> RenderAccessLetter(const EngineSettings& settings,
+                                       const store::RequestRecord& request,
+                                       const AccessAnswer& answer) {
+  letters::LetterInput input = BaseInput(settings, request, answer.bundle.answered_on);
   input.request.kind = letters::LetterKind::kAccess;
   for (auto& source : input.sources) {
     for (const auto& bundled : answer.bundle.sources) {
@@ -129,18 +130,19 @@ Result<std::string> LetterWriter::RenderAccess(const store::RequestRecord& reque
     }
     source.redacted_records = withheld->second.partly_redacted;
   }
-  return settings_.letter_templates->Render(input);
+  return settings.letter_templates->Render(input);
 }
 
-Result<std::string> LetterWriter::RenderClosing(const store::RequestRecord& request) const {
-  letters::LetterInput input = BaseInput(settings_, request, LocalDate(clock_.Now()));
+Result<std::string> RenderClosingLetter(const store::Store& store, const EngineSettings& settings,
+                                        const store::RequestRecord& request, CivilDate today) {
+  letters::LetterInput input = BaseInput(settings, request, today);
   if (input.request.kind == letters::LetterKind::kRejection) {
     input.rejection = {GroundOf(request.closing_ground.value_or("other")),
                        LetterRequestType(request.type), request.closing_reason.value_or("")};
-    return settings_.letter_templates->Render(input);
+    return settings.letter_templates->Render(input);
   }
-  auto tasks = store_.TasksOfRequest(request.id);
-  auto outcomes = store_.OutcomesOfRequest(request.id);
+  auto tasks = store.TasksOfRequest(request.id);
+  auto outcomes = store.OutcomesOfRequest(request.id);
   if (!tasks.ok()) return tasks.status();
   if (!outcomes.ok()) return outcomes.status();
   for (auto& source : input.sources) {
@@ -154,7 +156,16 @@ Result<std::string> LetterWriter::RenderClosing(const store::RequestRecord& requ
     }
   }
   input.corrections = CorrectionsOf(request.corrections);
-  return settings_.letter_templates->Render(input);
+  return settings.letter_templates->Render(input);
+}
+
+Result<std::string> LetterWriter::RenderAccess(const store::RequestRecord& request,
+                                               const AccessAnswer& answer) const {
+  return RenderAccessLetter(settings_, request, answer);
+}
+
+Result<std::string> LetterWriter::RenderClosing(const store::RequestRecord& request) const {
+  return RenderClosingLetter(store_, settings_, request, LocalDate(clock_.Now()));
 }
 
 Result<std::string> LetterWriter::RenderExtension(const store::RequestRecord& request) const {

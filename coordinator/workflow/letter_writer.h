@@ -19,6 +19,16 @@
 
 namespace dsr::workflow {
 
+// The letters themselves, from the stored state; they only read, so they are
+// thread-safe given the Store. The cover letter of an access answer, dated
+// its answered_on; and the letter of an erasure or rectification (with every
+// outcome stored so far) or of a rejected request, dated `today`.
+Result<std::string> RenderAccessLetter(const EngineSettings& settings,
+                                       const store::RequestRecord& request,
+                                       const AccessAnswer& answer);
+Result<std::string> RenderClosingLetter(const store::Store& store, const EngineSettings& settings,
+                                        const store::RequestRecord& request, CivilDate today);
+
 class LetterWriter {
  public:
   LetterWriter(store::Store& store, const Clock& clock, const EngineSettings& settings)

@@ -318,6 +318,16 @@ std::vector<RouteCase> AllRoutes(Cluster& cluster, Targets& t) {
          return Call{"/api/v1/tokens/" + t.TokenId() + "/revoke", "", ""};
        }},
       {"GET", "/api/v1/routes", kSignedIn, get("/api/v1/routes")},
+      // The web interface: its files need no login; the user's language and
+      // the letter preview are for those signed in.
+      {"GET", "/", {}, get("/")},
+      {"GET", "/ui/{file}", {}, get("/ui/app.css")},
+      {"PUT", "/api/v1/session/language", kSignedIn,
+       [](const std::string&) {
+         return Call{"/api/v1/session/language", R"({"language": "en"})", ""};
+       }},
+      {"GET", "/api/v1/requests/{id}/letter-preview", kCaseWork,
+       on([&t] { return t.Completed(); }, "/letter-preview?lang=de", nullptr)},
   };
 }
 

@@ -15,7 +15,11 @@ std::unique_ptr<Store> OpenStore(const testing::StoreLocation& location) {
 }
 
 UserRecord SampleUser(const std::string& name, const std::string& role) {
-  return {name, role, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", "2026-11-01T08:00:00.000Z",
+  return {name,
+          role,
+          "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
+          "2026-11-01T08:00:00.000Z",
+          std::nullopt,
           std::nullopt};
 }
 
@@ -84,6 +88,30 @@ TEST_SUITE("StoreAuth") {
           std::optional<std::string>("2026-11-02T08:00:00.000Z"));
     CHECK(Write(*store, [](StoreWriter& w) {
             return w.DisableUser("nobody", "2026-11-02T08:00:00.000Z");
+          }).code() == StatusCode::kNotFound);
+  }
+
+  TEST_CASE("a user's language is none until chosen, then kept and cleared") {
+    testing::StoreLocation location;
+    auto store = OpenStore(location);
+    REQUIRE(Write(*store, [](StoreWriter& w) {
+              return w.InsertUser(SampleUser("anna", "agent"));
+            }).ok());
+    CHECK_FALSE(store->GetUser("anna")->language);
+    REQUIRE(Write(*store, [](StoreWriter& w) {
+              return w.SetUserLanguage("anna", std::string("de"));
+            }).ok());
+    CHECK(store->GetUser("anna")->language == std::optional<std::string>("de"));
+    // Setting the same value again is no "missing row" (MariaDB counts changed rows only).
+    REQUIRE(Write(*store, [](StoreWriter& w) {
+              return w.SetUserLanguage("anna", std::string("de"));
+            }).ok());
+    CHECK(store->ListUsers()->at(0).language == std::optional<std::string>("de"));
+    REQUIRE(
+        Write(*store, [](StoreWriter& w) { return w.SetUserLanguage("anna", std::nullopt); }).ok());
+    CHECK_FALSE(store->GetUser("anna")->language);
+    CHECK(Write(*store, [](StoreWriter& w) {
+            return w.SetUserLanguage("nobody", std::string("en"));
           }).code() == StatusCode::kNotFound);
   }
 

@@ -69,11 +69,11 @@ TEST_SUITE("Store") {
     {
       auto store = Store::Open(location.url(), 2);
       REQUIRE(store.ok());
-      CHECK((*store)->schema_version() == 11);
+      CHECK((*store)->schema_version() == 12);
     }
     auto reopened = Store::Open(location.url(), 1);
     REQUIRE(reopened.ok());
-    CHECK((*reopened)->schema_version() == 11);
+    CHECK((*reopened)->schema_version() == 12);
   }
 
   TEST_CASE("refuses an unsupported URL and an unreachable database") {

@@ -26,7 +26,9 @@ HttpAnswer HttpCall(const std::string& base_url, const std::string& method, cons
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : headers) request.set(name, value);
-    if (!body.empty() || method == "POST") {
+    // Methods that carry a body say its length even when it is empty, as
+    // browsers do; the server would otherwise read until the connection closes.
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
       request.setContentType(content_type);
       request.setContentLength64(body.size());
     }
