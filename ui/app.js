@@ -189,9 +189,13 @@ async function route() {
       focusHeading(main);
       return;
     }
-    clear(main, h('p', {class: 'loading', role: 'status'}, t('page.loading')));
+    // Each visit draws into its own container: a page whose data arrives
+    // after the user has moved on draws into a container no longer shown.
+    const container = h('div', {class: 'page'});
+    clear(main, container);
+    container.append(h('p', {class: 'loading', role: 'status'}, t('page.loading')));
     const view = {
-      main,
+      main: container,
       me,
       params: match.slice(1).map(decodeURIComponent),
       query: new URLSearchParams(queryText || ''),
@@ -203,7 +207,7 @@ async function route() {
       await page.render(view);
     } catch (failure) {
       if (!(failure instanceof ApiError) || failure.status !== 401) {
-        clear(main, h('h1', {}, t('page.error')),
+        clear(container, h('h1', {}, t('page.error')),
               notice('error', failure instanceof ApiError ? describeError(failure)
                                                           : String(failure)));
       }

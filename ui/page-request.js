@@ -399,9 +399,9 @@ function recordsTable(state, request, name, items, editable) {
       }, button));
     }
     const values = columns.map((column) => valueText(record.record?.[column]));
-    return [String(record.line), ...values, cell, button];
+    return [String(record.line), cell, button, ...values];
   });
-  return table(name, [t('found.line'), ...columns, t('found.decision'), ''], rows, 'records');
+  return table(name, [t('found.line'), t('found.decision'), '', ...columns], rows, 'records');
 }
 
 function valueText(value) {

@@ -78,6 +78,14 @@ browserTest('an agent files an access request, withholds a record and downloads 
   const withheld = records.json.records.filter((r) => r.decision && r.decision.decision === 'exclude');
   assert.equal(withheld.length, 1);
   assert.equal(withheld[0].decision.reason, reason);
+  // The letter as it would go out now, in both languages.
+  const letter = page.frameLocator('iframe[title="Letter preview"]');
+  await page.getByRole('button', { name: 'Deutsch', exact: true }).click();
+  await letter.getByRole('heading', { name: 'Auskunft über Ihre personenbezogenen Daten' }).waitFor();
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await letter.getByRole('heading', { name: 'The personal data we hold about you' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'English', exact: true }).getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByRole('button', { name: 'Deutsch', exact: true }).getAttribute('aria-pressed'), 'false');
   await screenshot(page, 'agent-request.png');
 
   await page.getByRole('button', { name: 'Approve' }).click();
