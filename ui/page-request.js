@@ -22,6 +22,14 @@ export async function render(view) {
     clearTimeout(timer);
     if (!view.isCurrent()) return;
     const request = await get(`/api/v1/requests/${encodeURIComponent(id)}`);
+    // An auditor's view of a request is its metadata: no tasks, holds or
+    // identity checks; the timeline comes from the audit trail.
+    for (const list of ['tasks', 'holds', 'identity_checks', 'events']) {
+      request[list] = request[list] || [];
+    }
+    if (view.me.role === 'auditor') {
+      request.events = (await get(`/api/v1/requests/${encodeURIComponent(id)}/events`)).events;
+    }
     const canWork = view.me.role === 'agent' || view.me.role === 'dpo';
     let records = null;
     if (canWork && hasRecords(request)) {
@@ -80,7 +88,7 @@ function draw(state, request, records, reload) {
           h('div', {class: 'request-main'},
             section('next_step', h('p', {class: 'next-step'}, nextStep(request, role))),
             identityFirst ? identity : null,
-            section('sources', sources(state, request)),
+            role === 'auditor' ? null : section('sources', sources(state, request)),
             records ? section('found', found(state, request, records)) : null,
             role === 'auditor' ? null : section('answer', answer(state, request))),
           h('div', {class: 'request-side'},

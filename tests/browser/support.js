@@ -23,6 +23,7 @@ export const env = {
   caFile: required('DSR_CA_FILE'),
   agent: { name: required('DSR_AGENT_USER'), password: required('DSR_AGENT_PASSWORD') },
   dpo: { name: required('DSR_DPO_USER'), password: required('DSR_DPO_PASSWORD') },
+  auditor: { name: required('DSR_AUDITOR_USER'), password: required('DSR_AUDITOR_PASSWORD') },
   subjectEmail: required('DSR_SUBJECT_EMAIL'),
   artifactDir: required('DSR_ARTIFACT_DIR'),
 };

@@ -58,6 +58,8 @@ TEST_SUITE("Browser") {
         {"DSR_AGENT_PASSWORD", Cluster::password()},
         {"DSR_DPO_USER", cluster.user_of("dpo")},
         {"DSR_DPO_PASSWORD", Cluster::password()},
+        {"DSR_AUDITOR_USER", cluster.user_of("auditor")},
+        {"DSR_AUDITOR_PASSWORD", Cluster::password()},
         {"DSR_SUBJECT_EMAIL", subject.email},
         {"DSR_ARTIFACT_DIR", artifacts},
     };
