@@ -172,8 +172,8 @@ function deadline(state, request) {
     }
     if (request.extension?.letter) {
       rows.push(h('dt', {}, t('request.extension_letter')),
-                h('dd', {}, h('a', {href: request.extension.letter.url, target: '_blank',
-                                    rel: 'noopener'}, t('request.open_letter'))));
+                h('dd', {}, h('a', {href: request.extension.letter.url, download: ''},
+                                  t('request.open_letter'))));
     }
   }
   if (request.paused_days) {
@@ -452,7 +452,7 @@ function answer(state, request) {
                  h('a', {class: 'button primary', href: request.bundle.url, download: ''},
                    t('answer.download')),
                  request.letter ? h('a', {class: 'button secondary', href: request.letter.url,
-                                          target: '_blank', rel: 'noopener'}, t('answer.letter'))
+                                          download: ''}, t('answer.letter'))
                                 : null),
                h('p', {class: 'hint'}, t('answer.bundle_size', {
                  size: formatNumber(Math.ceil(request.bundle.bytes / 1024)),
@@ -460,7 +460,7 @@ function answer(state, request) {
                deliveryForm(state, request));
   } else if (request.letter) {
     parts.push(h('p', {}, h('a', {class: 'button secondary', href: request.letter.url,
-                                  target: '_blank', rel: 'noopener'}, t('answer.letter'))));
+                                  download: ''}, t('answer.letter'))));
   }
   if (OPEN.includes(request.status) && !request.approved_at) {
     if (state.view.me.role === 'dpo') {
