@@ -123,6 +123,8 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
       api.authorization = request.get("Authorization", "");
       api.cookie = request.get("Cookie", "");
       api.csrf = request.get(kCsrfHeader, "");
+      api.origin = request.get("Origin", "");
+      api.host = request.get("Host", "");
       api.secure = request.secure();
       auto body = ReadBody(request, max_body_);
       if (!body.ok()) {

@@ -114,6 +114,15 @@ Status UseSessionCookie(ApiRequest& request) {
 // the route allows.
 ApiResponse Admit(const Route& route, const auth::CredentialCheck& credentials,
                   ApiRequest request) {
+  // A page of another site may make the browser post here (with its cookie,
+  // or to sign in); the browser names that site in Origin.
+  if (NeedsCsrfHeader(request.method) && IsCrossSite(request.origin, request.host)) {
+    return JsonResponse(403, {{"error",
+                               {{"code", "cross_site_request"},
+                                {"message", "a page of another site (" + request.origin +
+                                                ") may not send this request; use dsr's own pages"},
+                                {"details", nlohmann::json::array()}}}});
+  }
   if (route.access == auth::Access::kPublic) return route.handler(request);
   Status cookie = UseSessionCookie(request);
   if (!cookie.ok()) return NotAuthenticated(cookie);

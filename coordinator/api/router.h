@@ -37,6 +37,8 @@ struct ApiRequest {
   std::string authorization;  // the Authorization header as sent (see via_cookie)
   std::string cookie;         // the Cookie header as sent
   std::string csrf;           // the X-DSR-CSRF header as sent
+  std::string origin;         // the Origin header as sent (browsers send it on POST)
+  std::string host;           // the Host header as sent
   bool secure = false;        // the call came over TLS
   // Set by the router when the caller was authenticated by the session
   // cookie (session_cookie.h); `authorization` then holds that session as

@@ -1,6 +1,7 @@
 #include "coordinator/api/session_cookie.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace dsr::api {
 namespace {
@@ -43,6 +44,29 @@ std::string SessionCookie(const std::string& token, std::chrono::seconds max_age
 
 std::string ClearedSessionCookie(bool secure) {
   return std::string(kSessionCookie) + "=" + Attributes(std::chrono::seconds(0), secure);
+}
+
+bool IsCrossSite(const std::string& origin, const std::string& host) {
+  if (origin.empty()) return false;
+  const size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string::npos) return true;  // "null" and anything malformed
+  std::string origin_host = origin.substr(scheme_end + 3);
+  if (!origin_host.empty() && origin_host.back() == '/') origin_host.pop_back();
+  const auto lower = [](std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+  };
+  const auto without_default_port = [](const std::string& text, const std::string& scheme) {
+    const std::string port = scheme == "https" ? ":443" : ":80";
+    if (text.size() > port.size() &&
+        text.compare(text.size() - port.size(), port.size(), port) == 0)
+      return text.substr(0, text.size() - port.size());
+    return text;
+  };
+  const std::string scheme = lower(origin.substr(0, scheme_end));
+  return without_default_port(lower(origin_host), scheme) !=
+         without_default_port(lower(Trimmed(host)), scheme);
 }
 
 bool NeedsCsrfHeader(const std::string& method) {

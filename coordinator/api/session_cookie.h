@@ -27,4 +27,12 @@ std::string ClearedSessionCookie(bool secure);
 // does not suffice (everything but GET and HEAD).
 bool NeedsCsrfHeader(const std::string& method);
 
+// Whether a browser's Origin header names another site than the Host the
+// call was sent to: a page elsewhere posting to the coordinator (signing a
+// browser in to an account of the attacker's, say). No Origin header (a
+// client that is not a browser) is not cross-site. Only host and port are
+// compared, so a proxy that ends TLS in front of the coordinator passes as
+// long as it forwards the Host header.
+bool IsCrossSite(const std::string& origin, const std::string& host);
+
 }  // namespace dsr::api

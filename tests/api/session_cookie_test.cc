@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <tuple>
+#include <vector>
 
 #include "coordinator/api/router.h"
 #include "coordinator/auth/accounts.h"
@@ -35,8 +37,8 @@ struct Fixture {
   Router MakeRouter() {
     auto echo = [this](const ApiRequest& request) {
       ++handled;
-      return JsonResponse(
-          200, {{"caller", request.principal->name}, {"via_cookie", request.via_cookie}});
+      return JsonResponse(200, {{"caller", request.principal ? request.principal->name : ""},
+                                {"via_cookie", request.via_cookie}});
     };
     return Router({{"GET", "/api/v1/requests", Access::kCaseWork, echo},
                    {"POST", "/api/v1/requests", Access::kCaseWork, echo},
@@ -82,6 +84,53 @@ TEST_SUITE("SessionCookie") {
     CHECK_FALSE(NeedsCsrfHeader("GET"));
     CHECK_FALSE(NeedsCsrfHeader("HEAD"));
     for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) CHECK(NeedsCsrfHeader(method));
+  }
+
+  TEST_CASE("IsCrossSite compares the Origin's host and port with the Host header") {
+    CHECK_FALSE(IsCrossSite("", "dsr.example:8443"));  // not a browser
+    CHECK_FALSE(IsCrossSite("https://dsr.example:8443", "dsr.example:8443"));
+    CHECK_FALSE(IsCrossSite("https://DSR.example", "dsr.example:443"));
+    CHECK_FALSE(IsCrossSite("http://dsr.example:80", "dsr.example"));
+    CHECK_FALSE(IsCrossSite("https://dsr.example/", "dsr.example"));
+    CHECK(IsCrossSite("https://evil.example", "dsr.example"));
+    CHECK(IsCrossSite("https://dsr.example:8444", "dsr.example:8443"));
+    CHECK(IsCrossSite("https://dsr.example.evil.example", "dsr.example"));
+    CHECK(IsCrossSite("null", "dsr.example"));
+    CHECK(IsCrossSite("https://dsr.example", ""));
+  }
+
+  TEST_CASE("a change sent from another site's page is refused before anything runs") {
+    Fixture f;
+    const int before = f.handled;
+    for (const auto& [path, cookie, authorization] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"/login", "", ""},  // signing a browser in to someone else's account
+             {"/api/v1/requests", "dsr_session=" + f.session, ""},
+             {"/api/v1/requests", "", "Bearer " + f.api_token}}) {
+      CAPTURE(path);
+      ApiRequest request;
+      request.method = "POST";
+      request.path = path;
+      request.cookie = cookie;
+      request.csrf = "1";
+      request.authorization = authorization;
+      request.host = "dsr.example:8443";
+      request.origin = "https://evil.example";
+      const auto refused = f.MakeRouter().Handle(request);
+      CHECK(refused.status == 403);
+      CHECK(refused.body.at("error").at("code") == "cross_site_request");
+      request.origin = "https://dsr.example:8443";  // dsr's own page
+      CHECK(f.MakeRouter().Handle(request).status == 200);
+    }
+    CHECK(f.handled == before + 3);
+    // Reading is not refused: a link from elsewhere may open a page.
+    ApiRequest read;
+    read.method = "GET";
+    read.path = "/api/v1/requests";
+    read.cookie = "dsr_session=" + f.session;
+    read.host = "dsr.example:8443";
+    read.origin = "https://evil.example";
+    CHECK(f.MakeRouter().Handle(read).status == 200);
   }
 
   TEST_CASE("a session in the cookie authenticates; a change needs X-DSR-CSRF: 1") {
