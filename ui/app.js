@@ -6,6 +6,7 @@ import {api, ApiError, get, whenSignedOut} from './api.js';
 import {clear, field, h, notice, select} from './dom.js';
 import {browserLanguage, currentLanguage, setLanguage, t} from './i18n.js';
 import {describeError} from './widgets.js';
+import * as admin from './page-admin.js';
 import * as dpo from './page-dpo.js';
 import * as lists from './page-lists.js';
 import * as newRequest from './page-new-request.js';
@@ -29,9 +30,10 @@ const pages = [
    render: dpo.recordOfProcessing},
   {pattern: /^\/sources$/, roles: ['agent', 'dpo', 'admin'], href: '/sources', nav: 'nav.sources',
    render: lists.sources},
+  {pattern: /^\/users$/, roles: ['admin'], href: '/users', nav: 'nav.users', render: admin.users},
 ];
 
-const landing = {agent: '/requests', dpo: '/dashboard', auditor: '/dashboard', admin: '/sources'};
+const landing = {agent: '/requests', dpo: '/dashboard', auditor: '/dashboard', admin: '/users'};
 
 let me = null;          // {name, role, language}
 let leaveHandlers = [];  // run when the page is left (timers of auto-refresh)

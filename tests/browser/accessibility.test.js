@@ -80,3 +80,11 @@ browserTest('the DPO\'s pages meet WCAG 2.1 AA', async ({ page }) => {
   await page.getByLabel('Reason for the extension').waitFor();
   await checkPage(page, 'request page with the extension form');
 });
+
+browserTest('the admin\'s page meets WCAG 2.1 AA', async ({ page }) => {
+  await signIn(page, env.admin);
+  await checkPage(page, 'users');
+  await open(page, `#/users?user=${encodeURIComponent(env.agent.name)}`);
+  await page.getByRole('button', { name: 'Issue token' }).waitFor();
+  await checkPage(page, 'users with tokens');
+});

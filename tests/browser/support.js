@@ -24,6 +24,7 @@ export const env = {
   agent: { name: required('DSR_AGENT_USER'), password: required('DSR_AGENT_PASSWORD') },
   dpo: { name: required('DSR_DPO_USER'), password: required('DSR_DPO_PASSWORD') },
   auditor: { name: required('DSR_AUDITOR_USER'), password: required('DSR_AUDITOR_PASSWORD') },
+  admin: { name: required('DSR_ADMIN_USER'), password: required('DSR_ADMIN_PASSWORD') },
   subjectEmail: required('DSR_SUBJECT_EMAIL'),
   artifactDir: required('DSR_ARTIFACT_DIR'),
 };

@@ -60,6 +60,8 @@ TEST_SUITE("Browser") {
         {"DSR_DPO_PASSWORD", Cluster::password()},
         {"DSR_AUDITOR_USER", cluster.user_of("auditor")},
         {"DSR_AUDITOR_PASSWORD", Cluster::password()},
+        {"DSR_ADMIN_USER", cluster.user_of("admin")},
+        {"DSR_ADMIN_PASSWORD", Cluster::password()},
         {"DSR_SUBJECT_EMAIL", subject.email},
         {"DSR_ARTIFACT_DIR", artifacts},
     };
