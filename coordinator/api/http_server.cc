@@ -125,6 +125,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
       api.csrf = request.get(kCsrfHeader, "");
       api.origin = request.get("Origin", "");
       api.host = request.get("Host", "");
+      api.if_none_match = request.get("If-None-Match", "");
       api.secure = request.secure();
       auto body = ReadBody(request, max_body_);
       if (!body.ok()) {

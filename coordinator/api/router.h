@@ -39,6 +39,7 @@ struct ApiRequest {
   std::string csrf;           // the X-DSR-CSRF header as sent
   std::string origin;         // the Origin header as sent (browsers send it on POST)
   std::string host;           // the Host header as sent
+  std::string if_none_match;  // the If-None-Match header as sent (cached copies)
   bool secure = false;        // the call came over TLS
   // Set by the router when the caller was authenticated by the session
   // cookie (session_cookie.h); `authorization` then holds that session as

@@ -4,10 +4,12 @@
 // scripts, styles, images, fonts and data only from this server, and frame
 // only this server's pages (letters and reports) — so an injected script or
 // style has nowhere to come from and nowhere to send anything.
+#include <map>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/digest.h"
 #include "coordinator/api/handlers.h"
 
 namespace dsr::embedded {
@@ -47,12 +49,32 @@ std::string ContentTypeOf(const std::string& name) {
   return "application/octet-stream";
 }
 
-ApiResponse UiFile(const std::string& name) {
+// Each file's entity tag: its SHA-256, computed once. The browser keeps a
+// copy and asks again each time (no-cache); an unchanged file costs a 304.
+const std::map<std::string_view, std::string>& EntityTags() {
+  static const auto* tags = [] {
+    auto* made = new std::map<std::string_view, std::string>;
+    for (const auto& [path, content] : embedded::UiFiles())
+      (*made)[path] = "\"" + Sha256Hex(content).substr(0, 32) + "\"";
+    return made;
+  }();
+  return *tags;
+}
+
+ApiResponse UiFile(const std::string& name, const std::string& if_none_match) {
   for (const auto& [path, content] : embedded::UiFiles()) {
     if (path != name) continue;
+    const std::string& tag = EntityTags().at(path);
     ApiResponse response;
-    response.raw_body = std::string(content);
     response.content_type = ContentTypeOf(name);
+    if (if_none_match == tag) {
+      response.status = 304;
+      response.raw_body = std::string();
+    } else {
+      response.raw_body = std::string(content);
+    }
+    response.headers.emplace_back("ETag", tag);
+    response.headers.emplace_back("Cache-Control", "no-cache");
     response.headers.emplace_back("Content-Security-Policy", kUiPolicy);
     response.headers.emplace_back("Referrer-Policy", "no-referrer");
     return response;
@@ -70,9 +92,10 @@ void AllowInFrame(ApiResponse& response) {
 std::vector<Route> UiRoutes() {
   using auth::Access;
   return {
-      {"GET", "/", Access::kPublic, [](const ApiRequest&) { return UiFile("index.html"); }},
+      {"GET", "/", Access::kPublic,
+       [](const ApiRequest& r) { return UiFile("index.html", r.if_none_match); }},
       {"GET", "/ui/{file}", Access::kPublic,
-       [](const ApiRequest& r) { return UiFile(r.params.at("file")); }},
+       [](const ApiRequest& r) { return UiFile(r.params.at("file"), r.if_none_match); }},
   };
 }
 

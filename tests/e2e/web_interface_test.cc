@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 
+#include "common/digest.h"
 #include "tests/e2e/cluster.h"
 
 namespace dsr::testing {
@@ -120,6 +121,21 @@ TEST_SUITE("EndToEnd") {
     }
     // The files are only read.
     CHECK(Browser(cluster, "POST", "/ui/app.css", "", "{}").status == 405);
+
+    // A browser keeps its copy and asks again each time: a 304 without the
+    // file while it is unchanged, the file for any other entity tag.
+    const std::string tag = Header(css, "ETag");
+    CHECK(tag == "\"" + Sha256Hex(css.body).substr(0, 32) + "\"");
+    CHECK(Header(css, "Cache-Control") == "no-cache");
+    const auto unchanged = HttpCall(cluster.url(), "GET", "/ui/app.css", "", "", cluster.ca_file(),
+                                    {{"If-None-Match", tag}});
+    CHECK(unchanged.status == 304);
+    CHECK(unchanged.body.empty());
+    CHECK(Header(unchanged, "ETag") == tag);
+    const auto changed = HttpCall(cluster.url(), "GET", "/ui/app.css", "", "", cluster.ca_file(),
+                                  {{"If-None-Match", "\"an older copy\""}});
+    CHECK(changed.status == 200);
+    CHECK(changed.body == css.body);
   }
 
   TEST_CASE("a browser signs in by cookie, needs the CSRF header for changes, and signs out") {
