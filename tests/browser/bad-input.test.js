@@ -1,5 +1,5 @@
 // Bad input on the new request form: a date of receipt in the future and a
-// malformed e-mail each get the contract's error text next to their field,
+// malformed e-mail each get the form's own error text next to their field,
 // and no request is filed.
 import assert from 'node:assert/strict';
 import { browserTest, env, localDate, requestCount, signIn, open } from './support.js';
