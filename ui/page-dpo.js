@@ -15,6 +15,7 @@ const ATTENTION = [
   ['failing', 'failing=true'],
 ];
 const LIST_LIMIT = 20;
+const ACCOUNT_EVENTS = 50;
 
 function periodForm(view, path, extra = []) {
   const from = h('input', {type: 'date', id: 'period-from', value: view.query.get('from') || ''});
@@ -124,7 +125,10 @@ export async function reports(view) {
   const html = `/api/v1/reports/requests.html?${htmlQuery}`;
   const csv = `/api/v1/reports/requests.csv${query.toString() ? `?${query}` : ''}`;
   // Fetch the figures first: a bad period is shown here, not inside the frame.
-  const figures = await get(`/api/v1/dashboard${query.toString() ? `?${query}` : ''}`);
+  const [figures, accounts] = await Promise.all([
+    get(`/api/v1/dashboard${query.toString() ? `?${query}` : ''}`),
+    get(`/api/v1/account-events?limit=${ACCOUNT_EVENTS}`),
+  ]);
   clear(view.main,
         h('h1', {}, t('reports.title')),
         h('p', {class: 'lead'}, t('reports.lead')),
@@ -134,7 +138,21 @@ export async function reports(view) {
           h('a', {class: 'button primary', href: html, target: '_blank', rel: 'noopener'},
             t('reports.open_html')),
           h('a', {class: 'button secondary', href: csv, download: ''}, t('reports.download_csv'))),
-        h('iframe', {class: 'document', title: t('reports.frame'), sandbox: '', src: html}));
+        h('iframe', {class: 'document', title: t('reports.frame'), sandbox: '', src: html}),
+        accountChanges(accounts.events));
+}
+
+// Who changed which users and tokens: the admin's work, for accountability.
+function accountChanges(events) {
+  const rows = events.map((event) => [
+    h('time', {datetime: event.at}, formatTime(event.at)), eventText(event), event.actor,
+  ]);
+  return h('section', {class: 'card', 'aria-labelledby': 'account-changes'},
+           h('h2', {id: 'account-changes'}, t('reports.accounts')),
+           h('p', {class: 'hint'}, t('reports.accounts_hint', {count: ACCOUNT_EVENTS})),
+           rows.length ? table(t('reports.accounts'), [t('audit.at'), t('audit.kind'),
+                                                       t('audit.actor')], rows)
+                       : h('p', {}, t('reports.accounts_none')));
 }
 
 export async function recordOfProcessing(view) {

@@ -353,6 +353,9 @@ export const de = {
   'reports.language': 'Sprache des Berichts',
   'reports.open_html': 'Bericht öffnen',
   'reports.download_csv': 'CSV herunterladen',
+  'reports.accounts': 'Änderungen an Benutzern und Tokens',
+  'reports.accounts_hint': 'Die letzten {count}, neueste zuerst; sie gehören zur Protokollkette.',
+  'reports.accounts_none': 'Noch keine Änderungen.',
   'reports.frame': 'Bericht',
 
   'rop.title': 'Verarbeitungsverzeichnis',
@@ -436,6 +439,10 @@ export const de = {
 
   'event.consistency.differs': 'Die Quellen widersprechen sich bei Angaben zur Person',
   'event.notification.sent': 'Erinnerung gesendet',
+  'event.user.created': 'Benutzer {user} angelegt ({role})',
+  'event.user.disabled': 'Benutzer {user} gesperrt',
+  'event.token.issued': 'API-Token {token} für {user} ausgestellt',
+  'event.token.revoked': 'API-Token {token} widerrufen',
   'event.request.received': 'Anfrage eingegangen',
   'event.request.planned': 'Arbeit für die Quellen geplant',
   'event.request.awaiting_identity': 'Wartet auf Identitätsprüfung',

@@ -353,6 +353,9 @@ export const en = {
   'reports.language': 'Language of the report',
   'reports.open_html': 'Open report',
   'reports.download_csv': 'Download CSV',
+  'reports.accounts': 'Changes to users and tokens',
+  'reports.accounts_hint': 'The latest {count}, newest first; they are part of the audit chain.',
+  'reports.accounts_none': 'No changes yet.',
   'reports.frame': 'Report',
 
   'rop.title': 'Record of processing',
@@ -436,6 +439,10 @@ export const en = {
 
   'event.consistency.differs': 'The sources disagree about the subject\'s details',
   'event.notification.sent': 'Reminder sent',
+  'event.user.created': 'User {user} created ({role})',
+  'event.user.disabled': 'User {user} disabled',
+  'event.token.issued': 'API token {token} issued for {user}',
+  'event.token.revoked': 'API token {token} revoked',
   'event.request.received': 'Request received',
   'event.request.planned': 'Work planned for the sources',
   'event.request.awaiting_identity': 'Waiting for the identity check',

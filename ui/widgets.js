@@ -63,6 +63,8 @@ export function nextShort(request) {
 // An audit event in plain words ("crm answered"), or its kind when unknown.
 export function eventText(event) {
   const details = event.details || {};
-  const text = t(`event.${event.kind}`, {source: details.source || ''});
+  const text = t(`event.${event.kind}`, {
+    source: details.source || '', user: details.user || '', role: details.role || '',
+    token: details.token_id || ''});
   return text === `event.${event.kind}` ? event.kind : text;
 }

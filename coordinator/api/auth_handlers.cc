@@ -3,6 +3,7 @@
 #include "common/schema.h"
 #include "coordinator/api/handlers.h"
 #include "coordinator/api/session_cookie.h"
+#include "coordinator/api/views.h"
 
 namespace dsr::api {
 namespace {
@@ -109,7 +110,7 @@ ApiResponse CreateUser(auth::Accounts& accounts, const ApiRequest& request) {
   auto role = auth::ParseRole(body->at("role").get<std::string>());
   if (!role.ok()) return ErrorResponse(role.status());
   auto user = accounts.CreateUser(body->at("name").get<std::string>(), *role,
-                                  body->at("password").get<std::string>());
+                                  body->at("password").get<std::string>(), ActorOf(request));
   if (!user.ok()) return ErrorResponse(user.status());
   return JsonResponse(201, UserView(*user));
 }
@@ -118,7 +119,7 @@ ApiResponse DisableUser(auth::Accounts& accounts, const ApiRequest& request) {
   const std::string& name = request.params.at("name");
   if (name == request.principal->name)
     return ErrorResponse(Conflict("an admin cannot disable their own user"));
-  Status disabled = accounts.DisableUser(name);
+  Status disabled = accounts.DisableUser(name, ActorOf(request));
   if (!disabled.ok()) return ErrorResponse(disabled);
   return JsonResponse(200, {{"name", name}, {"disabled", true}});
 }
@@ -138,16 +139,28 @@ ApiResponse CreateToken(auth::Accounts& accounts, const ApiRequest& request) {
   std::optional<int> days;
   if (body->contains("label")) label = body->at("label").get<std::string>();
   if (body->contains("expires_days")) days = body->at("expires_days").get<int>();
-  auto issued = accounts.IssueToken(request.params.at("name"), label, days);
+  auto issued = accounts.IssueToken(request.params.at("name"), label, days, ActorOf(request));
   if (!issued.ok()) return ErrorResponse(issued.status());
   nlohmann::json view = TokenView(issued->record);
   view["token"] = issued->token;  // the only time it is shown
   return JsonResponse(201, view);
 }
 
+// GET /api/v1/account-events?limit=N: who changed which users and tokens,
+// newest first (the DPO's and the auditor's view of the admin's work).
+ApiResponse AccountEvents(const ApiContext& context, const ApiRequest& request) {
+  auto limit = IntParameter(request, "limit", 100, 1, 1000);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  auto events = context.store.AccountEvents(*limit);
+  if (!events.ok()) return ErrorResponse(events.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& event : *events) list.push_back(EventView(event));
+  return JsonResponse(200, {{"events", list}});
+}
+
 ApiResponse RevokeToken(auth::Accounts& accounts, const ApiRequest& request) {
   const std::string& id = request.params.at("id");
-  Status revoked = accounts.RevokeToken(id);
+  Status revoked = accounts.RevokeToken(id, ActorOf(request));
   if (!revoked.ok()) return ErrorResponse(revoked);
   return JsonResponse(200, {{"id", id}, {"revoked", true}});
 }
@@ -187,6 +200,8 @@ std::vector<Route> AuthRoutes(const ApiContext& context) {
        with([](auth::Accounts& x, const ApiRequest& r) { return CreateToken(x, r); })},
       {"POST", "/api/v1/tokens/{id}/revoke", Access::kAdministration,
        with([](auth::Accounts& x, const ApiRequest& r) { return RevokeToken(x, r); })},
+      {"GET", "/api/v1/account-events", Access::kAuditTrail,
+       [c = &context](const ApiRequest& r) { return AccountEvents(*c, r); }},
   };
 }
 

@@ -1,5 +1,7 @@
 #include "coordinator/auth/accounts.h"
 
+#include <nlohmann/json.hpp>
+
 #include "common/digest.h"
 #include "coordinator/auth/credentials.h"
 
@@ -133,23 +135,49 @@ Status Accounts::Logout(const std::string& authorization) {
   return store_.Write([&](store::StoreWriter& w) { return w.DeleteSession(digest); });
 }
 
+bool IsAccountEvent(const std::string& kind) {
+  return kind.rfind("user.", 0) == 0 || kind.rfind("token.", 0) == 0;
+}
+
+namespace {
+
+// An event of the audit chain about users or tokens: it belongs to no
+// request. Names of staff and token ids only; never a password or a token.
+store::EventRecord AccountEvent(const std::string& at, const std::string& kind,
+                                const std::string& actor, nlohmann::json details) {
+  store::EventRecord event;
+  event.at = at;
+  event.kind = kind;
+  event.actor = actor;
+  event.details = details.dump();
+  return event;
+}
+
+}  // namespace
+
 Result<store::UserRecord> Accounts::CreateUser(const std::string& name, Role role,
-                                               const std::string& password) {
+                                               const std::string& password,
+                                               const std::string& actor) {
   DSR_RETURN_IF_ERROR(CheckUserName(name));
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
   const store::UserRecord user{name,         std::string(RoleName(role)),
                                *hash,        FormatUtc(clock_.Now()),
                                std::nullopt, std::nullopt};
-  DSR_RETURN_IF_ERROR(store_.Write([&](store::StoreWriter& w) { return w.InsertUser(user); }));
+  DSR_RETURN_IF_ERROR(store_.Write([&](store::StoreWriter& w) -> Status {
+    DSR_RETURN_IF_ERROR(w.InsertUser(user));
+    return w.AppendEvent(AccountEvent(user.created_at, "user.created", actor,
+                                      {{"user", user.name}, {"role", user.role}}));
+  }));
   return user;
 }
 
-Status Accounts::DisableUser(const std::string& name) {
+Status Accounts::DisableUser(const std::string& name, const std::string& actor) {
   const std::string now = FormatUtc(clock_.Now());
   return store_.Write([&](store::StoreWriter& w) -> Status {
     DSR_RETURN_IF_ERROR(w.DisableUser(name, now));
-    return w.DeleteSessionsOf(name);
+    DSR_RETURN_IF_ERROR(w.DeleteSessionsOf(name));
+    return w.AppendEvent(AccountEvent(now, "user.disabled", actor, {{"user", name}}));
   });
 }
 
@@ -170,7 +198,8 @@ Result<std::vector<store::UserRecord>> Accounts::ListUsers() const {
 }
 
 Result<IssuedToken> Accounts::IssueToken(const std::string& user, std::optional<std::string> label,
-                                         std::optional<int> expires_in_days) {
+                                         std::optional<int> expires_in_days,
+                                         const std::string& actor) {
   if (expires_in_days && (*expires_in_days < 1 || *expires_in_days > 3650))
     return ValidationError("a token expires after 1 to 3650 days");
   if (label && label->size() > 200)
@@ -186,14 +215,24 @@ Result<IssuedToken> Accounts::IssueToken(const std::string& user, std::optional<
   if (expires_in_days) {
     issued.record.expires_at = FormatUtc(now + std::chrono::hours(24) * *expires_in_days);
   }
-  DSR_RETURN_IF_ERROR(
-      store_.Write([&](store::StoreWriter& w) { return w.InsertApiToken(issued.record); }));
+  DSR_RETURN_IF_ERROR(store_.Write([&](store::StoreWriter& w) -> Status {
+    DSR_RETURN_IF_ERROR(w.InsertApiToken(issued.record));
+    const auto& record = issued.record;
+    return w.AppendEvent(AccountEvent(
+        record.created_at, "token.issued", actor,
+        {{"token_id", record.id},
+         {"user", record.user_name},
+         {"expires_at", record.expires_at ? nlohmann::json(*record.expires_at) : nullptr}}));
+  }));
   return issued;
 }
 
-Status Accounts::RevokeToken(const std::string& id) {
+Status Accounts::RevokeToken(const std::string& id, const std::string& actor) {
   const std::string now = FormatUtc(clock_.Now());
-  return store_.Write([&](store::StoreWriter& w) { return w.RevokeApiToken(id, now); });
+  return store_.Write([&](store::StoreWriter& w) -> Status {
+    DSR_RETURN_IF_ERROR(w.RevokeApiToken(id, now));
+    return w.AppendEvent(AccountEvent(now, "token.revoked", actor, {{"token_id", id}}));
+  });
 }
 
 Result<std::vector<store::ApiTokenRecord>> Accounts::TokensOf(const std::string& user) const {

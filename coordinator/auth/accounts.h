@@ -42,6 +42,11 @@ struct IssuedToken {
   std::string token;  // shown once; the store keeps only its SHA-256
 };
 
+inline constexpr const char* kSystemActor = "system";
+
+// Whether an audit event records a change to users or tokens.
+bool IsAccountEvent(const std::string& kind);
+
 class Accounts final : public CredentialCheck {
  public:
   Accounts(store::Store& store, const Clock& clock, AuthSettings settings = {});
@@ -54,10 +59,15 @@ class Accounts final : public CredentialCheck {
   // Ends the session of `authorization`; ok when it had ended already.
   Status Logout(const std::string& authorization);
 
+  // Changes to users and tokens are audit events of their own (no request):
+  // "user.created", "user.disabled", "token.issued", "token.revoked", by
+  // `actor` (the admin's name, or "dsrctl" on the store directly), in the
+  // same transaction as the change.
   Result<store::UserRecord> CreateUser(const std::string& name, Role role,
-                                       const std::string& password);
+                                       const std::string& password,
+                                       const std::string& actor = kSystemActor);
   // Refuses the user's tokens and sessions from now on; ends its sessions.
-  Status DisableUser(const std::string& name);
+  Status DisableUser(const std::string& name, const std::string& actor = kSystemActor);
   Result<std::vector<store::UserRecord>> ListUsers() const;
   // The language a user chose for the web interface: "de" or "en"
   // (kValidation otherwise); none until they choose.
@@ -65,8 +75,9 @@ class Accounts final : public CredentialCheck {
   Result<std::optional<std::string>> LanguageOf(const std::string& name) const;
   // `expires_in_days`: 1–3650, or none for a token that does not expire.
   Result<IssuedToken> IssueToken(const std::string& user, std::optional<std::string> label,
-                                 std::optional<int> expires_in_days);
-  Status RevokeToken(const std::string& id);
+                                 std::optional<int> expires_in_days,
+                                 const std::string& actor = kSystemActor);
+  Status RevokeToken(const std::string& id, const std::string& actor = kSystemActor);
   Result<std::vector<store::ApiTokenRecord>> TokensOf(const std::string& user) const;
 
  private:

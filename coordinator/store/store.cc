@@ -271,6 +271,20 @@ Result<std::vector<EventRecord>> Store::EventsAfter(int64_t after_seq, int limit
   });
 }
 
+Result<std::vector<EventRecord>> Store::AccountEvents(int limit) const {
+  return impl_->Read(
+      "read account events", [&](soci::session& sql) -> Result<std::vector<EventRecord>> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kEventColumns
+                         << " FROM events WHERE request_id IS NULL AND (kind LIKE "
+                            "'user.%' OR kind LIKE 'token.%') ORDER BY seq DESC "
+                            "LIMIT :limit",
+             soci::use(limit));
+        return Collect<EventRecord>(
+            rows, [](const soci::row& row) -> Result<EventRecord> { return EventFromRow(row); });
+      });
+}
+
 Result<std::vector<std::string>> Store::RequestsAwaitingBundle() const {
   return impl_->Read(
       "read requests awaiting a bundle",

@@ -134,6 +134,9 @@ class Store {
   Result<std::vector<EventRecord>> EventsOfRequest(const std::string& request_id) const;
   // Events in chain order with seq > after_seq, at most `limit`.
   Result<std::vector<EventRecord>> EventsAfter(int64_t after_seq, int limit) const;
+  // The newest `limit` events about users and tokens (no request; kinds
+  // "user.*" and "token.*"), newest first.
+  Result<std::vector<EventRecord>> AccountEvents(int limit) const;
   // Access requests approved in review whose bundle is not sealed yet.
   Result<std::vector<std::string>> RequestsAwaitingBundle() const;
   // Closed requests whose letter is due but not written: rejected ones, and

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "coordinator/auth/credentials.h"
 #include "tests/support/temp_dir.h"
 
@@ -44,6 +46,50 @@ StatusCode CodeOf(const Result<Principal>& result) {
 }  // namespace
 
 TEST_SUITE("Accounts") {
+  TEST_CASE("changes to users and tokens are audit events by their actor, never with secrets") {
+    Fixture f;
+    REQUIRE(f.accounts.CreateUser("eve", Role::kAuditor, kPassword, "root-admin").ok());
+    auto issued = f.accounts.IssueToken("eve", std::string("report script"), 30, "root-admin");
+    REQUIRE(issued.ok());
+    REQUIRE(f.accounts.RevokeToken(issued->record.id, "dsrctl").ok());
+    REQUIRE(f.accounts.DisableUser("eve", "root-admin").ok());
+
+    auto events = f.store->AccountEvents(10);
+    REQUIRE(events.ok());
+    // Newest first; the fixture's two users were made by the system.
+    REQUIRE(events->size() == 6);
+    const auto& e = *events;
+    CHECK(e[0].kind == "user.disabled");
+    CHECK(e[0].actor == "root-admin");
+    CHECK(nlohmann::json::parse(e[0].details) == nlohmann::json{{"user", "eve"}});
+    CHECK(e[1].kind == "token.revoked");
+    CHECK(e[1].actor == "dsrctl");
+    CHECK(nlohmann::json::parse(e[1].details).at("token_id") == issued->record.id);
+    CHECK(e[2].kind == "token.issued");
+    CHECK(nlohmann::json::parse(e[2].details).at("user") == "eve");
+    CHECK(nlohmann::json::parse(e[2].details).at("expires_at") == *issued->record.expires_at);
+    CHECK(e[3].kind == "user.created");
+    CHECK(nlohmann::json::parse(e[3].details) ==
+          nlohmann::json{{"user", "eve"}, {"role", "auditor"}});
+    CHECK(e[4].actor == "system");
+    for (const auto& event : e) {
+      CHECK_FALSE(event.request_id.has_value());
+      CHECK(event.details.find(kPassword) == std::string::npos);
+      CHECK(event.details.find(issued->token) == std::string::npos);
+    }
+    CHECK(f.store->AccountEvents(2).value().size() == 2);
+    CHECK(store::VerifyAuditChain(*f.store).ok());
+  }
+
+  TEST_CASE("a change that fails writes no audit event") {
+    Fixture f;
+    const size_t before = f.store->AccountEvents(100).value().size();
+    CHECK_FALSE(f.accounts.CreateUser("anna", Role::kAgent, kPassword, "root-admin").ok());
+    CHECK_FALSE(f.accounts.DisableUser("nobody", "root-admin").ok());
+    CHECK_FALSE(f.accounts.RevokeToken("tok-unknown", "root-admin").ok());
+    CHECK(f.store->AccountEvents(100).value().size() == before);
+  }
+
   TEST_CASE("a login gives a session token that says who is calling") {
     Fixture f;
     auto session = f.accounts.Login("anna", kPassword);

@@ -11,7 +11,7 @@ async function whoAmI(page, token) {
   return answer.status();
 }
 
-browserTest('the admin adds a user, issues and revokes a token, and disables the user', async ({ page, context }) => {
+browserTest('the admin adds a user, issues and revokes a token, and disables the user; the DPO sees who did it', async ({ page, context }) => {
   await signIn(page, env.admin);
   await page.waitForURL(/#\/users$/);
   await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
@@ -56,4 +56,13 @@ browserTest('the admin adds a user, issues and revokes a token, and disables the
   await page.getByLabel('Password').fill('a password of the clerk');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('alert').waitFor();
+
+  // The DPO reads who did all this among the reports.
+  await signIn(page, env.dpo);
+  await open(page, '#/reports');
+  const changes = page.getByRole('region', { name: 'Changes to users and tokens' });
+  for (const text of [`User ${name} created (agent)`, `User ${name} disabled`,
+    `for ${name}`, 'revoked']) {
+    await changes.getByRole('row').filter({ hasText: text }).filter({ hasText: env.admin.name }).first().waitFor();
+  }
 });

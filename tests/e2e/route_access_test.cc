@@ -275,6 +275,7 @@ std::vector<RouteCase> AllRoutes(Cluster& cluster, Targets& t) {
              ""};
        }},
       {"GET", "/api/v1/dashboard", kAuditTrail, get("/api/v1/dashboard")},
+      {"GET", "/api/v1/account-events", kAuditTrail, get("/api/v1/account-events")},
       {"GET", "/api/v1/reports/requests.csv", kAuditTrail, get("/api/v1/reports/requests.csv")},
       {"GET", "/api/v1/reports/requests.html", kAuditTrail, get("/api/v1/reports/requests.html")},
       {"POST",
@@ -529,6 +530,22 @@ TEST_SUITE("EndToEnd") {
     CHECK(cluster.Call("POST", "/api/v1/tokens/" + token_id + "/revoke", "", "admin").status ==
           200);
     CHECK(cluster.Call("GET", "/api/v1/requests", "", "auditor").status == 401);
+
+    // Both changes are in the audit trail, by who made them; the chain holds.
+    const auto changes = cluster.Call("GET", "/api/v1/account-events?limit=2", "", "dpo");
+    REQUIRE(changes.status == 200);
+    const auto events = Json(changes).at("events");
+    REQUIRE(events.size() == 2);
+    CHECK(events.at(0).at("kind") == "token.revoked");
+    CHECK(events.at(0).at("actor") == "test-admin");
+    CHECK(events.at(0).at("details").at("token_id") == token_id);
+    CHECK(events.at(1).at("kind") == "user.disabled");
+    CHECK(events.at(1).at("actor") == "dsrctl");
+    CHECK(events.at(1).at("details").at("user") == "test-agent");
+    CHECK(cluster.Call("GET", "/api/v1/account-events?limit=0", "", "dpo").status == 400);
+    CHECK(std::system((BinDir() + "/dsrctl audit verify --store '" + cluster.store_url() + "' > " +
+                       out + " 2>&1")
+                          .c_str()) == 0);
   }
 }
 

@@ -15,6 +15,9 @@
 namespace dsr::ctl {
 namespace {
 
+// The actor of the audit events of changes made with dsrctl on the store.
+constexpr const char* kCommandLineActor = "dsrctl";
+
 // The subcommand: the one positional argument, when it is one of `known`.
 std::string Subcommand(const Arguments& args, std::initializer_list<const char*> known) {
   if (args.positional().size() != 1) return "";
@@ -63,7 +66,7 @@ int User(const Arguments& args, const char* help) {
     if (!args.Has("--name")) return UsageError("user " + sub + " needs --name", help);
     const std::string name = args.Value("--name");
     if (sub == "disable") {
-      Status disabled = accounts.DisableUser(name);
+      Status disabled = accounts.DisableUser(name, kCommandLineActor);
       if (!disabled.ok()) return Report(disabled);
       std::printf("disabled %s; its tokens and sessions no longer work\n", name.c_str());
       return kOk;
@@ -73,7 +76,7 @@ int User(const Arguments& args, const char* help) {
     if (!role.ok()) return UsageError(role.status().message(), help);
     auto password = PasswordOf(args);
     if (!password.ok()) return Report(password.status());
-    auto user = accounts.CreateUser(name, *role, *password);
+    auto user = accounts.CreateUser(name, *role, *password, kCommandLineActor);
     if (!user.ok()) return Report(user.status());
     std::printf("added %s (%s)\n", user->name.c_str(), user->role.c_str());
     return kOk;
@@ -86,7 +89,7 @@ int Token(const Arguments& args, const char* help) {
   return WithAccounts(args, help, [&](auth::Accounts& accounts) {
     if (sub == "revoke") {
       if (!args.Has("--id")) return UsageError("token revoke needs --id", help);
-      Status revoked = accounts.RevokeToken(args.Value("--id"));
+      Status revoked = accounts.RevokeToken(args.Value("--id"), kCommandLineActor);
       if (!revoked.ok()) return Report(revoked);
       std::printf("revoked %s\n", args.Value("--id").c_str());
       return kOk;
@@ -114,7 +117,7 @@ int Token(const Arguments& args, const char* help) {
         return UsageError("--expires-days must be a whole number of days", help);
       days = std::stoi(text);
     }
-    auto issued = accounts.IssueToken(user, label, days);
+    auto issued = accounts.IssueToken(user, label, days, kCommandLineActor);
     if (!issued.ok()) return Report(issued.status());
     // The token alone on stdout, so that a script can capture it; what it is
     // on stderr. It is not shown again: the store keeps only its SHA-256.
