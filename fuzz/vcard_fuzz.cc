@@ -2,6 +2,7 @@
 // cards and content lines with positions, unfolding, escapes and
 // quoted-printable. Input: byte 0 is the line size limit, the rest the file.
 // Positions must lie inside the content, in order.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,7 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)VcardComponents(line);
       (void)IsQuotedPrintable(line);
       const std::string folded = FoldVcardLine("NOTE:" + EscapeVcardText(text), card.line_ending);
-      DSR_FUZZ_CHECK(folded.size() >= text.size());
+      // Escaping drops carriage returns (a line break is written as \n) and
+      // never shortens anything else.
+      const auto returns = static_cast<size_t>(std::count(text.begin(), text.end(), '\r'));
+      DSR_FUZZ_CHECK(folded.size() >= text.size() - returns);
     }
   }
   return 0;
