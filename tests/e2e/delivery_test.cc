@@ -9,20 +9,10 @@
 
 #include "common/digest.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/http_answer.h"
 
 namespace dsr::testing {
 namespace {
-
-nlohmann::json Json(const HttpAnswer& answer) {
-  auto body = nlohmann::json::parse(answer.body, nullptr, false);
-  REQUIRE_MESSAGE(body.is_object(), answer.body);
-  return body;
-}
-
-std::string Header(const HttpAnswer& answer, const std::string& name) {
-  const auto found = answer.headers.find(name);
-  return found == answer.headers.end() ? "" : found->second;
-}
 
 // A call as the data subject makes it: no Authorization header at all.
 HttpAnswer Anonymous(const Cluster& cluster, const std::string& method, const std::string& path,

@@ -7,18 +7,13 @@
 #include "common/civil_date.h"
 #include "coordinator/deadlines/deadline.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/http_answer.h"
 
 namespace dsr::testing {
 namespace {
 
 constexpr const char* kReason =
     "Your data sits in seven systems,\ntwo of them run by service providers.";
-
-nlohmann::json Json(const HttpAnswer& answer) {
-  auto body = nlohmann::json::parse(answer.body, nullptr, false);
-  REQUIRE(body.is_object());
-  return body;
-}
 
 std::string ErrorMessage(const HttpAnswer& answer) {
   return Json(answer).at("error").at("message").get<std::string>();

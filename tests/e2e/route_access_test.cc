@@ -13,15 +13,10 @@
 #include <set>
 
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/http_answer.h"
 
 namespace dsr::testing {
 namespace {
-
-nlohmann::json Json(const HttpAnswer& answer) {
-  auto body = nlohmann::json::parse(answer.body, nullptr, false);
-  REQUIRE_MESSAGE(body.is_object(), answer.body);
-  return body;
-}
 
 // One concrete call of a route: its path, body and, when the route needs
 // other credentials than the role's API token, that bearer token.

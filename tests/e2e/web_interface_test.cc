@@ -10,6 +10,7 @@
 
 #include "common/digest.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/http_answer.h"
 
 namespace dsr::testing {
 namespace {
@@ -20,17 +21,6 @@ constexpr const char* kUiPolicy =
     "base-uri 'none'; frame-ancestors 'none'";
 constexpr const char* kFramedPolicy =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
-
-nlohmann::json Json(const HttpAnswer& answer) {
-  auto body = nlohmann::json::parse(answer.body, nullptr, false);
-  REQUIRE_MESSAGE(body.is_object(), answer.body);
-  return body;
-}
-
-std::string Header(const HttpAnswer& answer, const std::string& name) {
-  const auto found = answer.headers.find(name);
-  return found == answer.headers.end() ? "" : found->second;
-}
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
